@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// Entry point for the `spindle` command. Plain JavaScript on purpose: it must parse on any Node so that an
+// old runtime gets a clear message instead of a syntax error from the TypeScript sources it loads next.
+const [major] = process.versions.node.split(".").map(Number);
+if (major === undefined || major < 24) {
+  process.stderr.write(
+    `spindle needs Node.js 24 or newer (it uses WebAssembly JSPI and node:sqlite); this is Node ${process.versions.node}.\n` +
+      "Run it through the project's pinned runtime: `npm ci` installs Node 26, then use `npx spindle …` or `npm run spindle -- …`.\n",
+  );
+  process.exit(1);
+}
+const { main } = await import("../src/cli/main.ts");
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,29 @@
+// Type-aware lint: an async host cannot afford a dropped promise, so the promise rules are errors.
+import eslint from "@eslint/js";
+import globals from "globals";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  { ignores: ["node_modules/", "examples/**/target/", "**/.spin/", "bench/results/"] },
+  eslint.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      globals: globals.node,
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-misused-promises": "error",
+      "@typescript-eslint/no-explicit-any": "error",
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+      complexity: ["error", 12],
+      "max-depth": ["error", 3],
+      "max-params": ["error", 4],
+    },
+  },
+  {
+    files: ["**/*.test.ts", "test/**"],
+    rules: { complexity: "off", "max-params": "off", "max-depth": "off" },
+  },
+);
