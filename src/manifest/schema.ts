@@ -25,6 +25,8 @@ export interface Manifest extends ManifestSource {
    * `component.hello.files[1]`, `trigger.http[0].route`), so later stages can point at the line.
    */
   readonly keyLines: ReadonlyMap<string, number>;
+  /** Things Spin warns about but accepts (deprecated fields, duplicate routes, …), one sentence each. */
+  readonly warnings: readonly string[];
 }
 
 export interface ApplicationSection {
