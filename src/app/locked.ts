@@ -23,9 +23,8 @@ export interface LockedFile extends LockedContentRef {
 export interface LockedVariable {
   readonly default?: string;
   readonly description?: string;
+  /** A variable without a default is required: some provider must give it a value. */
   readonly secret?: boolean;
-  /** Spindle extension kept for parity with the manifest: a variable without a default must be provided. */
-  readonly required?: boolean;
 }
 
 export interface LockedTrigger {

@@ -1,0 +1,67 @@
+/**
+ * Application variables: where their values come from and how component variable templates are rendered.
+ * Providers are asked in order (`--variable` values first, then `SPIN_VARIABLE_<NAME>` from the
+ * environment), then the manifest default applies. Resolved once at start-up, so a missing required
+ * variable stops the app before it serves anything; the resolved values are shared by all requests.
+ */
+import type { LockedApp } from "./locked.ts";
+import { SpindleError } from "../errors.ts";
+
+/** A source of variable values, asked by variable name (lower_snake_case). */
+export interface VariableProvider {
+  /** Shown in messages, e.g. `--variable` or `environment (SPIN_VARIABLE_*)`. */
+  readonly name: string;
+  get(variable: string): string | undefined;
+}
+
+/** Values given on the command line (`--variable name=value`). */
+export function staticProvider(name: string, values: ReadonlyMap<string, string>): VariableProvider {
+  return { name, get: (variable) => values.get(variable) };
+}
+
+/** Values from environment variables named `<prefix>_<NAME>`: `api_key` ← `SPIN_VARIABLE_API_KEY`. */
+export function envProvider(env: NodeJS.ProcessEnv, prefix = "SPIN_VARIABLE"): VariableProvider {
+  return { name: `environment (${prefix}_*)`, get: (variable) => env[envName(variable, prefix)] };
+}
+
+export function envName(variable: string, prefix = "SPIN_VARIABLE"): string {
+  return `${prefix}_${variable.toUpperCase()}`;
+}
+
+/** Every app variable with its value; names of secret variables, so callers never log their values. */
+export interface ResolvedVariables {
+  readonly values: ReadonlyMap<string, string>;
+  readonly secrets: ReadonlySet<string>;
+}
+
+/**
+ * Resolves every variable the app declares. Throws one error naming all required variables that no
+ * provider gave a value, with how to provide each.
+ */
+export function resolveVariables(app: LockedApp, providers: readonly VariableProvider[]): ResolvedVariables {
+  const values = new Map<string, string>();
+  const secrets = new Set<string>();
+  const missing: string[] = [];
+  for (const [name, decl] of Object.entries(app.variables ?? {})) {
+    if (decl.secret === true) secrets.add(name);
+    const value = firstValue(providers, name) ?? decl.default;
+    if (value === undefined) missing.push(name);
+    else values.set(name, value);
+  }
+  if (missing.length > 0) {
+    const list = missing.map((n) => `"${n}"`).join(", ");
+    const how = missing.map((n) => `${envName(n)}=… or --variable ${n}=…`).join("; ");
+    throw new SpindleError(`no value for required variable${missing.length > 1 ? "s" : ""} ${list}`, {
+      hint: `provide ${missing.length > 1 ? "them" : "it"}: ${how}`,
+    });
+  }
+  return { values, secrets };
+}
+
+function firstValue(providers: readonly VariableProvider[], name: string): string | undefined {
+  for (const provider of providers) {
+    const value = provider.get(name);
+    if (value !== undefined) return value;
+  }
+  return undefined;
+}
