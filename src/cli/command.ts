@@ -1,0 +1,29 @@
+/** The shape every sub-command module exports: its name, help text, option table and entry function. */
+import type { ParseArgsConfig } from "node:util";
+
+export interface ParsedOptions {
+  readonly values: Readonly<Record<string, string | boolean | (string | boolean)[] | undefined>>;
+}
+
+export interface Command {
+  readonly name: string;
+  readonly summary: string;
+  readonly usage: string;
+  readonly options: NonNullable<ParseArgsConfig["options"]>;
+  /** Resolves with the process exit code. */
+  run(options: ParsedOptions): Promise<number>;
+}
+
+export function stringOption(options: ParsedOptions, name: string): string | undefined {
+  const value = options.values[name];
+  return typeof value === "string" ? value : undefined;
+}
+
+export function listOption(options: ParsedOptions, name: string): string[] {
+  const value = options.values[name];
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+}
+
+export function flagOption(options: ParsedOptions, name: string): boolean {
+  return options.values[name] === true;
+}

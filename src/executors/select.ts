@@ -1,0 +1,56 @@
+/**
+ * Picks and builds the executor a trigger asked for, for one component: compiles the component's code
+ * through the engine's cache and hands it to the executor. The one place that knows which executors exist;
+ * a new executor is a new case here, never a branch in a trigger. Runs at load time, once per trigger.
+ */
+import type { AppComponent } from "../app/load.ts";
+import { compileModule } from "../engine/module-cache.ts";
+import { SpindleError } from "../errors.ts";
+import type { GuestOutputSink } from "./guest-output.ts";
+import type { HttpHandler } from "./http.ts";
+import { createWagiHandler } from "./wagi/executor.ts";
+import { checkWagiBinary } from "./wagi/validate.ts";
+
+export type HttpExecutorChoice =
+  { readonly type: "http" } | { readonly type: "wagi"; readonly argv?: string };
+
+export interface ExecutorContext {
+  readonly component: AppComponent;
+  /** The component's environment with any host-wide additions (`spindle up -e`) applied. */
+  readonly environment: ReadonlyMap<string, string>;
+  readonly output: GuestOutputSink;
+}
+
+export async function createHttpExecutor(
+  choice: HttpExecutorChoice,
+  context: ExecutorContext,
+): Promise<HttpHandler> {
+  const { component } = context;
+  if (choice.type === "http") {
+    throw new SpindleError(
+      component.kind === "module"
+        ? `component "${component.id}" is a core WebAssembly module, which the default (wasi:http) executor cannot run`
+        : `component "${component.id}" is a WebAssembly component; this version of Spindle runs only WAGI modules`,
+      {
+        hint:
+          component.kind === "module"
+            ? 'if it is a WASI command (it has `_start`), add executor = { type = "wagi" } to its [[trigger.http]]'
+            : 'build the component as a WASI preview 1 command and serve it with executor = { type = "wagi" }',
+      },
+    );
+  }
+  checkWagiBinary(component.id, component.bytes);
+  const module = await compileModule(
+    component.digest,
+    component.bytes,
+    `component "${component.id}" (${component.origin})`,
+  );
+  return createWagiHandler({
+    componentId: component.id,
+    module,
+    argv: choice.argv,
+    environment: context.environment,
+    files: component.files,
+    output: context.output,
+  });
+}

@@ -1,0 +1,30 @@
+/**
+ * Parses the `--listen` / `SPIN_HTTP_LISTEN_ADDR` value (`127.0.0.1:3000`, `[::1]:8080`, `localhost:0`,
+ * `0.0.0.0:80`) into a host and port. Pure; used once at start-up.
+ */
+import { SpindleError } from "../../errors.ts";
+
+export interface ListenAddress {
+  readonly host: string;
+  readonly port: number;
+}
+
+export const DEFAULT_LISTEN = "127.0.0.1:3000";
+
+export function parseListenAddress(text: string): ListenAddress {
+  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]\s]+)):(\d{1,5})$/.exec(text.trim());
+  const host = match?.[1] ?? match?.[2];
+  const port = Number(match?.[3]);
+  if (host === undefined || !Number.isInteger(port) || port > 65535) {
+    throw new SpindleError(`invalid listen address "${text}"`, {
+      hint: "use HOST:PORT, e.g. --listen 127.0.0.1:3000 or --listen [::1]:3000 (port 0 picks a free port)",
+    });
+  }
+  // Spin resolves `localhost` preferring IPv4, so the printed URL and the bound socket agree.
+  return { host: host === "localhost" ? "127.0.0.1" : host, port };
+}
+
+/** `host:port` as it appears in URLs, with brackets around IPv6 hosts. */
+export function formatHostPort(address: ListenAddress): string {
+  return address.host.includes(":") ? `[${address.host}]:${address.port}` : `${address.host}:${address.port}`;
+}

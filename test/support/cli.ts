@@ -1,0 +1,91 @@
+/**
+ * Runs the real `spindle` command for end-to-end tests: `runSpindle` for commands that finish, `startApp`
+ * for `spindle up` (waits for the `Serving <url>` line, as Spin's own test harness does, and stops the
+ * process when the test ends).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import type { Scope } from "./scope.ts";
+
+export const BIN = fileURLToPath(new URL("../../bin/spindle.js", import.meta.url));
+
+export interface Finished {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface RunOptions {
+  readonly cwd?: string;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** Runs `spindle ...args` to completion. */
+export function runSpindle(args: readonly string[], options: RunOptions = {}): Promise<Finished> {
+  const child = spawnSpindle(args, options);
+  const out = collect(child);
+  return new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.once("close", (code) => resolve({ code, ...out() }));
+  });
+}
+
+export interface RunningApp {
+  readonly url: string;
+  readonly process: ChildProcess;
+  /** Output so far. */
+  output(): { stdout: string; stderr: string };
+  /** Sends SIGTERM and waits for the exit. */
+  stop(): Promise<Finished>;
+}
+
+/** Starts `spindle up --listen 127.0.0.1:0 ...args` and resolves once it serves. */
+export async function startApp(
+  t: Scope,
+  args: readonly string[],
+  options: RunOptions = {},
+): Promise<RunningApp> {
+  const child = spawnSpindle(["up", "--listen", "127.0.0.1:0", ...args], options);
+  const out = collect(child);
+  const exited = new Promise<Finished>((resolve) =>
+    child.once("close", (code) => resolve({ code, ...out() })),
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`spindle up did not start:\n${out().stderr}`)), 20_000);
+    child.stdout?.on("data", () => {
+      const match = /^Serving (http:\/\/\S+)$/m.exec(out().stdout);
+      if (match?.[1] !== undefined) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    void exited.then((f) => {
+      clearTimeout(timer);
+      reject(new Error(`spindle up exited with ${f.code}:\n${f.stdout}\n${f.stderr}`));
+    });
+  });
+  const stop = async () => {
+    if (child.exitCode === null) child.kill("SIGTERM");
+    return exited;
+  };
+  t.after(async () => {
+    await stop();
+  });
+  return { url, process: child, output: out, stop };
+}
+
+function spawnSpindle(args: readonly string[], options: RunOptions): ChildProcess {
+  return spawn(process.execPath, [BIN, ...args], {
+    cwd: options.cwd ?? process.cwd(),
+    env: { ...process.env, ...options.env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+}
+
+function collect(child: ChildProcess): () => { stdout: string; stderr: string } {
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+  child.stderr?.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+  return () => ({ stdout, stderr });
+}
