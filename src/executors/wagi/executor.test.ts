@@ -1,0 +1,240 @@
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { promisify } from "node:util";
+import wabtInit from "wabt";
+import { SpindleError } from "../../errors.ts";
+import { GuestFault, type HttpGuestRequest, type HttpGuestResponse } from "../http.ts";
+import { buildCgiInvocation } from "./cgi.ts";
+import { createWagiHandler, type WagiHandlerOptions } from "./executor.ts";
+
+const guests = join(import.meta.dirname, "../../../test/guests");
+const work = mkdtempSync(join(tmpdir(), "spindle-wagi-"));
+after(() => rmSync(work, { recursive: true, force: true }));
+const wabt = await wabtInit();
+const encoder = new TextEncoder();
+const text = (bytes: HttpGuestResponse["body"]): string => new TextDecoder().decode(bytes as Uint8Array);
+
+async function compileC(name: string): Promise<WebAssembly.Module> {
+  const output = join(work, `${name}.wasm`);
+  const args = ["--target=wasm32-wasi", "-O2", "-Wl,--strip-all", "-o", output, join(guests, `${name}.c`)];
+  await promisify(execFile)("clang", args);
+  return new WebAssembly.Module(readFileSync(output));
+}
+
+function compileWat(source: string): WebAssembly.Module {
+  const parsed = wabt.parseWat("guest.wat", source);
+  try {
+    return new WebAssembly.Module(new Uint8Array(parsed.toBinary({}).buffer));
+  } finally {
+    parsed.destroy();
+  }
+}
+
+function request(
+  pathWithQuery: string,
+  init: { method?: string; body?: string; headers?: [string, string][] } = {},
+) {
+  async function* body(): AsyncIterable<Uint8Array> {
+    if (init.body !== undefined) {
+      const bytes = encoder.encode(init.body);
+      yield await Promise.resolve(bytes.subarray(0, 3));
+      yield bytes.subarray(3);
+    }
+  }
+  const path = pathWithQuery.split("?")[0] ?? "";
+  const req: HttpGuestRequest = {
+    method: init.method ?? "GET",
+    scheme: "http",
+    authority: "localhost:3000",
+    pathWithQuery,
+    headers: [["host", "localhost:3000"], ...(init.headers ?? [])],
+    body: body(),
+    protocol: "HTTP/1.1",
+    requestId: "req-1",
+    spin: {
+      fullUrl: `http://localhost:3000${pathWithQuery}`,
+      pathInfo: path.slice("/app".length),
+      matchedRoute: "/app/...",
+      rawComponentRoute: "/app/...",
+      componentRoute: "/app",
+      basePath: "/",
+      clientAddr: "127.0.0.1:40000",
+      params: [],
+    },
+  };
+  return req;
+}
+
+interface Sink {
+  readonly stderr: string[];
+  readonly options: Pick<WagiHandlerOptions, "output" | "environment" | "files" | "componentId">;
+}
+
+function sink(): Sink {
+  const stderr: string[] = [];
+  const decoder = new TextDecoder();
+  return {
+    stderr,
+    options: {
+      componentId: "app",
+      environment: new Map(),
+      files: new Map(),
+      output: {
+        stdout: () => assert.fail("stdout is the response, not a log"),
+        stderr: (b) => stderr.push(decoder.decode(b)),
+      },
+    },
+  };
+}
+
+const hasClang = await promisify(execFile)("clang", ["--version"]).then(
+  () => true,
+  () => false,
+);
+
+void describe(
+  "createWagiHandler with C guests",
+  { skip: hasClang ? false : "clang is not installed" },
+  () => {
+    let echoEnv: WebAssembly.Module;
+    let catFile: WebAssembly.Module;
+    before(async () => {
+      [echoEnv, catFile] = await Promise.all([compileC("echo-env"), compileC("cat-file")]);
+    });
+
+    void it("serves a request with the exact CGI argv, environment and body of the request", async () => {
+      const environment = new Map([["GREETING", "hello"]]);
+      const handler = createWagiHandler({ ...sink().options, module: echoEnv, environment });
+      const req = request("/app/echo?x=1&y=2", {
+        method: "POST",
+        body: "name=spindle",
+        headers: [["content-type", "application/x-www-form-urlencoded"]],
+      });
+      const response = await handler.handle(req);
+      const { args, env } = buildCgiInvocation(req, { environment, contentLength: 12 });
+      const expected = [
+        ...args.map((arg, i) => `argv[${i}]=${arg}`),
+        ...env.map(([name, value]) => `${name}=${value}`),
+        "--- body ---",
+        "name=spindle",
+      ].join("\n");
+      assert.equal(response.status, 200);
+      assert.deepEqual(response.headers, [["content-type", "text/plain"]]);
+      assert.equal(text(response.body), expected);
+      for (const line of [
+        "argv[0]=/app/echo",
+        "argv[2]=y=2",
+        "CONTENT_LENGTH=12",
+        "REQUEST_METHOD=POST",
+        "GREETING=hello",
+      ]) {
+        assert.ok(expected.split("\n").includes(line), line);
+      }
+      assert.ok(expected.includes("\nHTTP_CONTENT_TYPE=application/x-www-form-urlencoded\n"));
+    });
+
+    void it("reads mapped files and nothing outside them", async () => {
+      writeFileSync(join(work, "a.txt"), "mapped\n");
+      writeFileSync(join(work, "secret.txt"), "not mapped\n");
+      const files = new Map([["/static/a.txt", join(work, "a.txt")]]);
+      const handler = createWagiHandler({ ...sink().options, module: catFile, files });
+      const read = await handler.handle(request("/app/cat?/static/a.txt"));
+      assert.deepEqual([read.status, text(read.body)], [200, "mapped\n"]);
+      const escape = await handler.handle(request("/app/cat?/static/../../secret.txt"));
+      assert.deepEqual(
+        [escape.status, text(escape.body)],
+        [404, "/static/../../secret.txt: Capabilities insufficient\n"],
+      );
+      const unmapped = await handler.handle(request("/app/cat?/secret.txt"));
+      assert.deepEqual(
+        [unmapped.status, text(unmapped.body)],
+        [404, "/secret.txt: No such file or directory\n"],
+      );
+      const write = await handler.handle(request("/app/cat?w:/static/a.txt"));
+      assert.deepEqual([write.status, text(write.body)], [404, "/static/a.txt: Operation not permitted\n"]);
+    });
+  },
+);
+
+const WAT_PRELUDE = `
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $proc_exit (param i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 100) "content-type: text/plain\\n\\n")
+  (data (i32.const 200) "oops\\n")
+  (func $write (param $fd i32) (param $ptr i32) (param $len i32)
+    (i32.store (i32.const 0) (local.get $ptr))
+    (i32.store (i32.const 4) (local.get $len))
+    (drop (call $fd_write (local.get $fd) (i32.const 0) (i32.const 1) (i32.const 8))))`;
+
+void describe("createWagiHandler with WAT guests", () => {
+  void it("sends stderr to the output sink and stdout to the client", async () => {
+    const out = sink();
+    const module = compileWat(`(module ${WAT_PRELUDE}
+      (func (export "_start") (call $write (i32.const 2) (i32.const 200) (i32.const 5))
+        (call $write (i32.const 1) (i32.const 100) (i32.const 26)) (call $write (i32.const 1) (i32.const 200) (i32.const 5))))`);
+    const response = await createWagiHandler({ ...out.options, module }).handle(request("/app"));
+    assert.deepEqual(out.stderr, ["oops\n"]);
+    assert.equal(text(response.body), "oops\n");
+  });
+
+  void it("starts every request from a fresh instance", async () => {
+    const module = compileWat(`(module ${WAT_PRELUDE}
+      (global $runs (mut i32) (i32.const 48))
+      (func (export "_start")
+        (global.set $runs (i32.add (global.get $runs) (i32.const 1)))
+        (i32.store8 (i32.const 300) (global.get $runs))
+        (call $write (i32.const 1) (i32.const 100) (i32.const 26)) (call $write (i32.const 1) (i32.const 300) (i32.const 1))))`);
+    const handler = createWagiHandler({ ...sink().options, module });
+    const bodies = await Promise.all(
+      [1, 2, 3].map(async () => text((await handler.handle(request("/app"))).body)),
+    );
+    assert.deepEqual(bodies, ["1", "1", "1"]);
+  });
+
+  void it("treats proc_exit(0) as success and a non-zero exit as a fault", async () => {
+    const exiting = (code: number) =>
+      compileWat(`(module ${WAT_PRELUDE}
+        (func (export "_start") (call $write (i32.const 1) (i32.const 100) (i32.const 26)) (call $proc_exit (i32.const ${code}))))`);
+    const ok = await createWagiHandler({ ...sink().options, module: exiting(0) }).handle(request("/app"));
+    assert.equal(ok.status, 200);
+    const failing = createWagiHandler({ ...sink().options, module: exiting(3) });
+    await assert.rejects(failing.handle(request("/app")), (error) => {
+      assert.ok(error instanceof GuestFault);
+      assert.equal(error.component, "app");
+      assert.match(error.message, /exited with code 3/);
+      return true;
+    });
+  });
+
+  void it("turns a trap into a fault carrying the trap as its cause", async () => {
+    const module = compileWat(`(module ${WAT_PRELUDE} (func (export "_start") unreachable))`);
+    await assert.rejects(
+      createWagiHandler({ ...sink().options, module }).handle(request("/app")),
+      (error) => {
+        assert.ok(error instanceof GuestFault);
+        assert.ok(error.cause instanceof WebAssembly.RuntimeError);
+        return true;
+      },
+    );
+  });
+
+  void it("faults when the guest writes nothing to stdout", async () => {
+    const module = compileWat(`(module ${WAT_PRELUDE} (func (export "_start")))`);
+    await assert.rejects(
+      createWagiHandler({ ...sink().options, module }).handle(request("/app")),
+      /did not write to stdout/,
+    );
+  });
+
+  void it("refuses at load time a module that is not a preview 1 command", () => {
+    const module = compileWat(
+      `(module (import "env" "f" (func)) (memory (export "memory") 1) (func (export "_start")))`,
+    );
+    assert.throws(() => createWagiHandler({ ...sink().options, module }), SpindleError);
+  });
+});

@@ -1,0 +1,85 @@
+/**
+ * The WAGI executor: serves HTTP requests with a WASI preview 1 command module the CGI way. Each request
+ * gets a fresh instance and a fresh preview 1 host (nothing survives between requests); the body is the
+ * guest's stdin, argv and environment carry the request (cgi.ts), stdout is the response (output.ts) and
+ * stderr goes to the component's output sink. One handler per (trigger, component) pair, built at load
+ * time; the module is compiled once and shared.
+ */
+import { createPreview1Host } from "../../capabilities/wasi/preview1/host.ts";
+import type { GuestOutputSink } from "../guest-output.ts";
+import { GuestFault, type HttpGuestRequest, type HttpGuestResponse, type HttpHandler } from "../http.ts";
+import { buildCgiInvocation } from "./cgi.ts";
+import { parseWagiOutput } from "./output.ts";
+import { validateWagiModule } from "./validate.ts";
+
+export interface WagiHandlerOptions {
+  readonly componentId: string;
+  /** Compiled once per component; instantiated per request. */
+  readonly module: WebAssembly.Module;
+  /** The trigger's `executor.argv` template; Spin's default when undefined. */
+  readonly argv?: string | undefined;
+  /** The component's `environment`. */
+  readonly environment: ReadonlyMap<string, string>;
+  /** The component's files: guest path → host path, mounted read-only at `/`. */
+  readonly files: ReadonlyMap<string, string>;
+  /** Receives the guest's stderr. */
+  readonly output: GuestOutputSink;
+  /** Host-side notes about a response Spindle had to correct (ignored header lines, a bad status). */
+  readonly onWarning?: ((message: string, request: HttpGuestRequest) => void) | undefined;
+}
+
+async function readBody(body: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of body) chunks.push(chunk);
+  return concat(chunks);
+}
+
+function concat(chunks: readonly Uint8Array[]): Uint8Array {
+  return chunks.length === 1 ? (chunks[0] as Uint8Array) : Buffer.concat(chunks);
+}
+
+/**
+ * Builds the handler, checking the module first: throws a `SpindleError` naming the component when the
+ * module is not a WASI preview 1 command this host can link.
+ */
+export function createWagiHandler(options: WagiHandlerOptions): HttpHandler {
+  const { componentId, module, output } = options;
+  validateWagiModule(componentId, module);
+
+  /** Runs the guest once; returns its stdout or throws a `GuestFault`. */
+  function runGuest(args: readonly string[], env: readonly (readonly [string, string])[], stdin: Uint8Array) {
+    const stdout: Uint8Array[] = [];
+    const host = createPreview1Host({
+      args,
+      env,
+      stdin,
+      stdout: (bytes) => stdout.push(bytes),
+      stderr: (bytes) => output.stderr(bytes),
+      files: options.files,
+    });
+    let exitCode: number;
+    try {
+      exitCode = host.run(new WebAssembly.Instance(module, host.imports));
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new GuestFault(componentId, `The WAGI guest trapped: ${reason}`, { cause: error });
+    }
+    if (exitCode !== 0) throw new GuestFault(componentId, `The WAGI guest exited with code ${exitCode}`);
+    return concat(stdout);
+  }
+
+  return {
+    async handle(request: HttpGuestRequest): Promise<HttpGuestResponse> {
+      const stdin = await readBody(request.body);
+      const { args, env } = buildCgiInvocation(request, {
+        argv: options.argv,
+        environment: options.environment,
+        contentLength: stdin.length,
+      });
+      const parsed = parseWagiOutput(componentId, runGuest(args, env, stdin));
+      if (!parsed.ok) throw parsed.fault;
+      for (const warning of parsed.warnings) options.onWarning?.(warning, request);
+      return parsed.response;
+    },
+  };
+}
