@@ -35,6 +35,8 @@ export interface RunningApp {
   readonly process: ChildProcess;
   /** Output so far. */
   output(): { stdout: string; stderr: string };
+  /** Resolves with the first stderr line containing `text`, waiting for it up to 5 s (output is a pipe). */
+  stderrLine(text: string): Promise<string>;
   /** Sends SIGTERM and waits for the exit. */
   stop(): Promise<Finished>;
 }
@@ -71,7 +73,17 @@ export async function startApp(
   t.after(async () => {
     await stop();
   });
-  return { url, process: child, output: out, stop };
+  const stderrLine = async (text: string) => {
+    for (let waited = 0; waited < 5_000; waited += 20) {
+      const line = out()
+        .stderr.split("\n")
+        .find((l) => l.includes(text));
+      if (line !== undefined) return line;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    throw new Error(`no stderr line contains ${JSON.stringify(text)}:\n${out().stderr}`);
+  };
+  return { url, process: child, output: out, stderrLine, stop };
 }
 
 function spawnSpindle(args: readonly string[], options: RunOptions): ChildProcess {
