@@ -26,7 +26,7 @@ export function checkWagiBinary(componentId: string, bytes: Uint8Array): void {
   if (bytes[6] === 1 && bytes[7] === 0) {
     throw new SpindleError(
       `Component '${componentId}' is a WebAssembly component, but the WAGI executor runs core modules`,
-      { hint: `Use the default executor for components, or build a core module. ${COMMAND_HINT}` },
+      { hint: `Build a core module instead. ${COMMAND_HINT}` },
     );
   }
 }
