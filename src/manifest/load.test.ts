@@ -154,6 +154,21 @@ void describe("parseManifest", () => {
       },
     );
   });
+
+  void it("names a component defined twice instead of reporting a TOML redefinition", () => {
+    const text = `${HEAD}[component.hello]\nsource = "a.wasm"\n[component.hello]\nsource = "b.wasm"\n`;
+    const line = text.split("\n").lastIndexOf("[component.hello]") + 1;
+    assert.throws(
+      () => parseManifest(text, FILE),
+      (error: unknown) => {
+        assert.ok(error instanceof ManifestError);
+        assert.equal(error.line, line);
+        assert.equal(error.keyPath, "component.hello");
+        assert.equal(error.problem, 'duplicate component id "hello"');
+        return true;
+      },
+    );
+  });
 });
 
 void describe("loadManifest", () => {

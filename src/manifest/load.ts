@@ -42,6 +42,17 @@ function parseToml(text: string, file: string): TomlTable {
     return parse(text, { integersAsBigInt: true });
   } catch (error) {
     if (!(error instanceof TomlError)) throw error;
+    const duplicate = duplicateComponent(text, error.line);
+    if (duplicate !== undefined) {
+      throw new ManifestError(
+        { file, line: error.line, keyPath: `component.${duplicate}` },
+        `duplicate component id "${duplicate}"`,
+        {
+          cause: error,
+          hint: `[component.${duplicate}] is defined more than once; give each component its own id`,
+        },
+      );
+    }
     const reason = error.message.split("\n", 1)[0]?.replace(/^Invalid TOML document: /, "") ?? "";
     throw new ManifestError(
       { file, line: error.line },
@@ -49,6 +60,12 @@ function parseToml(text: string, file: string): TomlTable {
       { cause: error, hint: "fix the TOML syntax at the marked position (see https://toml.io)" },
     );
   }
+}
+
+/** The id of a `[component.<id>]` header redefined at `line`, which TOML reports only as a redefinition. */
+function duplicateComponent(text: string, line: number): string | undefined {
+  const header = /^\s*\[\s*component\s*\.\s*"?([^\]."\s]+)"?\s*\]/.exec(text.split("\n")[line - 1] ?? "");
+  return header?.[1];
 }
 
 function unreadable(file: string, error: unknown): ManifestError {

@@ -72,6 +72,11 @@ const CASES: readonly (readonly [string, string, readonly string[]])[] = [
     ["spin.toml:6", "nope", "hello"],
   ],
   [
+    "a component defined twice",
+    `${HEAD}${TRIGGER}${COMPONENT}${COMPONENT}`,
+    ["spin.toml:10", 'duplicate component id "hello"'],
+  ],
+  [
     "a duplicate trigger id",
     `${HEAD}[[trigger.http]]\nid = "t"\nroute = "/a"\ncomponent = "hello"\n[[trigger.http]]\nid = "t"\nroute = "/b"\ncomponent = "hello"\n${COMPONENT}`,
     ["spin.toml:9", "duplicate trigger id `t`"],
