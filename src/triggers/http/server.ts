@@ -98,27 +98,30 @@ function bind(server: Server, listen: ListenAddress): Promise<void> {
 async function serve(app: HttpApp, req: IncomingMessage, res: ServerResponse, logger: Logger): Promise<void> {
   // Node adds `Connection`/`Keep-Alive` on its own; Spin's responses carry neither.
   res.removeHeader("connection");
-  const pathWithQuery = req.url ?? "/";
-  const path = pathWithQuery.split("?", 1)[0] ?? "/";
-  if (path.startsWith(RESERVED_PREFIX)) return reserved(app, path, res);
-  const routed = app.route({
-    path,
-    pathWithQuery,
-    host: req.headers.host,
-    clientAddr: clientAddr(req),
-    scheme: "http",
-  });
-  if (routed === undefined) return empty(res, 404);
   const requestId = randomBytes(8).toString("hex");
+  let component: string | undefined;
   try {
+    const pathWithQuery = req.url ?? "/";
+    const path = pathWithQuery.split("?", 1)[0] ?? "/";
+    if (path.startsWith(RESERVED_PREFIX)) return reserved(app, path, res);
+    const input = {
+      path,
+      pathWithQuery,
+      host: req.headers.host,
+      clientAddr: clientAddr(req),
+      scheme: "http" as const,
+    };
+    const routed = app.route(input);
+    if (routed === undefined) return empty(res, 404);
+    component = routed.component;
     const response = await routed.handler.handle(guestRequest(app, req, routed, requestId));
     await writeResponse(res, response);
   } catch (error) {
     logger.error("request failed", {
       request_id: requestId,
-      component: routed.component,
+      component,
       method: req.method,
-      path: pathWithQuery,
+      path: req.url,
       error: describe(error),
     });
     if (res.headersSent) res.destroy();
