@@ -7,9 +7,10 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { SpindleError } from "../errors.ts";
 import { upCommand } from "./commands/up.ts";
 import { buildCommand } from "./commands/build.ts";
+import { watchCommand } from "./commands/watch.ts";
 import type { Command } from "./command.ts";
 
-const commands: readonly Command[] = [upCommand, buildCommand];
+const commands: readonly Command[] = [upCommand, buildCommand, watchCommand];
 
 const USAGE = `spindle — run Spin WebAssembly apps
 

@@ -18,6 +18,8 @@ export interface Finished {
 export interface RunOptions {
   readonly cwd?: string;
   readonly env?: NodeJS.ProcessEnv;
+  /** The serving command to start (default `up`). */
+  readonly command?: "up" | "watch";
 }
 
 /** Runs `spindle ...args` to completion. */
@@ -41,13 +43,13 @@ export interface RunningApp {
   stop(): Promise<Finished>;
 }
 
-/** Starts `spindle up --listen 127.0.0.1:0 ...args` and resolves once it serves. */
+/** Starts `spindle up --listen 127.0.0.1:0 ...args` (or `watch`) and resolves once it serves. */
 export async function startApp(
   t: Scope,
   args: readonly string[],
   options: RunOptions = {},
 ): Promise<RunningApp> {
-  const child = spawnSpindle(["up", "--listen", "127.0.0.1:0", ...args], options);
+  const child = spawnSpindle([options.command ?? "up", "--listen", "127.0.0.1:0", ...args], options);
   const out = collect(child);
   const exited = new Promise<Finished>((resolve) =>
     child.once("close", (code) => resolve({ code, ...out() })),

@@ -31,34 +31,50 @@ export interface HttpTriggerOptions {
 export interface RunningHttpTrigger {
   /** `http://host:port`, with the real port. */
   readonly baseUrl: string;
+  /** The routes being served (they change on `reload`). */
   readonly routes: readonly PrintedRoute[];
+  /**
+   * Serves `app` from now on, on the same socket: requests already in flight finish on the app they started
+   * on. If `app` cannot be loaded the error is thrown and the previous app keeps serving.
+   */
+  reload(app: LoadedApp): Promise<void>;
   close(): Promise<void>;
+}
+
+/** What one loaded app contributes to the trigger; replaced whole on reload. */
+interface Serving {
+  readonly http: HttpApp;
+  readonly routes: readonly PrintedRoute[];
 }
 
 export async function startHttpTrigger(
   app: LoadedApp,
   options: HttpTriggerOptions,
 ): Promise<RunningHttpTrigger> {
-  const triggers = app.locked.triggers.filter((t) => t.trigger_type === "http").map(readHttpTrigger);
-  const router = new Router(
-    triggers.map((t) => ({
-      triggerId: t.triggerId,
-      component: t.component,
-      route: t.route ?? { private: true },
-    })),
-  );
+  // Output sinks outlive reloads: a request still running on the previous app keeps writing to them.
   const outputs = new Map<string, ClosableGuestOutput>();
   const closeOutputs = () => outputs.forEach((output) => output.close());
   try {
-    const handlers = await createHandlers(app, triggers, outputs, options);
-    const server = await startHttpServer(httpApp(app, router, handlers), options.listen, options.logger);
+    let serving = await prepare(app, outputs, options);
+    const current: HttpApp = {
+      get name() {
+        return serving.http.name;
+      },
+      get version() {
+        return serving.http.version;
+      },
+      route: (input) => serving.http.route(input),
+      isReservedHeader: (name) => serving.http.isReservedHeader(name),
+    };
+    const server = await startHttpServer(current, options.listen, options.logger);
     return {
       baseUrl: `http://${formatHostPort(server.address)}`,
-      routes: listRoutes(router).map((r) => ({
-        component: r.component,
-        display: r.display,
-        description: app.components.get(r.component)?.locked.metadata?.description,
-      })),
+      get routes() {
+        return serving.routes;
+      },
+      reload: async (next) => {
+        serving = await prepare(next, outputs, options);
+      },
       close: async () => {
         await server.close();
         closeOutputs();
@@ -68,6 +84,30 @@ export async function startHttpTrigger(
     closeOutputs();
     throw error;
   }
+}
+
+async function prepare(
+  app: LoadedApp,
+  outputs: Map<string, ClosableGuestOutput>,
+  options: HttpTriggerOptions,
+): Promise<Serving> {
+  const triggers = app.locked.triggers.filter((t) => t.trigger_type === "http").map(readHttpTrigger);
+  const router = new Router(
+    triggers.map((t) => ({
+      triggerId: t.triggerId,
+      component: t.component,
+      route: t.route ?? { private: true },
+    })),
+  );
+  const handlers = await createHandlers(app, triggers, outputs, options);
+  return {
+    http: httpApp(app, router, handlers),
+    routes: listRoutes(router).map((r) => ({
+      component: r.component,
+      display: r.display,
+      description: app.components.get(r.component)?.locked.metadata?.description,
+    })),
+  };
 }
 
 async function createHandlers(

@@ -1,0 +1,105 @@
+/**
+ * What `spindle up` and `spindle watch` share: the serving options they both accept, turning them into a
+ * running HTTP trigger for a manifest, and waiting for SIGINT/SIGTERM.
+ */
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
+import type { ParseArgsConfig } from "node:util";
+import type { Manifest } from "../manifest/schema.ts";
+import { prepareLocalApp, type RunnableApp } from "../app/local-app.ts";
+import { envProvider, staticProvider } from "../app/variables.ts";
+import { createLogger, type Logger } from "../observe/logger.ts";
+import { DEFAULT_LISTEN, parseListenAddress, type ListenAddress } from "../triggers/http/listen-address.ts";
+import { startHttpTrigger, type RunningHttpTrigger } from "../triggers/http/trigger.ts";
+import { listOption, flagOption, stringOption, type ParsedOptions } from "./command.ts";
+import { parseVariableFlags } from "./variable-flags.ts";
+import { parseEnvFlags } from "./env-flags.ts";
+
+export const SERVE_OPTIONS: NonNullable<ParseArgsConfig["options"]> = {
+  from: { type: "string", short: "f" },
+  listen: { type: "string" },
+  variable: { type: "string", multiple: true },
+  env: { type: "string", short: "e", multiple: true },
+  "state-dir": { type: "string" },
+  "log-dir": { type: "string" },
+  quiet: { type: "boolean", short: "q" },
+};
+
+export const SERVE_USAGE = `  -f, --from <DIR|FILE>       the app: a spin.toml file or a directory holding one (default: .)
+      --listen <HOST:PORT>    address to serve on (env SPIN_HTTP_LISTEN_ADDR; default ${DEFAULT_LISTEN})
+      --variable <NAME=VALUE> set an application variable; also NAME=@FILE, @FILE.json, @FILE.toml (repeatable)
+  -e, --env <KEY=VALUE>       add an environment variable to every component (repeatable)
+      --state-dir <DIR>       where the app keeps state (default: .spin next to spin.toml)
+      --log-dir <DIR>         where component output is written (default: <state-dir>/logs)
+  -q, --quiet                 do not echo component output to the terminal
+`;
+
+/** The parsed serving options, checked before anything starts. */
+export interface ServeSettings {
+  readonly listen: ListenAddress;
+  readonly variables: ReadonlyMap<string, string>;
+  readonly env: ReadonlyMap<string, string>;
+  readonly stateDir: string | undefined;
+  readonly logDir: string | undefined;
+  readonly quiet: boolean;
+  readonly logger: Logger;
+}
+
+export function serveSettings(options: ParsedOptions): ServeSettings {
+  const cwd = process.cwd();
+  const dir = (name: string) => {
+    const value = stringOption(options, name);
+    return value === undefined ? undefined : resolve(cwd, value);
+  };
+  return {
+    listen: parseListenAddress(
+      stringOption(options, "listen") ?? process.env["SPIN_HTTP_LISTEN_ADDR"] ?? DEFAULT_LISTEN,
+    ),
+    variables: parseVariableFlags(listOption(options, "variable"), cwd),
+    env: parseEnvFlags(listOption(options, "env")),
+    stateDir: dir("state-dir"),
+    logDir: dir("log-dir"),
+    quiet: flagOption(options, "quiet"),
+    logger: createLogger(process.stderr, { json: !process.stderr.isTTY }),
+  };
+}
+
+/** Locks, resolves and loads the manifest's app with the command line's variables. */
+export function prepareApp(manifest: Manifest, settings: ServeSettings): Promise<RunnableApp> {
+  return prepareLocalApp(manifest, {
+    cacheDir: cacheDir(),
+    variableProviders: [staticProvider("--variable", settings.variables), envProvider(process.env)],
+  });
+}
+
+export async function startServing(
+  manifest: Manifest,
+  runnable: RunnableApp,
+  settings: ServeSettings,
+): Promise<RunningHttpTrigger> {
+  const stateDir = settings.stateDir ?? join(manifest.dir, ".spin");
+  return startHttpTrigger(runnable.app, {
+    listen: settings.listen,
+    variables: runnable.variables,
+    extraEnv: settings.env,
+    logDir: settings.logDir ?? join(stateDir, "logs"),
+    echo: settings.quiet ? undefined : process.stderr,
+    logger: settings.logger,
+  });
+}
+
+export function nextTerminationSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      resolve(signal);
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+}
+
+export function cacheDir(): string {
+  return join(process.env["XDG_CACHE_HOME"] ?? join(homedir(), ".cache"), "spindle");
+}
