@@ -1,0 +1,77 @@
+/**
+ * Progress for long transfers and builds. On a terminal a task is one line redrawn in place
+ * (`Pushing layer 2/5 [=====>     ] 1.2 MiB / 2.5 MiB`); elsewhere (pipes, CI logs) it prints one plain line
+ * when a task starts and one when it ends, never carriage returns. One `Progress` per command run.
+ */
+
+export interface ProgressStream {
+  write(text: string): unknown;
+  readonly isTTY?: boolean | undefined;
+  readonly columns?: number | undefined;
+}
+
+export interface ProgressTask {
+  /** Sets how much is done, in the task's unit (bytes for transfers). */
+  update(done: number): void;
+  /** Ends the task with a final line. */
+  finish(message?: string): void;
+}
+
+export interface Progress {
+  /** Starts a task; `total` is in bytes when `bytes` is set, otherwise a count; unknown totals are allowed. */
+  start(label: string, total?: number, options?: { bytes?: boolean }): ProgressTask;
+}
+
+const BAR_WIDTH = 24;
+/** Redraw at most this often, so a fast transfer does not flood the terminal. */
+const REDRAW_MS = 80;
+
+export function createProgress(out: ProgressStream, now: () => number = Date.now): Progress {
+  return {
+    start(label, total, options = {}) {
+      const amount = (n: number) => (options.bytes === true ? formatBytes(n) : String(n));
+      if (out.isTTY !== true) {
+        out.write(`${label}${total === undefined ? "" : ` (${amount(total)})`}\n`);
+        return {
+          update: () => undefined,
+          finish: (message) => out.write(`${message ?? `${label}: done`}\n`),
+        };
+      }
+      let last = 0;
+      const draw = (done: number) => {
+        const line = `${label} ${bar(done, total)} ${amount(done)}${total === undefined ? "" : ` / ${amount(total)}`}`;
+        out.write(`\r${line.slice(0, (out.columns ?? 80) - 1)}\x1b[K`);
+      };
+      draw(0);
+      return {
+        update(done) {
+          if (now() - last < REDRAW_MS) return;
+          last = now();
+          draw(done);
+        },
+        finish(message) {
+          out.write(`\r\x1b[K${message ?? `${label}: done`}\n`);
+        },
+      };
+    },
+  };
+}
+
+function bar(done: number, total: number | undefined): string {
+  if (total === undefined || total <= 0) return "[" + " ".repeat(BAR_WIDTH) + "]";
+  const filled = Math.min(BAR_WIDTH, Math.floor((done / total) * BAR_WIDTH));
+  const head = filled < BAR_WIDTH ? ">" : "";
+  return `[${"=".repeat(filled)}${head}${" ".repeat(Math.max(0, BAR_WIDTH - filled - head.length))}]`;
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ["KiB", "MiB", "GiB"];
+  let value = n / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(1)} ${units[unit]}`;
+}
