@@ -3,6 +3,8 @@ import type { ParseArgsConfig } from "node:util";
 
 export interface ParsedOptions {
   readonly values: Readonly<Record<string, string | boolean | (string | boolean)[] | undefined>>;
+  /** Operands, for commands that accept them (`spindle new TEMPLATE NAME`). */
+  readonly positionals: readonly string[];
 }
 
 export interface Command {
@@ -10,6 +12,8 @@ export interface Command {
   readonly summary: string;
   readonly usage: string;
   readonly options: NonNullable<ParseArgsConfig["options"]>;
+  /** Whether the command takes operands besides its options. */
+  readonly positionals?: boolean;
   /** Resolves with the process exit code. */
   run(options: ParsedOptions): Promise<number>;
 }

@@ -50,7 +50,7 @@ function parseOptions(command: Command, args: readonly string[]) {
   const config: ParseArgsConfig = {
     args: [...args],
     options: { ...command.options, help: { type: "boolean", short: "h" } },
-    allowPositionals: false,
+    allowPositionals: command.positionals === true,
     strict: true,
   };
   try {
