@@ -6,26 +6,20 @@
  */
 import type { LoadedApp } from "../../app/load.ts";
 import type { ResolvedVariables } from "../../app/variables.ts";
-import { createHttpExecutor } from "../../executors/select.ts";
 import type { HttpHandler } from "../../executors/http.ts";
-import { createGuestOutput, type ClosableGuestOutput } from "../../observe/guest-output.ts";
-import type { Logger } from "../../observe/logger.ts";
-import { readHttpTrigger, type HttpTriggerConfig } from "./config.ts";
+import type { ClosableGuestOutput } from "../../observe/guest-output.ts";
+import { readHttpTrigger } from "./config.ts";
+import { createHandlers, type HandlerDeps, type HandlerSettings } from "./handlers.ts";
+import type { InternalRoutes } from "./internal-dispatch.ts";
 import { formatHostPort, type ListenAddress } from "./listen-address.ts";
 import { listRoutes, Router } from "./router.ts";
 import type { PrintedRoute } from "./route-table.ts";
 import { startHttpServer, type HttpApp, type RoutingInput, type RoutedRequest } from "./server.ts";
 import { spinHeaders, spinRequestInfo } from "./spin-headers.ts";
 
-export interface HttpTriggerOptions {
+export interface HttpTriggerOptions extends HandlerSettings {
   readonly listen: ListenAddress;
   readonly variables: ResolvedVariables;
-  /** Added to every component's environment (`spindle up -e`), overriding the manifest. */
-  readonly extraEnv: ReadonlyMap<string, string>;
-  readonly logDir: string | undefined;
-  /** Where guest output lines are echoed; none for `--quiet`. */
-  readonly echo: { write(text: string): unknown } | undefined;
-  readonly logger: Logger;
 }
 
 export interface RunningHttpTrigger {
@@ -37,7 +31,7 @@ export interface RunningHttpTrigger {
    * Serves `app` from now on, on the same socket: requests already in flight finish on the app they started
    * on. If `app` cannot be loaded the error is thrown and the previous app keeps serving.
    */
-  reload(app: LoadedApp): Promise<void>;
+  reload(app: LoadedApp, variables: ResolvedVariables): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -54,8 +48,11 @@ export async function startHttpTrigger(
   // Output sinks outlive reloads: a request still running on the previous app keeps writing to them.
   const outputs = new Map<string, ClosableGuestOutput>();
   const closeOutputs = () => outputs.forEach((output) => output.close());
+  const listening = { authority: formatHostPort(options.listen) };
+  const load = (next: LoadedApp, variables: ResolvedVariables) =>
+    prepare(next, { settings: options, variables, outputs, listening });
   try {
-    let serving = await prepare(app, outputs, options);
+    let serving = await load(app, options.variables);
     const current: HttpApp = {
       get name() {
         return serving.http.name;
@@ -67,13 +64,14 @@ export async function startHttpTrigger(
       isReservedHeader: (name) => serving.http.isReservedHeader(name),
     };
     const server = await startHttpServer(current, options.listen, options.logger);
+    listening.authority = formatHostPort(server.address);
     return {
-      baseUrl: `http://${formatHostPort(server.address)}`,
+      baseUrl: `http://${listening.authority}`,
       get routes() {
         return serving.routes;
       },
-      reload: async (next) => {
-        serving = await prepare(next, outputs, options);
+      reload: async (next, variables) => {
+        serving = await load(next, variables);
       },
       close: async () => {
         await server.close();
@@ -86,11 +84,11 @@ export async function startHttpTrigger(
   }
 }
 
-async function prepare(
-  app: LoadedApp,
-  outputs: Map<string, ClosableGuestOutput>,
-  options: HttpTriggerOptions,
-): Promise<Serving> {
+interface PrepareDeps extends Omit<HandlerDeps, "internal"> {
+  readonly listening: { readonly authority: string };
+}
+
+async function prepare(app: LoadedApp, deps: PrepareDeps): Promise<Serving> {
   const triggers = app.locked.triggers.filter((t) => t.trigger_type === "http").map(readHttpTrigger);
   const router = new Router(
     triggers.map((t) => ({
@@ -99,7 +97,23 @@ async function prepare(
       route: t.route ?? { private: true },
     })),
   );
-  const handlers = await createHandlers(app, triggers, outputs, options);
+  // Handlers are built before the routing tables that chained requests need; requests come later.
+  const tables: { internal?: InternalRoutes } = {};
+  const handlers = await createHandlers(app, triggers, {
+    ...deps,
+    internal: () => tables.internal as InternalRoutes,
+  });
+  const componentTriggers = new Map<string, string>();
+  for (const t of triggers)
+    if (!componentTriggers.has(t.component)) componentTriggers.set(t.component, t.triggerId);
+  tables.internal = {
+    router,
+    handlers,
+    componentTriggers,
+    get selfAuthority() {
+      return deps.listening.authority;
+    },
+  };
   return {
     http: httpApp(app, router, handlers),
     routes: listRoutes(router).map((r) => ({
@@ -108,30 +122,6 @@ async function prepare(
       description: app.components.get(r.component)?.locked.metadata?.description,
     })),
   };
-}
-
-async function createHandlers(
-  app: LoadedApp,
-  triggers: readonly HttpTriggerConfig[],
-  outputs: Map<string, ClosableGuestOutput>,
-  options: HttpTriggerOptions,
-): Promise<Map<string, HttpHandler>> {
-  const handlers = new Map<string, HttpHandler>();
-  for (const trigger of triggers) {
-    const component = app.components.get(trigger.component);
-    if (component === undefined) throw new Error(`trigger ${trigger.triggerId} names unknown component`);
-    let output = outputs.get(component.id);
-    if (output === undefined) {
-      output = createGuestOutput({ componentId: component.id, logDir: options.logDir, echo: options.echo });
-      outputs.set(component.id, output);
-    }
-    const environment = new Map([...component.environment, ...options.extraEnv]);
-    handlers.set(
-      trigger.triggerId,
-      await createHttpExecutor(trigger.executor, { component, environment, output }),
-    );
-  }
-  return handlers;
 }
 
 function httpApp(app: LoadedApp, router: Router, handlers: ReadonlyMap<string, HttpHandler>): HttpApp {
