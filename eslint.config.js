@@ -4,7 +4,20 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "examples/**/target/", "**/.spin/", "bench/results/"] },
+  {
+    // Templates, the TypeScript example and the JS test guests are guest code with their own toolchains.
+    ignores: [
+      "**/node_modules/",
+      "**/target/",
+      "**/build/",
+      "**/dist/",
+      "**/.spin/",
+      "bench/results/",
+      "templates/",
+      "examples/hello-ts/",
+      "test/components/",
+    ],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -4,10 +4,12 @@
  * a new executor is a new case here, never a branch in a trigger. Runs at load time, once per trigger.
  */
 import type { AppComponent } from "../app/load.ts";
+import type { OutboundHttp } from "../capabilities/outbound-http/outbound.ts";
 import { compileModule } from "../engine/module-cache.ts";
 import { SpindleError } from "../errors.ts";
 import type { GuestOutputSink } from "./guest-output.ts";
 import type { HttpHandler } from "./http.ts";
+import { createComponentHandler } from "./component/executor.ts";
 import { createWagiHandler } from "./wagi/executor.ts";
 import { checkWagiBinary } from "./wagi/validate.ts";
 
@@ -19,6 +21,10 @@ export interface ExecutorContext {
   /** The component's environment with any host-wide additions (`spindle up -e`) applied. */
   readonly environment: ReadonlyMap<string, string>;
   readonly output: GuestOutputSink;
+  /** Where transpiled components are cached. */
+  readonly cacheDir: string;
+  /** The component's outbound HTTP policy; everything is denied when absent. */
+  readonly outbound?: OutboundHttp | undefined;
 }
 
 export async function createHttpExecutor(
@@ -27,17 +33,25 @@ export async function createHttpExecutor(
 ): Promise<HttpHandler> {
   const { component } = context;
   if (choice.type === "http") {
-    throw new SpindleError(
-      component.kind === "module"
-        ? `component "${component.id}" is a core WebAssembly module, which the default (wasi:http) executor cannot run`
-        : `component "${component.id}" is a WebAssembly component; this version of Spindle runs only WAGI modules`,
-      {
-        hint:
-          component.kind === "module"
-            ? 'if it is a WASI command (it has `_start`), add executor = { type = "wagi" } to its [[trigger.http]]'
-            : 'build the component as a WASI preview 1 command and serve it with executor = { type = "wagi" }',
-      },
-    );
+    if (component.kind === "module") {
+      throw new SpindleError(
+        `component "${component.id}" is a core WebAssembly module, which the default (wasi:http) executor cannot run`,
+        {
+          hint: 'if it is a WASI command (it has `_start`), add executor = { type = "wagi" } to its [[trigger.http]]',
+        },
+      );
+    }
+    return createComponentHandler({
+      componentId: component.id,
+      origin: component.origin,
+      bytes: component.bytes,
+      digest: component.digest,
+      environment: context.environment,
+      files: component.files,
+      output: context.output,
+      cacheDir: context.cacheDir,
+      outbound: context.outbound,
+    });
   }
   checkWagiBinary(component.id, component.bytes);
   const module = await compileModule(

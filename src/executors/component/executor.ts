@@ -1,0 +1,111 @@
+/**
+ * The component executor: serves HTTP with a WebAssembly component exporting
+ * `wasi:http/incoming-handler@0.2.x` (what the Spin JS SDK builds), Spin's way: a fresh instance per
+ * request, the response sent as soon as the guest sets it, the body streamed as the guest writes it. A
+ * fault before the response is a `GuestFault` (the trigger answers 500); after it, the body stream errors
+ * and the response is cut off. One handler per (trigger, component) pair, built at load time, where the
+ * component is checked, transpiled (or read from the disk cache) and compiled once.
+ */
+import type { OutboundHttp } from "../../capabilities/outbound-http/outbound.ts";
+import { denyAllOutbound } from "../../capabilities/wasi-http/host.ts";
+import type { OutgoingResponse } from "../../capabilities/wasi-http/outgoing.ts";
+import { GuestExit } from "../../capabilities/wasi/p2/cli.ts";
+import { SpindleError } from "../../errors.ts";
+import type { GuestOutputSink } from "../guest-output.ts";
+import { GuestFault, type HttpGuestRequest, type HttpGuestResponse, type HttpHandler } from "../http.ts";
+import { compiledComponent } from "./cache.ts";
+import { inspectComponent, MalformedComponent } from "./inspect.ts";
+import { invoke, type InstanceContext } from "./invocation.ts";
+import { checkHttpWorld } from "./world.ts";
+
+export interface ComponentHandlerOptions {
+  readonly componentId: string;
+  /** Where the bytes came from, for messages. */
+  readonly origin: string;
+  readonly bytes: Uint8Array;
+  /** `sha256:<hex>` of `bytes`: the cache key. */
+  readonly digest: string;
+  /** The component's environment, as the guest's `wasi:cli/environment` sees it. */
+  readonly environment: ReadonlyMap<string, string>;
+  /** Guest path → host path, mounted read-only at `/`. */
+  readonly files: ReadonlyMap<string, string>;
+  readonly output: GuestOutputSink;
+  /** Holds `components/<digest>/` with transpiled components (`spindle up` uses ~/.cache/spindle). */
+  readonly cacheDir: string;
+  /** The outbound HTTP policy; every request is denied (`HTTP-request-denied`) when absent. */
+  readonly outbound?: OutboundHttp | undefined;
+}
+
+export async function createComponentHandler(options: ComponentHandlerOptions): Promise<HttpHandler> {
+  const what = `component "${options.componentId}" (${options.origin})`;
+  const world = checkHttpWorld(what, inspect(what, options.bytes));
+  const compiled = await compiledComponent(
+    { digest: options.digest, bytes: options.bytes, what, handlerExport: world.handlerExport },
+    options.cacheDir,
+  );
+  const context: InstanceContext = {
+    compiled,
+    environment: options.environment,
+    files: options.files,
+    output: options.output,
+    outbound: options.outbound ?? denyAllOutbound,
+  };
+  return { handle: (request) => serve(options.componentId, context, request) };
+}
+
+function inspect(what: string, bytes: Uint8Array) {
+  try {
+    return inspectComponent(bytes);
+  } catch (cause) {
+    if (!(cause instanceof MalformedComponent)) throw cause;
+    throw new SpindleError(`${what} is not a valid WebAssembly component: ${cause.message}`, {
+      cause,
+      hint: "rebuild it, and check that `source` points at the build output",
+    });
+  }
+}
+
+async function serve(
+  componentId: string,
+  context: InstanceContext,
+  request: HttpGuestRequest,
+): Promise<HttpGuestResponse> {
+  const { response, finished } = invoke(context, request);
+  const result = await response;
+  if (result === undefined) {
+    const failure = await finished.then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    throw faultOf(componentId, failure);
+  }
+  if (result.tag === "err") {
+    throw new GuestFault(componentId, `the guest answered with an error: ${JSON.stringify(result.val)}`);
+  }
+  endBodyWith(result.val, finished);
+  return { status: result.val.statusCode(), headers: result.val.headerList(), body: result.val.queue };
+}
+
+/** After the response is out, the guest's end decides how the body ends. */
+function endBodyWith(response: OutgoingResponse, finished: Promise<void>): void {
+  const { queue } = response;
+  finished.then(
+    () => {
+      if (!response.bodyTaken) queue.close();
+      else queue.fail(new Error("the guest returned without finishing the response body"));
+    },
+    (error: unknown) => {
+      if (error instanceof GuestExit && error.code === 0 && !response.bodyTaken) queue.close();
+      else queue.fail(error);
+    },
+  );
+}
+
+function faultOf(componentId: string, failure: unknown): GuestFault {
+  if (failure === undefined) {
+    return new GuestFault(componentId, "guest failed to produce a response prior to returning");
+  }
+  const reason = failure instanceof Error ? failure.message : JSON.stringify(failure);
+  const what = failure instanceof GuestExit ? "exited" : "trapped";
+  return new GuestFault(componentId, `the guest ${what} before responding: ${reason}`, { cause: failure });
+}

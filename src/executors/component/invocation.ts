@@ -1,0 +1,70 @@
+/**
+ * One request's run of a component: a fresh instance with its own host objects (WASI, wasi:http, the
+ * request and the response slot), and the call to `incoming-handler.handle`. Reports two moments
+ * separately, because the response starts before the guest finishes: `response` settles when the guest
+ * sets its response-outparam (or fails or returns first), `finished` when `handle` returns or traps.
+ * Per request, never reused; costs one instantiation (about 2.5 ms for a 12 MB JS component).
+ */
+import type { OutboundHttp } from "../../capabilities/outbound-http/outbound.ts";
+import { IncomingRequest, type IncomingRequestData } from "../../capabilities/wasi-http/incoming.ts";
+import { wasiHttpImports } from "../../capabilities/wasi-http/host.ts";
+import { ResponseOutparam, type ResponseResult } from "../../capabilities/wasi-http/outgoing.ts";
+import { wasiImports } from "../../capabilities/wasi/p2/host.ts";
+import type { GuestOutputSink } from "../guest-output.ts";
+import type { CompiledComponent } from "./cache.ts";
+
+export interface InstanceContext {
+  readonly compiled: CompiledComponent;
+  readonly environment: ReadonlyMap<string, string>;
+  readonly files: ReadonlyMap<string, string>;
+  readonly output: GuestOutputSink;
+  readonly outbound: OutboundHttp;
+}
+
+export interface Invocation {
+  /** The guest's response, or undefined when `handle` returned or failed without setting one. */
+  readonly response: Promise<ResponseResult | undefined>;
+  /** Settles when `handle` returns; rejects with the trap (or `GuestExit`) when it does not. */
+  readonly finished: Promise<void>;
+}
+
+interface HandlerExport {
+  handle(request: IncomingRequest, outparam: ResponseOutparam): unknown;
+}
+
+function instantiate(context: InstanceContext, imports: Record<string, object>): HandlerExport {
+  const { compiled } = context;
+  const exports = compiled.instantiate(
+    (name) => compiled.coreModules.get(name) as WebAssembly.Module,
+    imports,
+    (module, moduleImports) => new WebAssembly.Instance(module, moduleImports),
+  ) as Record<string, HandlerExport | undefined>;
+  const handler = exports[compiled.handlerExport];
+  if (handler === undefined) throw new Error(`the instance has no ${compiled.handlerExport} export`);
+  return handler;
+}
+
+export function invoke(context: InstanceContext, request: IncomingRequestData): Invocation {
+  let deliver: (result: ResponseResult | undefined) => void = () => undefined;
+  const response = new Promise<ResponseResult | undefined>((resolve) => (deliver = resolve));
+  const imports = {
+    ...wasiImports({
+      environment: context.environment,
+      files: context.files,
+      stdout: (bytes) => context.output.stdout(bytes),
+      stderr: (bytes) => context.output.stderr(bytes),
+    }),
+    ...wasiHttpImports(context.outbound),
+  };
+  const outparam = new ResponseOutparam((result) => deliver(result));
+  const finished = (async () => {
+    // Inside the async function, so a failing instantiation or a synchronous trap rejects `finished`.
+    await instantiate(context, imports).handle(new IncomingRequest(request), outparam);
+  })();
+  // A response set before the end was delivered first; this only answers "never set".
+  finished.then(
+    () => deliver(undefined),
+    () => deliver(undefined),
+  );
+  return { response, finished };
+}

@@ -1,0 +1,61 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { SpindleError } from "../../errors.ts";
+import type { ComponentItem } from "./inspect.ts";
+import { checkHttpWorld } from "./world.ts";
+
+const instance = (name: string): ComponentItem => ({ name, kind: "instance" });
+const handler = instance("wasi:http/incoming-handler@0.2.3");
+
+describe("checkHttpWorld", () => {
+  it("accepts a handler importing any served interface at any 0.2 patch version", () => {
+    for (const patch of [0, 3, 6, 10, 12]) {
+      const world = checkHttpWorld("c", {
+        imports: [
+          "wasi:io/poll",
+          "wasi:http/types",
+          "wasi:filesystem/preopens",
+          "wasi:random/insecure-seed",
+        ].map((i) => instance(`${i}@0.2.${patch}`)),
+        exports: [instance(`wasi:http/incoming-handler@0.2.${patch}`)],
+      });
+      assert.equal(world.handlerExport, `wasi:http/incoming-handler@0.2.${patch}`);
+    }
+  });
+
+  it("lists unsupported imports: other packages, other versions, unversioned, non-instance", () => {
+    const imports = [
+      instance("wasi:io/poll@0.2.3"),
+      instance("fermyon:spin/variables@2.0.0"),
+      instance("wasi:io/streams@0.3.0"),
+      instance("wasi:cli/environment"),
+      { name: "wasi:clocks/wall-clock@0.2.3", kind: "func" } as const,
+    ];
+    assert.throws(
+      () => checkHttpWorld('component "x" (x.wasm)', { imports, exports: [handler] }),
+      (error: unknown) =>
+        error instanceof SpindleError &&
+        error.message ===
+          'component "x" (x.wasm) imports interfaces Spindle does not provide: fermyon:spin/variables@2.0.0, wasi:io/streams@0.3.0, wasi:cli/environment, wasi:clocks/wall-clock@0.2.3',
+    );
+  });
+
+  it("names the legacy Spin handler", () => {
+    assert.throws(
+      () => checkHttpWorld("c", { imports: [], exports: [instance("fermyon:spin/inbound-http")] }),
+      /legacy Spin HTTP interface fermyon:spin\/inbound-http/,
+    );
+  });
+
+  it("lists the exports when no HTTP handler is among them", () => {
+    assert.throws(
+      () => checkHttpWorld("c", { imports: [], exports: [instance("wasi:cli/run@0.2.0")] }),
+      /it exports wasi:cli\/run@0\.2\.0$/,
+    );
+    assert.throws(
+      () => checkHttpWorld("c", { imports: [], exports: [instance("wasi:http/incoming-handler@0.3.0")] }),
+      /none of the interfaces/,
+    );
+    assert.throws(() => checkHttpWorld("c", { imports: [], exports: [] }), /it exports nothing/);
+  });
+});
