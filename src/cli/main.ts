@@ -8,9 +8,11 @@ import { SpindleError } from "../errors.ts";
 import { upCommand } from "./commands/up.ts";
 import { buildCommand } from "./commands/build.ts";
 import { watchCommand } from "./commands/watch.ts";
+import { registryCommand } from "./commands/registry.ts";
+import { newCommand } from "./commands/new.ts";
 import type { Command } from "./command.ts";
 
-const commands: readonly Command[] = [upCommand, buildCommand, watchCommand];
+const commands: readonly Command[] = [newCommand, buildCommand, upCommand, watchCommand, registryCommand];
 
 const USAGE = `spindle — run Spin WebAssembly apps
 

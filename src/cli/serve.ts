@@ -2,18 +2,20 @@
  * What `spindle up` and `spindle watch` share: the serving options they both accept, turning them into a
  * running HTTP trigger for a manifest, and waiting for SIGINT/SIGTERM.
  */
-import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import type { ParseArgsConfig } from "node:util";
 import type { Manifest } from "../manifest/schema.ts";
 import { prepareLocalApp, type RunnableApp } from "../app/local-app.ts";
-import { envProvider, staticProvider } from "../app/variables.ts";
+import { loadApp } from "../app/load.ts";
+import { envProvider, resolveVariables, staticProvider } from "../app/variables.ts";
+import { loadFromRegistry } from "../oci/registry-app.ts";
 import { createLogger, type Logger } from "../observe/logger.ts";
 import { DEFAULT_LISTEN, parseListenAddress, type ListenAddress } from "../triggers/http/listen-address.ts";
 import { startHttpTrigger, type RunningHttpTrigger } from "../triggers/http/trigger.ts";
 import { listOption, flagOption, stringOption, type ParsedOptions } from "./command.ts";
 import { parseVariableFlags } from "./variable-flags.ts";
 import { parseEnvFlags } from "./env-flags.ts";
+import { cacheDir } from "./cache-dir.ts";
 
 export const SERVE_OPTIONS: NonNullable<ParseArgsConfig["options"]> = {
   from: { type: "string", short: "f" },
@@ -23,6 +25,7 @@ export const SERVE_OPTIONS: NonNullable<ParseArgsConfig["options"]> = {
   "state-dir": { type: "string" },
   "log-dir": { type: "string" },
   quiet: { type: "boolean", short: "q" },
+  insecure: { type: "boolean", short: "k" },
 };
 
 export const SERVE_USAGE = `  -f, --from <DIR|FILE>       the app: a spin.toml file or a directory holding one (default: .)
@@ -32,6 +35,7 @@ export const SERVE_USAGE = `  -f, --from <DIR|FILE>       the app: a spin.toml f
       --state-dir <DIR>       where the app keeps state (default: .spin next to spin.toml)
       --log-dir <DIR>         where component output is written (default: <state-dir>/logs)
   -q, --quiet                 do not echo component output to the terminal
+  -k, --insecure              with -f REF: use plain HTTP for a registry that is not on this machine
 `;
 
 /** The parsed serving options, checked before anything starts. */
@@ -42,6 +46,7 @@ export interface ServeSettings {
   readonly stateDir: string | undefined;
   readonly logDir: string | undefined;
   readonly quiet: boolean;
+  readonly insecure: boolean;
   readonly logger: Logger;
 }
 
@@ -60,31 +65,44 @@ export function serveSettings(options: ParsedOptions): ServeSettings {
     stateDir: dir("state-dir"),
     logDir: dir("log-dir"),
     quiet: flagOption(options, "quiet"),
+    insecure: flagOption(options, "insecure"),
     logger: createLogger(process.stderr, { json: !process.stderr.isTTY }),
   };
 }
 
 /** Locks, resolves and loads the manifest's app with the command line's variables. */
 export function prepareApp(manifest: Manifest, settings: ServeSettings): Promise<RunnableApp> {
-  return prepareLocalApp(manifest, {
-    cacheDir: cacheDir(),
-    variableProviders: [staticProvider("--variable", settings.variables), envProvider(process.env)],
-  });
+  return prepareLocalApp(manifest, { cacheDir: cacheDir(), variableProviders: providers(settings) });
 }
 
+/** Pulls an app from a registry (or its cache) and loads it like a local one. */
+export async function prepareRegistryApp(reference: string, settings: ServeSettings): Promise<RunnableApp> {
+  const locked = await loadFromRegistry(reference, { cacheDir: cacheDir(), insecure: settings.insecure });
+  return { app: loadApp(locked), variables: resolveVariables(locked, providers(settings)) };
+}
+
+function providers(settings: ServeSettings) {
+  return [staticProvider("--variable", settings.variables), envProvider(process.env)];
+}
+
+/**
+ * Serves the app. `stateDir` is where its logs go by default: `.spin` beside a local spin.toml; a registry
+ * app has none unless `--state-dir` names one, and its guest output then goes to the terminal only.
+ */
 export async function startServing(
-  manifest: Manifest,
   runnable: RunnableApp,
   settings: ServeSettings,
+  stateDir: string | undefined,
 ): Promise<RunningHttpTrigger> {
-  const stateDir = settings.stateDir ?? join(manifest.dir, ".spin");
+  const state = settings.stateDir ?? stateDir;
   return startHttpTrigger(runnable.app, {
     listen: settings.listen,
     variables: runnable.variables,
     extraEnv: settings.env,
-    logDir: settings.logDir ?? join(stateDir, "logs"),
+    logDir: settings.logDir ?? (state === undefined ? undefined : join(state, "logs")),
     echo: settings.quiet ? undefined : process.stderr,
     logger: settings.logger,
+    cacheDir: cacheDir(),
   });
 }
 
@@ -98,8 +116,4 @@ export function nextTerminationSignal(): Promise<NodeJS.Signals> {
     process.on("SIGINT", stop);
     process.on("SIGTERM", stop);
   });
-}
-
-export function cacheDir(): string {
-  return join(process.env["XDG_CACHE_HOME"] ?? join(homedir(), ".cache"), "spindle");
 }

@@ -2,7 +2,11 @@
  * `spindle up`: loads an app from its spin.toml, checks everything it needs before listening (sources,
  * files, required variables, modules), serves it until SIGINT/SIGTERM, then shuts down cleanly.
  */
+import { join } from "node:path";
 import { loadManifest } from "../../manifest/load.ts";
+import { SpindleError } from "../../errors.ts";
+import { looksLikeReference } from "../../oci/registry-app.ts";
+import type { RunningHttpTrigger } from "../../triggers/http/trigger.ts";
 import { buildApp } from "../../build/build-app.ts";
 import { formatStartup } from "../../triggers/http/route-table.ts";
 import { locateManifest } from "../app-location.ts";
@@ -10,6 +14,7 @@ import { flagOption, stringOption, type Command, type ParsedOptions } from "../c
 import {
   nextTerminationSignal,
   prepareApp,
+  prepareRegistryApp,
   SERVE_OPTIONS,
   SERVE_USAGE,
   serveSettings,
@@ -21,6 +26,9 @@ export const upCommand: Command = {
   summary: "Start the app and serve it",
   usage: `Usage: spindle up [options]
 
+-f also takes a registry reference (ghcr.io/me/app:v1, 127.0.0.1:5000/app@sha256:…): the app is pulled (or
+taken from the cache) and served as pushed by \`spindle registry push\` or \`spin registry push\`.
+
 Options:
 ${SERVE_USAGE}      --build                 run \`spindle build\` first
 `,
@@ -29,13 +37,25 @@ ${SERVE_USAGE}      --build                 run \`spindle build\` first
 };
 
 async function up(options: ParsedOptions): Promise<number> {
-  const manifest = await loadManifest(locateManifest(stringOption(options, "from"), process.cwd()));
+  const from = stringOption(options, "from");
   const settings = serveSettings(options);
-  if (flagOption(options, "build")) {
-    await buildApp(manifest, { report: (line) => process.stdout.write(`${line}\n`) });
+  let trigger: RunningHttpTrigger;
+  if (from !== undefined && looksLikeReference(from)) {
+    if (flagOption(options, "build")) {
+      throw new SpindleError(`--build cannot build ${from}: it is a registry reference, not a local app`, {
+        hint: "drop --build, or pass a directory or spin.toml with -f",
+      });
+    }
+    trigger = await startServing(await prepareRegistryApp(from, settings), settings, undefined);
+  } else {
+    const manifest = await loadManifest(locateManifest(from, process.cwd()));
+    if (flagOption(options, "build")) {
+      await buildApp(manifest, { report: (line) => process.stdout.write(`${line}\n`) });
+    }
+    for (const warning of manifest.warnings) process.stderr.write(`Warning: ${warning}\n`);
+    const runnable = await prepareApp(manifest, settings);
+    trigger = await startServing(runnable, settings, join(manifest.dir, ".spin"));
   }
-  for (const warning of manifest.warnings) process.stderr.write(`Warning: ${warning}\n`);
-  const trigger = await startServing(manifest, await prepareApp(manifest, settings), settings);
   process.stdout.write(formatStartup(trigger.baseUrl, trigger.routes));
   const signal = await nextTerminationSignal();
   process.stderr.write(`Received ${signal}, shutting down\n`);

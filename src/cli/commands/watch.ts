@@ -4,6 +4,7 @@
  * to spin.toml reloads the manifest and rebuilds everything. A failed build or a broken manifest is
  * reported and the last good app keeps serving.
  */
+import { join } from "node:path";
 import { loadManifest } from "../../manifest/load.ts";
 import type { Manifest } from "../../manifest/schema.ts";
 import { buildApp } from "../../build/build-app.ts";
@@ -46,7 +47,11 @@ async function watchAndServe(options: ParsedOptions): Promise<number> {
   const settings = serveSettings(options);
   let manifest = await loadManifest(manifestPath);
   if (!flagOption(options, "skip-build")) await buildApp(manifest, { report });
-  const trigger = await startServing(manifest, await prepareApp(manifest, settings), settings);
+  const trigger = await startServing(
+    await prepareApp(manifest, settings),
+    settings,
+    join(manifest.dir, ".spin"),
+  );
   process.stdout.write(formatStartup(trigger.baseUrl, trigger.routes));
   let queue = Promise.resolve();
   const watcher = watchApp(watchPlan(manifest), (change) => {
@@ -83,7 +88,8 @@ async function apply(change: Change, state: WatchState): Promise<Manifest> {
       const only = change.kind === "rebuild" ? change.components : undefined;
       await buildApp(manifest, { only, report });
     }
-    await state.trigger.reload(await prepareApp(manifest, state.settings).then((r) => r.app));
+    const { app, variables } = await prepareApp(manifest, state.settings);
+    await state.trigger.reload(app, variables);
     report(`Reloaded ${manifest.application.name} (${describe(change)})`);
     return manifest;
   } catch (error) {

@@ -1,0 +1,81 @@
+/**
+ * Spin apps and registries, end to end: push an app from its spin.toml, pull an artifact into the cache,
+ * load a runnable locked app from a reference (what `spindle up -f <ref>` calls), and Spin's rule for
+ * when `-f <x>` means a registry reference. The entry points of `src/oci/`, above the client and layout.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { LockedApp } from "../app/locked.ts";
+import { lockManifest } from "../app/lock.ts";
+import { loadManifest } from "../manifest/load.ts";
+import { RegistryCache } from "./cache.ts";
+import { RegistryClient, type ClientOptions } from "./client.ts";
+import { lockedAppFromArtifact } from "./pulled-app.ts";
+import { pullArtifact, type PulledArtifact } from "./pull.ts";
+import { pushArtifact } from "./push.ts";
+import { DOCKER_HUB, parseReference, tryParseReference } from "./reference.ts";
+import { buildSpinArtifact } from "./spin-artifact.ts";
+
+export interface RegistryOptions extends ClientOptions {
+  /** Spindle's cache directory; the registry cache is its `registry/` folder. */
+  readonly cacheDir: string;
+}
+
+export interface PushOptions extends RegistryOptions {
+  readonly annotations?: Readonly<Record<string, string>>;
+  readonly now?: () => Date;
+}
+
+/** Locks the app at `manifestPath` and pushes it to `reference`; returns the manifest digest. */
+export async function pushApp(
+  reference: string,
+  manifestPath: string,
+  options: PushOptions,
+): Promise<string> {
+  const ref = parseReference(reference);
+  const manifest = await loadManifest(manifestPath);
+  const locked = await lockManifest(manifest, { cacheDir: options.cacheDir });
+  const artifact = buildSpinArtifact(locked, {
+    read: (url) => readFileSync(fileURLToPath(url)),
+    annotations: options.annotations ?? {},
+    now: (options.now ?? (() => new Date()))(),
+  });
+  return pushArtifact(RegistryClient.create(ref.registry, options), ref, artifact);
+}
+
+/** Pulls `reference` into the cache, verifying every byte. */
+export function pullApp(reference: string, options: RegistryOptions): Promise<PulledArtifact> {
+  const ref = parseReference(reference);
+  return pullArtifact(RegistryClient.create(ref.registry, options), ref, new RegistryCache(options.cacheDir));
+}
+
+/**
+ * Pulls `reference` and returns a locked app `loadApp` can run: Wasm and files point at the cache.
+ *
+ * @example
+ *   const locked = await loadFromRegistry("ghcr.io/me/app:v1", { cacheDir });
+ *   const app = loadApp(locked);
+ */
+export async function loadFromRegistry(reference: string, options: RegistryOptions): Promise<LockedApp> {
+  const artifact = await pullApp(reference, options);
+  return lockedAppFromArtifact(artifact, new RegistryCache(options.cacheDir));
+}
+
+/**
+ * Spin's rule for `up -f <from>`: a registry reference only if `from` is not an existing path, parses as
+ * a reference, and either names a tag or digest, or names a registry other than Docker Hub (a bare
+ * `dir/spin.toml` parses as a Docker Hub reference, so Docker Hub counts only when the text says
+ * "docker").
+ */
+export function looksLikeReference(from: string, cwd: string = process.cwd()): boolean {
+  if (existsSync(resolve(cwd, from))) return false;
+  const ref = tryParseReference(from);
+  if (ref === undefined) return false;
+  return (
+    ref.tag !== undefined ||
+    ref.digest !== undefined ||
+    ref.registry !== DOCKER_HUB ||
+    from.includes("docker")
+  );
+}
