@@ -77,7 +77,7 @@ describe("component executor", () => {
       },
     });
     copyFileSync(componentWasm("http-probe"), join(dir, "probe.wasm"));
-    app = await startApp(scope, ["-f", dir, "--env", "FROM_FLAG=yes"], { env });
+    app = await startApp(scope, ["-f", dir, "--env", "FROM_FLAG=yes"], { env, startTimeoutMs: 180_000 });
   });
 
   it("passes method, URL and headers, with exactly Spin's injected spin-* headers", async () => {

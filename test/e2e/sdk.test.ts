@@ -35,7 +35,7 @@ describe("Spin JS SDK apps", { concurrency: 2 }, () => {
     assert.equal(created.code, 0, created.stderr);
     const built = await runSpindle(["build", "-f", dir]);
     assert.equal(built.code, 0, `${built.stdout}\n${built.stderr}`);
-    const app = await startApp(t, ["-f", dir]);
+    const app = await startApp(t, ["-f", dir], { startTimeoutMs: BUILD_TIMEOUT });
     const hello = await request(app.url, "/");
     assert.equal(hello.status, 200);
     assert.equal(hello.body, "Hello from a TypeScript component!\n");
@@ -50,7 +50,9 @@ describe("Spin JS SDK apps", { concurrency: 2 }, () => {
     async (t) => {
       const allowed = await upstream(t);
       const other = await upstream(t);
-      const app = await startApp(t, ["--build", "-f", example, "--variable", `upstream_origin=${allowed}`]);
+      const app = await startApp(t, ["--build", "-f", example, "--variable", `upstream_origin=${allowed}`], {
+        startTimeoutMs: BUILD_TIMEOUT,
+      });
       const root = JSON.parse((await request(app.url, "/")).body) as { greeting: string };
       assert.equal(root.greeting, "Hello from TypeScript, served by Spindle");
       const echo = await request(app.url, "/echo", { method: "POST", body: '{"a":1}' });

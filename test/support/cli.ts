@@ -20,6 +20,8 @@ export interface RunOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** The serving command to start (default `up`). */
   readonly command?: "up" | "watch";
+  /** How long `startApp` waits for the `Serving` line (default 20 s; builds and transpiles need more). */
+  readonly startTimeoutMs?: number;
 }
 
 /** Runs `spindle ...args` to completion. */
@@ -54,8 +56,19 @@ export async function startApp(
   const exited = new Promise<Finished>((resolve) =>
     child.once("close", (code) => resolve({ code, ...out() })),
   );
+  const stop = async () => {
+    if (child.exitCode === null) child.kill("SIGTERM");
+    return exited;
+  };
+  // Registered before waiting, so a start that times out still leaves no process behind.
+  t.after(async () => {
+    await stop();
+  });
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`spindle up did not start:\n${out().stderr}`)), 20_000);
+    const timer = setTimeout(
+      () => reject(new Error(`spindle up did not start:\n${out().stderr}`)),
+      options.startTimeoutMs ?? 20_000,
+    );
     child.stdout?.on("data", () => {
       const match = /^Serving (http:\/\/\S+)$/m.exec(out().stdout);
       if (match?.[1] !== undefined) {
@@ -67,13 +80,6 @@ export async function startApp(
       clearTimeout(timer);
       reject(new Error(`spindle up exited with ${f.code}:\n${f.stdout}\n${f.stderr}`));
     });
-  });
-  const stop = async () => {
-    if (child.exitCode === null) child.kill("SIGTERM");
-    return exited;
-  };
-  t.after(async () => {
-    await stop();
   });
   const stderrLine = async (text: string) => {
     for (let waited = 0; waited < 5_000; waited += 20) {
