@@ -26,7 +26,8 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 async function route(request, url) {
   requests += 1;
   const query = url.searchParams;
-  switch (url.pathname) {
+  // Under a wildcard route such as `/caller/...` the feature is named by the part after the prefix.
+  switch (request.headers.get("spin-path-info") || url.pathname) {
     case "/request":
       return json({ method: request.method, url: request.url, headers: [...request.headers] });
     case "/counter":
