@@ -10,6 +10,7 @@ import { loadApp } from "../app/load.ts";
 import { envProvider, resolveVariables, staticProvider } from "../app/variables.ts";
 import { loadFromRegistry } from "../oci/registry-app.ts";
 import { createLogger, type Logger } from "../observe/logger.ts";
+import { createProgress } from "../observe/progress.ts";
 import { DEFAULT_LISTEN, parseListenAddress, type ListenAddress } from "../triggers/http/listen-address.ts";
 import { startHttpTrigger, type RunningHttpTrigger } from "../triggers/http/trigger.ts";
 import { listOption, flagOption, stringOption, type ParsedOptions } from "./command.ts";
@@ -77,7 +78,11 @@ export function prepareApp(manifest: Manifest, settings: ServeSettings): Promise
 
 /** Pulls an app from a registry (or its cache) and loads it like a local one. */
 export async function prepareRegistryApp(reference: string, settings: ServeSettings): Promise<RunnableApp> {
-  const locked = await loadFromRegistry(reference, { cacheDir: cacheDir(), insecure: settings.insecure });
+  const locked = await loadFromRegistry(reference, {
+    cacheDir: cacheDir(),
+    insecure: settings.insecure,
+    progress: createProgress(process.stderr),
+  });
   return { app: loadApp(locked), variables: resolveVariables(locked, providers(settings)) };
 }
 

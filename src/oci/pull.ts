@@ -9,7 +9,8 @@ import type { RegistryCache } from "./cache.ts";
 import type { RegistryClient } from "./client.ts";
 import { SPIN_LOCKED_APP, WASM_LAYER_TYPES } from "./media-types.ts";
 import type { Descriptor, OciManifest } from "./oci-manifest.ts";
-import type { Reference } from "./reference.ts";
+import { formatReference, type Reference } from "./reference.ts";
+import { formatBytes, type Progress } from "../observe/progress.ts";
 
 export interface PulledArtifact {
   readonly reference: Reference;
@@ -30,26 +31,35 @@ export async function pullArtifact(
   client: RegistryClient,
   reference: Reference,
   cache: RegistryCache,
+  progress?: Progress,
 ): Promise<PulledArtifact> {
   const { manifest, bytes, digest } = await client.pullManifest(reference);
+  const total = manifest.layers.reduce((sum, layer) => sum + layer.size, manifest.config.size);
+  const task = progress?.start(`Pulling ${formatReference(reference)}`, total, { bytes: true });
+  let done = 0;
+  const advance = (size: number) => task?.update((done += size));
   const { repository } = reference;
   const config = await client.pullBlob(repository, manifest.config.digest);
+  advance(manifest.config.size);
   const layerPaths = new Map<string, string>();
   const downloaded = new Map<string, Uint8Array>();
   let lockedApp: Uint8Array | undefined;
   await forEachLimited(manifest.layers, PARALLEL_LAYERS, async (layer) => {
     if (layer.mediaType === SPIN_LOCKED_APP) {
       lockedApp = await client.pullBlob(repository, layer.digest);
+      advance(layer.size);
       return;
     }
     const path = layerPath(cache, layer);
     layerPaths.set(layer.digest, path);
     if (!cache.has(path)) downloaded.set(path, await client.pullBlob(repository, layer.digest));
+    advance(layer.size);
   });
   for (const [path, layerBytes] of downloaded) cache.write(path, layerBytes);
   const dir = cache.manifestDir(reference);
   cache.write(`${dir}/manifest.json`, bytes);
   cache.write(`${dir}/config.json`, lockedApp ?? config);
+  task?.finish(`Pulled ${formatReference(reference)} (${formatBytes(total)})`);
   return { reference, manifest, digest, config, lockedApp, layerPaths };
 }
 

@@ -16,10 +16,13 @@ import { pullArtifact, type PulledArtifact } from "./pull.ts";
 import { pushArtifact } from "./push.ts";
 import { DOCKER_HUB, parseReference, tryParseReference } from "./reference.ts";
 import { buildSpinArtifact } from "./spin-artifact.ts";
+import type { Progress } from "../observe/progress.ts";
 
 export interface RegistryOptions extends ClientOptions {
   /** Spindle's cache directory; the registry cache is its `registry/` folder. */
   readonly cacheDir: string;
+  /** Where transfer progress is shown; none by default. */
+  readonly progress?: Progress | undefined;
 }
 
 export interface PushOptions extends RegistryOptions {
@@ -41,13 +44,14 @@ export async function pushApp(
     annotations: options.annotations ?? {},
     now: (options.now ?? (() => new Date()))(),
   });
-  return pushArtifact(RegistryClient.create(ref.registry, options), ref, artifact);
+  return pushArtifact(RegistryClient.create(ref.registry, options), ref, artifact, options.progress);
 }
 
 /** Pulls `reference` into the cache, verifying every byte. */
 export function pullApp(reference: string, options: RegistryOptions): Promise<PulledArtifact> {
   const ref = parseReference(reference);
-  return pullArtifact(RegistryClient.create(ref.registry, options), ref, new RegistryCache(options.cacheDir));
+  const client = RegistryClient.create(ref.registry, options);
+  return pullArtifact(client, ref, new RegistryCache(options.cacheDir), options.progress);
 }
 
 /**

@@ -80,7 +80,7 @@ describe("registry faults", { skip: registryUnavailable() ?? false }, () => {
     assert.match(
       result.stderr,
       new RegExp(
-        `^Error: digest mismatch for blob ${wasmDigest} of ${registry.host}/faults/tampered-layer: expected ${wasmDigest}, got sha256:`,
+        `(?:^|\\n)Error: digest mismatch for blob ${wasmDigest} of ${registry.host}/faults/tampered-layer: expected ${wasmDigest}, got sha256:`,
       ),
     );
     assert.match(result.stderr, /nothing was cached/);
@@ -97,7 +97,7 @@ describe("registry faults", { skip: registryUnavailable() ?? false }, () => {
     assert.equal(result.code, 1);
     assert.match(
       result.stderr,
-      new RegExp(`^Error: digest mismatch for manifest ${reference}: expected ${digest}`),
+      new RegExp(`(?:^|\\n)Error: digest mismatch for manifest ${reference}: expected ${digest}`),
     );
     assert.deepEqual(readdirSync(home), []);
   });
@@ -162,7 +162,7 @@ describe("registry faults", { skip: registryUnavailable() ?? false }, () => {
       assert.match(
         result.stderr,
         new RegExp(
-          `^Error: could not reach registry ${registry.host} \\(GET http://${registry.host}/v2/\\): fetch failed \\(ECONNREFUSED\\)`,
+          `(?:^|\\n)Error: could not reach registry ${registry.host} \\(GET http://${registry.host}/v2/\\): fetch failed \\(ECONNREFUSED\\)`,
         ),
       );
       assert.match(result.stderr, /hint: tried 4 times; check that the registry is running and reachable\n/);

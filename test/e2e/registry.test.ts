@@ -204,7 +204,7 @@ describe("registry push and pull", { skip: registryUnavailable() ?? false }, () 
     assert.match(
       result.stderr,
       new RegExp(
-        `^Error: manifest ${registry.host}/spindle/echo:nope: not found \\(HTTP 404: MANIFEST_UNKNOWN`,
+        `(?:^|\\n)Error: manifest ${registry.host}/spindle/echo:nope: not found \\(HTTP 404: MANIFEST_UNKNOWN`,
       ),
     );
   });

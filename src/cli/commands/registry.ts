@@ -12,6 +12,7 @@ import { RegistryClient } from "../../oci/client.ts";
 import { removeCredentials, saveCredentials } from "../../oci/credentials.ts";
 import { pullApp, pushApp } from "../../oci/registry-app.ts";
 import { formatReference, parseRegistryName } from "../../oci/reference.ts";
+import { createProgress } from "../../observe/progress.ts";
 import { locateManifest } from "../app-location.ts";
 import { cacheDir } from "../cache-dir.ts";
 import { flagOption, listOption, stringOption, type Command, type ParsedOptions } from "../command.ts";
@@ -104,6 +105,7 @@ async function push(reference: string, options: ParsedOptions): Promise<number> 
     cacheDir: cacheDir(),
     insecure: flagOption(options, "insecure"),
     annotations: parseAnnotations(listOption(options, "annotation")),
+    progress: createProgress(process.stderr),
   });
   process.stdout.write(`Pushed with digest ${digest}\n`);
   return 0;
@@ -113,6 +115,7 @@ async function pull(reference: string, options: ParsedOptions): Promise<number> 
   const artifact = await pullApp(reference, {
     cacheDir: cacheDir(),
     insecure: flagOption(options, "insecure"),
+    progress: createProgress(process.stderr),
   });
   process.stdout.write(`Pulled ${formatReference(artifact.reference)} with digest ${artifact.digest}\n`);
   return 0;
