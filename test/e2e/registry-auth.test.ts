@@ -46,7 +46,10 @@ describe("registry authentication", { skip: registryUnavailable() ?? false }, ()
   it("refuses an anonymous push with the 401 and a login hint", async () => {
     const result = await runSpindle(["registry", "push", reference, "-f", app], { env });
     assert.equal(result.code, 1);
-    assert.match(result.stderr, new RegExp(`(?:^|\\n)Error: .*${registry.host} requires authentication \\(HTTP 401`));
+    assert.match(
+      result.stderr,
+      new RegExp(`(?:^|\\n)Error: .*${registry.host} requires authentication \\(HTTP 401`),
+    );
     assert.match(
       result.stderr,
       new RegExp(`hint: log in first: spindle registry login ${registry.host} -u <user>`),
@@ -58,7 +61,10 @@ describe("registry authentication", { skip: registryUnavailable() ?? false }, ()
       env,
     });
     assert.equal(result.code, 1);
-    assert.match(result.stderr, new RegExp(`(?:^|\\n)Error: ${registry.host} rejected the username or password`));
+    assert.match(
+      result.stderr,
+      new RegExp(`(?:^|\\n)Error: ${registry.host} rejected the username or password`),
+    );
     assert.equal(existsSync(configFile), false);
   });
 
