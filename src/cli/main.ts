@@ -10,9 +10,10 @@ import { buildCommand } from "./commands/build.ts";
 import { watchCommand } from "./commands/watch.ts";
 import { registryCommand } from "./commands/registry.ts";
 import { newCommand } from "./commands/new.ts";
+import { kubeCommand } from "./commands/kube.ts";
 import type { Command } from "./command.ts";
 
-const commands: readonly Command[] = [newCommand, buildCommand, upCommand, watchCommand, registryCommand];
+const commands: readonly Command[] = [newCommand, buildCommand, upCommand, watchCommand, registryCommand, kubeCommand];
 
 const USAGE = `spindle — run Spin WebAssembly apps
 
