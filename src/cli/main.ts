@@ -13,7 +13,14 @@ import { newCommand } from "./commands/new.ts";
 import { kubeCommand } from "./commands/kube.ts";
 import type { Command } from "./command.ts";
 
-const commands: readonly Command[] = [newCommand, buildCommand, upCommand, watchCommand, registryCommand, kubeCommand];
+const commands: readonly Command[] = [
+  newCommand,
+  buildCommand,
+  upCommand,
+  watchCommand,
+  registryCommand,
+  kubeCommand,
+];
 
 const USAGE = `spindle — run Spin WebAssembly apps
 
