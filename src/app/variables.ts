@@ -1,9 +1,11 @@
 /**
  * Application variables: where their values come from and how component variable templates are rendered.
  * Providers are asked in order (`--variable` values first, then `SPIN_VARIABLE_<NAME>` from the
- * environment), then the manifest default applies. Resolved once at start-up, so a missing required
+ * environment, then the same names in `.env` in the current directory, as Spin does), then the manifest
+ * default applies. Resolved once at start-up, so a missing required
  * variable stops the app before it serves anything; the resolved values are shared by all requests.
  */
+import { readFileSync } from "node:fs";
 import type { LockedApp } from "./locked.ts";
 import { SpindleError } from "../errors.ts";
 
@@ -22,6 +24,52 @@ export function staticProvider(name: string, values: ReadonlyMap<string, string>
 /** Values from environment variables named `<prefix>_<NAME>`: `api_key` ← `SPIN_VARIABLE_API_KEY`. */
 export function envProvider(env: NodeJS.ProcessEnv, prefix = "SPIN_VARIABLE"): VariableProvider {
   return { name: `environment (${prefix}_*)`, get: (variable) => env[envName(variable, prefix)] };
+}
+
+/**
+ * Values from a dotenv file (`NAME=value` lines, `#` comments, optional `export ` and quotes), under the
+ * same `<prefix>_<NAME>` names as the environment. A missing file provides nothing; read once, lazily.
+ */
+export function dotenvProvider(path: string, prefix = "SPIN_VARIABLE"): VariableProvider {
+  let entries: ReadonlyMap<string, string> | undefined;
+  return {
+    name: `${path} (${prefix}_*)`,
+    get: (variable) => {
+      entries ??= readDotenv(path);
+      return entries.get(envName(variable, prefix));
+    },
+  };
+}
+
+function readDotenv(path: string): ReadonlyMap<string, string> {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    return new Map();
+  }
+  return parseDotenv(text);
+}
+
+/** Parses dotenv text; lines that are not `NAME=value` are skipped, as dotenv loaders do. */
+export function parseDotenv(text: string): Map<string, string> {
+  const entries = new Map<string, string>();
+  for (const raw of text.split(/\r?\n/)) {
+    const match = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(.*?)\s*$/.exec(raw);
+    if (match?.[1] === undefined || match[2] === undefined) continue;
+    entries.set(match[1], unquote(match[2]));
+  }
+  return entries;
+}
+
+function unquote(value: string): string {
+  const quote = value[0];
+  if ((quote === '"' || quote === "'") && value.length >= 2 && value.endsWith(quote)) {
+    const inner = value.slice(1, -1);
+    return quote === '"' ? inner.replace(/\\n/g, "\n").replace(/\\(["\\])/g, "$1") : inner;
+  }
+  const comment = value.search(/\s#/);
+  return comment < 0 ? value : value.slice(0, comment).trimEnd();
 }
 
 export function envName(variable: string, prefix = "SPIN_VARIABLE"): string {

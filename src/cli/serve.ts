@@ -1,13 +1,17 @@
 /**
- * What `spindle up` and `spindle watch` share: the serving options they both accept, turning them into a
- * running HTTP trigger for a manifest, and waiting for SIGINT/SIGTERM.
+ * What `spindle up` and `spindle watch` share: the serving options they both accept (runtime config
+ * included), turning them into a running HTTP trigger with the host capabilities for a manifest, and
+ * waiting for SIGINT/SIGTERM.
  */
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import type { ParseArgsConfig } from "node:util";
 import type { Manifest } from "../manifest/schema.ts";
 import { prepareLocalApp, type RunnableApp } from "../app/local-app.ts";
 import { loadApp } from "../app/load.ts";
-import { envProvider, resolveVariables, staticProvider } from "../app/variables.ts";
+import { dotenvProvider, envProvider, resolveVariables, staticProvider } from "../app/variables.ts";
+import { hostRuntimeConfig, readRuntimeConfigFile, type RuntimeConfigFile } from "../app/runtime-config.ts";
+import { createHostCapabilities } from "../capabilities/capability.ts";
+import { SpindleError } from "../errors.ts";
 import { loadFromRegistry } from "../oci/registry-app.ts";
 import { createLogger, type Logger } from "../observe/logger.ts";
 import { createProgress } from "../observe/progress.ts";
@@ -25,6 +29,8 @@ export const SERVE_OPTIONS: NonNullable<ParseArgsConfig["options"]> = {
   env: { type: "string", short: "e", multiple: true },
   "state-dir": { type: "string" },
   "log-dir": { type: "string" },
+  "runtime-config-file": { type: "string" },
+  "key-value": { type: "string", multiple: true },
   quiet: { type: "boolean", short: "q" },
   insecure: { type: "boolean", short: "k" },
 };
@@ -35,6 +41,9 @@ export const SERVE_USAGE = `  -f, --from <DIR|FILE>       the app: a spin.toml f
   -e, --env <KEY=VALUE>       add an environment variable to every component (repeatable)
       --state-dir <DIR>       where the app keeps state (default: .spin next to spin.toml)
       --log-dir <DIR>         where component output is written (default: <state-dir>/logs)
+      --runtime-config-file <FILE>
+                              key-value stores, state_dir, log_dir (env SPIN_RUNTIME_CONFIG_FILE)
+      --key-value <KEY=VALUE> set a key in the default key-value store before serving (repeatable)
   -q, --quiet                 do not echo component output to the terminal
   -k, --insecure              with -f REF: use plain HTTP for a registry that is not on this machine
 `;
@@ -46,6 +55,8 @@ export interface ServeSettings {
   readonly env: ReadonlyMap<string, string>;
   readonly stateDir: string | undefined;
   readonly logDir: string | undefined;
+  readonly runtimeConfig: RuntimeConfigFile | undefined;
+  readonly keyValues: ReadonlyMap<string, string>;
   readonly quiet: boolean;
   readonly insecure: boolean;
   readonly logger: Logger;
@@ -65,6 +76,8 @@ export function serveSettings(options: ParsedOptions): ServeSettings {
     env: parseEnvFlags(listOption(options, "env")),
     stateDir: dir("state-dir"),
     logDir: dir("log-dir"),
+    runtimeConfig: runtimeConfigFile(stringOption(options, "runtime-config-file"), cwd),
+    keyValues: parseKeyValueFlags(listOption(options, "key-value")),
     quiet: flagOption(options, "quiet"),
     insecure: flagOption(options, "insecure"),
     logger: createLogger(process.stderr, { json: !process.stderr.isTTY }),
@@ -87,28 +100,78 @@ export async function prepareRegistryApp(reference: string, settings: ServeSetti
 }
 
 function providers(settings: ServeSettings) {
-  return [staticProvider("--variable", settings.variables), envProvider(process.env)];
+  return [
+    staticProvider("--variable", settings.variables),
+    envProvider(process.env),
+    dotenvProvider(resolve(process.cwd(), ".env")),
+  ];
+}
+
+function runtimeConfigFile(flag: string | undefined, cwd: string): RuntimeConfigFile | undefined {
+  const path = flag ?? process.env["SPIN_RUNTIME_CONFIG_FILE"];
+  return path === undefined || path === "" ? undefined : readRuntimeConfigFile(resolve(cwd, path));
+}
+
+function parseKeyValueFlags(flags: readonly string[]): Map<string, string> {
+  const values = new Map<string, string>();
+  for (const flag of flags) {
+    const eq = flag.indexOf("=");
+    if (eq <= 0) {
+      throw new SpindleError(`invalid --key-value "${flag}": expected KEY=VALUE`, {
+        hint: "for example --key-value greeting=hello",
+      });
+    }
+    values.set(flag.slice(0, eq), flag.slice(eq + 1));
+  }
+  return values;
 }
 
 /**
- * Serves the app. `stateDir` is where its logs go by default: `.spin` beside a local spin.toml; a registry
- * app has none unless `--state-dir` names one, and its guest output then goes to the terminal only.
+ * Serves the app with the host capabilities, closed again with the trigger. `stateDir` is the app's
+ * default state directory: `.spin` beside a local spin.toml; a registry app has none unless
+ * `--state-dir` or runtime config names one — its guest output then goes to the terminal only and its
+ * `default` key-value store lives in memory.
  */
 export async function startServing(
   runnable: RunnableApp,
   settings: ServeSettings,
   stateDir: string | undefined,
 ): Promise<RunningHttpTrigger> {
-  const state = settings.stateDir ?? stateDir;
-  return startHttpTrigger(runnable.app, {
-    listen: settings.listen,
-    variables: runnable.variables,
-    extraEnv: settings.env,
-    logDir: settings.logDir ?? (state === undefined ? undefined : join(state, "logs")),
-    echo: settings.quiet ? undefined : process.stderr,
-    logger: settings.logger,
-    cacheDir: cacheDir(),
+  const runtimeConfig = hostRuntimeConfig({
+    file: settings.runtimeConfig,
+    stateDirFlag: settings.stateDir,
+    logDirFlag: settings.logDir,
+    defaultStateDir: stateDir,
+    keyValueSeed: settings.keyValues,
   });
+  const capabilities = createHostCapabilities(runtimeConfig);
+  let trigger: RunningHttpTrigger;
+  try {
+    trigger = await startHttpTrigger(runnable.app, {
+      listen: settings.listen,
+      variables: runnable.variables,
+      extraEnv: settings.env,
+      logDir: runtimeConfig.logDir,
+      echo: settings.quiet ? undefined : process.stderr,
+      logger: settings.logger,
+      cacheDir: cacheDir(),
+      capabilities,
+    });
+  } catch (error) {
+    await capabilities.close();
+    throw error;
+  }
+  return {
+    baseUrl: trigger.baseUrl,
+    get routes() {
+      return trigger.routes;
+    },
+    reload: (app, variables) => trigger.reload(app, variables),
+    close: async () => {
+      await trigger.close();
+      await capabilities.close();
+    },
+  };
 }
 
 export function nextTerminationSignal(): Promise<NodeJS.Signals> {

@@ -4,6 +4,7 @@
  * a new executor is a new case here, never a branch in a trigger. Runs at load time, once per trigger.
  */
 import type { AppComponent } from "../app/load.ts";
+import type { AppCapability } from "../capabilities/capability.ts";
 import type { OutboundHttp } from "../capabilities/outbound-http/outbound.ts";
 import { compileModule } from "../engine/module-cache.ts";
 import { SpindleError } from "../errors.ts";
@@ -25,6 +26,8 @@ export interface ExecutorContext {
   readonly cacheDir: string;
   /** The component's outbound HTTP policy; everything is denied when absent. */
   readonly outbound?: OutboundHttp | undefined;
+  /** The app's host capabilities (components only; WAGI modules import none). */
+  readonly capabilities?: AppCapability | undefined;
 }
 
 export async function createHttpExecutor(
@@ -51,6 +54,7 @@ export async function createHttpExecutor(
       output: context.output,
       cacheDir: context.cacheDir,
       outbound: context.outbound,
+      capabilityImports: capabilityImportsOf(context.capabilities, component.id),
     });
   }
   checkWagiBinary(component.id, component.bytes);
@@ -67,4 +71,8 @@ export async function createHttpExecutor(
     files: component.files,
     output: context.output,
   });
+}
+
+function capabilityImportsOf(capabilities: AppCapability | undefined, componentId: string) {
+  return capabilities === undefined ? undefined : () => capabilities.prepare(componentId);
 }

@@ -34,6 +34,8 @@ export interface ComponentHandlerOptions {
   readonly cacheDir: string;
   /** The outbound HTTP policy; every request is denied (`HTTP-request-denied`) when absent. */
   readonly outbound?: OutboundHttp | undefined;
+  /** Import objects of the host capabilities for each new instance; none when absent. */
+  readonly capabilityImports?: (() => Record<string, object>) | undefined;
 }
 
 export async function createComponentHandler(options: ComponentHandlerOptions): Promise<HttpHandler> {
@@ -49,6 +51,7 @@ export async function createComponentHandler(options: ComponentHandlerOptions): 
     files: options.files,
     output: options.output,
     outbound: options.outbound ?? denyAllOutbound,
+    capabilityImports: options.capabilityImports ?? (() => ({})),
   };
   return { handle: (request) => serve(options.componentId, context, request) };
 }

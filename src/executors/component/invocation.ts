@@ -19,6 +19,8 @@ export interface InstanceContext {
   readonly files: ReadonlyMap<string, string>;
   readonly output: GuestOutputSink;
   readonly outbound: OutboundHttp;
+  /** The host capabilities' import objects for one new instance (key-value, variables, …). */
+  readonly capabilityImports: () => Record<string, object>;
 }
 
 export interface Invocation {
@@ -55,6 +57,7 @@ export function invoke(context: InstanceContext, request: IncomingRequestData): 
       stderr: (bytes) => context.output.stderr(bytes),
     }),
     ...wasiHttpImports(context.outbound),
+    ...context.capabilityImports(),
   };
   const outparam = new ResponseOutparam((result) => deliver(result));
   const finished = (async () => {

@@ -2,9 +2,10 @@
  * Turns a component into what V8 can run: jco splits it into core Wasm modules and generates the JS glue
  * that lifts and lowers component values. Options fixed here: `instantiation: 'async'` (the glue takes our
  * own per-instance import object, no shims) and JSPI (`asyncMode: 'jspi'`), with the handler export
- * async and the WASI functions that wait listed as suspending imports. jco is loaded only when a
+ * async and the WASI and capability functions that wait listed as suspending imports. jco is loaded only when a
  * component is not in the disk cache. Seconds per component; the result is cached (cache.ts).
  */
+import { CAPABILITY_SUSPENDING_IMPORTS } from "../../capabilities/capability.ts";
 import { WASI_SUSPENDING_IMPORTS } from "../../capabilities/wasi/p2/host.ts";
 
 /** The jco release the glue comes from; part of the cache key. Pinned in package.json. */
@@ -33,7 +34,7 @@ export function transpileOptions(handlerExport: string): Record<string, unknown>
     instantiation: "async",
     noTypescript: true,
     asyncMode: "jspi",
-    asyncImports: [...WASI_SUSPENDING_IMPORTS],
+    asyncImports: [...WASI_SUSPENDING_IMPORTS, ...CAPABILITY_SUSPENDING_IMPORTS],
     asyncExports: [`${handlerExport}#handle`],
   };
 }

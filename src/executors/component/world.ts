@@ -6,10 +6,13 @@
  */
 import { WASI_HTTP_INTERFACES } from "../../capabilities/wasi-http/host.ts";
 import { WASI_INTERFACES } from "../../capabilities/wasi/p2/host.ts";
+import { CAPABILITY_INTERFACES } from "../../capabilities/capability.ts";
 import { SpindleError } from "../../errors.ts";
 import type { ComponentSurface } from "./inspect.ts";
 
 const SERVED = new Set<string>([...WASI_INTERFACES, ...WASI_HTTP_INTERFACES]);
+/** Capability interfaces are served at exactly the versions they name. */
+const SERVED_EXACT = new Set<string>(CAPABILITY_INTERFACES);
 const HANDLER = /^wasi:http\/incoming-handler@0\.2\.\d+$/;
 const LEGACY_HANDLER = /^fermyon:spin\/inbound-http(@.*)?$/;
 /** `package:ns/interface@0.2.<patch>`, the versions served (release candidates of 0.2.0 are not). */
@@ -27,13 +30,14 @@ export function checkHttpWorld(what: string, surface: ComponentSurface): HttpWor
   const unsupported = surface.imports.filter((i) => !isServed(i.name, i.kind)).map((i) => i.name);
   if (unsupported.length > 0) {
     throw new SpindleError(`${what} imports interfaces Spindle does not provide: ${unsupported.join(", ")}`, {
-      hint: "Spindle provides wasi:io, wasi:clocks, wasi:random, wasi:cli, wasi:filesystem (read-only) and wasi:http at versions 0.2.x; rebuild the component without the others",
+      hint: `Spindle provides wasi:io, wasi:clocks, wasi:random, wasi:cli, wasi:filesystem (read-only) and wasi:http at versions 0.2.x, and ${CAPABILITY_INTERFACES.join(", ")}; rebuild the component without the others`,
     });
   }
   return { handlerExport };
 }
 
 function isServed(name: string, kind: string): boolean {
+  if (kind === "instance" && SERVED_EXACT.has(name)) return true;
   const unversioned = VERSIONED.exec(name)?.[1];
   return kind === "instance" && unversioned !== undefined && SERVED.has(unversioned);
 }

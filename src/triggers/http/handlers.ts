@@ -2,10 +2,12 @@
  * Builds the request handler of every HTTP trigger of an app: the executor the trigger asks for, the
  * component's output sink (one per component, kept across reloads), its environment with `spindle up -e`
  * additions, and its outbound HTTP policy — `allowed_outbound_hosts` rendered with the resolved variables,
- * with in-app requests (`self`, `*.spin.internal`) served through `internal`. Runs at load time.
+ * with in-app requests (`self`, `*.spin.internal`) served through `internal` — and the host capabilities
+ * (key-value, variables, …) configured for the app. Runs at load time.
  */
 import type { LoadedApp } from "../../app/load.ts";
 import type { ResolvedVariables } from "../../app/variables.ts";
+import type { HostCapabilities } from "../../capabilities/capability.ts";
 import { buildAllowList } from "../../capabilities/outbound-http/allow-list.ts";
 import type { OutboundHttp } from "../../capabilities/outbound-http/outbound.ts";
 import { createOutboundHttp } from "../../capabilities/outbound-http/policy.ts";
@@ -22,6 +24,8 @@ export interface HandlerSettings {
   readonly echo: { write(text: string): unknown } | undefined;
   readonly logger: Logger;
   readonly cacheDir: string;
+  /** The host capabilities, configured for each loaded app; components import none when absent. */
+  readonly capabilities?: HostCapabilities | undefined;
 }
 
 export interface HandlerDeps {
@@ -42,6 +46,7 @@ export async function createHandlers(
   const componentIds = [...app.components.keys()];
   const outbound = new Map<string, OutboundHttp>();
   const handlers = new Map<string, HttpHandler>();
+  const capabilities = await settings.capabilities?.configureApp(app, deps.variables);
   for (const trigger of triggers) {
     const component = app.components.get(trigger.component);
     if (component === undefined) throw new Error(`trigger ${trigger.triggerId} names unknown component`);
@@ -63,7 +68,14 @@ export async function createHandlers(
       outbound.set(component.id, policy);
     }
     const environment = new Map([...component.environment, ...settings.extraEnv]);
-    const context = { component, environment, output, cacheDir: settings.cacheDir, outbound: policy };
+    const context = {
+      component,
+      environment,
+      output,
+      cacheDir: settings.cacheDir,
+      outbound: policy,
+      capabilities,
+    };
     handlers.set(trigger.triggerId, await createHttpExecutor(trigger.executor, context));
   }
   return handlers;

@@ -1,0 +1,161 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  hostRuntimeConfig,
+  parseRuntimeConfig,
+  readRuntimeConfigFile,
+  RuntimeConfigError,
+} from "./runtime-config.ts";
+
+const FILE = "/etc/app/runtime-config.toml";
+
+function refusal(text: string, key: string | undefined, message: RegExp): void {
+  assert.throws(
+    () => parseRuntimeConfig(text, FILE),
+    (error) => {
+      assert.ok(error instanceof RuntimeConfigError);
+      assert.equal(error.file, FILE);
+      assert.equal(error.key, key);
+      assert.match(error.message, message);
+      assert.ok((error.hint ?? "") !== "");
+      return true;
+    },
+  );
+}
+
+describe("runtime-config.toml", () => {
+  it("reads state_dir, log_dir and key-value stores, resolving paths against the file's directory", () => {
+    const config = parseRuntimeConfig(
+      `state_dir = "state"
+log_dir = "/var/log/app"
+[key_value_store.default]
+type = "spin"
+path = "data/kv.db"
+[key_value_store.memory]
+type = "spin"
+[key_value_store.cache]
+type = "redis"
+url = "redis://localhost:6379"`,
+      FILE,
+    );
+    assert.equal(config.stateDir, "/etc/app/state");
+    assert.equal(config.logDir, "/var/log/app");
+    assert.deepEqual(
+      [...config.keyValueStores],
+      [
+        ["default", { type: "spin", path: "/etc/app/data/kv.db" }],
+        ["memory", { type: "spin" }],
+        ["cache", { type: "redis", url: "redis://localhost:6379" }],
+      ],
+    );
+  });
+
+  it("treats an empty state_dir as unset", () => {
+    assert.equal(parseRuntimeConfig('state_dir = ""', FILE).stateDir, undefined);
+  });
+
+  it("refuses unknown keys, naming the key and the file", () => {
+    refusal("colour = 1", "colour", /runtime-config\.toml: colour: unknown key `colour`/);
+    refusal('[key_value_store.x]\ntype = "spin"\npth = "a"', "key_value_store.x.pth", /unknown key `pth`/);
+    refusal(
+      '[key_value_store.x]\ntype = "redis"\nurl = "redis://h"\npath = "p"',
+      "key_value_store.x.path",
+      /unknown key/,
+    );
+  });
+
+  it("refuses missing and mistyped fields", () => {
+    refusal('[key_value_store.x]\ntype = "redis"', "key_value_store.x.url", /missing field/);
+    refusal("[key_value_store.x]", "key_value_store.x.type", /missing field/);
+    refusal("state_dir = 3", "state_dir", /expected a string/);
+    refusal("key_value_store = 3", "key_value_store", /expected a table/);
+    refusal(
+      '[key_value_store.x]\ntype = "etcd"',
+      "key_value_store.x.type",
+      /unknown key-value store type "etcd"/,
+    );
+    refusal('[key_value_store.Bad]\ntype = "spin"', "key_value_store.Bad", /invalid store label/);
+  });
+
+  it("refuses the tables Spindle does not implement yet, saying so", () => {
+    for (const table of ["sqlite_database", "llm_compute", "outbound_http", "outbound_networking"]) {
+      refusal(`[${table}.x]\ntype = "spin"`, table, new RegExp(`\`${table}\` is not supported yet`));
+    }
+    refusal('[[variables_provider]]\ntype = "env"', "variables_provider", /not supported yet/);
+    refusal('[[client_tls]]\ncomponent_ids = ["a"]', "client_tls", /not supported yet/);
+    refusal("max_instance_memory = 1000", "max_instance_memory", /not supported yet/);
+    refusal(
+      '[key_value_store.x]\ntype = "aws_dynamo"',
+      "key_value_store.x.type",
+      /"aws_dynamo" is not supported yet/,
+    );
+  });
+
+  it("reports TOML syntax errors with the file", () => {
+    refusal("state_dir = ", undefined, /not valid TOML/);
+  });
+
+  it("reports an unreadable file with its path", () => {
+    assert.throws(
+      () => readRuntimeConfigFile("/no/such/runtime-config.toml"),
+      /cannot read runtime config file \/no\/such/,
+    );
+  });
+
+  it("reads a file from disk", (t) => {
+    const dir = mkdtempSync(join(tmpdir(), "spindle-rc-"));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    writeFileSync(join(dir, "rc.toml"), '[key_value_store.x]\ntype = "spin"\npath = "x.db"');
+    assert.deepEqual(readRuntimeConfigFile(join(dir, "rc.toml")).keyValueStores.get("x"), {
+      type: "spin",
+      path: join(dir, "x.db"),
+    });
+  });
+});
+
+describe("host runtime config", () => {
+  const none = { file: undefined, stateDirFlag: undefined, logDirFlag: undefined };
+
+  it("backs `default` with SQLite in the state directory, logs beside it", () => {
+    const config = hostRuntimeConfig({ ...none, defaultStateDir: "/app/.spin" });
+    assert.deepEqual(config.keyValueStores.get("default"), {
+      type: "spin",
+      path: "/app/.spin/sqlite_key_value.db",
+    });
+    assert.equal(config.logDir, "/app/.spin/logs");
+  });
+
+  it("keeps `default` in memory when there is no state directory (a registry app)", () => {
+    const config = hostRuntimeConfig({ ...none, defaultStateDir: undefined });
+    assert.deepEqual(config.keyValueStores.get("default"), { type: "spin" });
+    assert.equal(config.logDir, undefined);
+  });
+
+  it("lets the file define `default`, and the flags win over the file's directories", () => {
+    const file = parseRuntimeConfig(
+      'state_dir = "/s"\nlog_dir = "/l"\n[key_value_store.default]\ntype = "redis"\nurl = "redis://h"',
+      FILE,
+    );
+    const config = hostRuntimeConfig({
+      file,
+      stateDirFlag: "/flag",
+      logDirFlag: undefined,
+      defaultStateDir: "/d",
+    });
+    assert.deepEqual(config.keyValueStores.get("default"), { type: "redis", url: "redis://h" });
+    assert.equal(config.stateDir, "/flag");
+    assert.equal(config.logDir, "/l");
+    const fromFile = hostRuntimeConfig({
+      ...none,
+      file: parseRuntimeConfig('state_dir = "/s"', FILE),
+      defaultStateDir: "/d",
+    });
+    assert.deepEqual(fromFile.keyValueStores.get("default"), {
+      type: "spin",
+      path: "/s/sqlite_key_value.db",
+    });
+  });
+});
