@@ -81,7 +81,7 @@ url = "redis://localhost:6379"`,
   });
 
   it("refuses the tables Spindle does not implement yet, saying so", () => {
-    for (const table of ["sqlite_database", "llm_compute", "outbound_http", "outbound_networking"]) {
+    for (const table of ["llm_compute", "outbound_http", "outbound_networking"]) {
       refusal(`[${table}.x]\ntype = "spin"`, table, new RegExp(`\`${table}\` is not supported yet`));
     }
     refusal('[[variables_provider]]\ntype = "env"', "variables_provider", /not supported yet/);
@@ -92,6 +92,53 @@ url = "redis://localhost:6379"`,
       "key_value_store.x.type",
       /"aws_dynamo" is not supported yet/,
     );
+  });
+
+  it("reads SQLite databases, resolving their paths against the current working directory", () => {
+    const config = parseRuntimeConfig(
+      `[sqlite_database.default]
+type = "spin"
+path = "data/app.db"
+[sqlite_database.scratch]
+type = "spin"
+allow_attach_file = true
+[sqlite_database.remote]
+type = "libsql"
+url = "https://db.example.com"
+token = "t0k"`,
+      FILE,
+      "/home/me/work",
+    );
+    assert.deepEqual(
+      [...config.sqliteDatabases],
+      [
+        ["default", { type: "spin", path: "/home/me/work/data/app.db", allowAttachFile: false }],
+        ["scratch", { type: "spin", allowAttachFile: true }],
+        ["remote", { type: "libsql", url: "https://db.example.com", token: "t0k" }],
+      ],
+    );
+  });
+
+  it("refuses SQLite database entries that are wrong, naming the key", () => {
+    refusal('[sqlite_database.x]\ntype = "mysql"', "sqlite_database.x.type", /Unknown database kind: mysql/);
+    refusal('[sqlite_database.x]\ntype = "spin"\npth = "a"', "sqlite_database.x.pth", /unknown key `pth`/);
+    refusal(
+      '[sqlite_database.x]\ntype = "spin"\nallow_attach_file = "yes"',
+      "sqlite_database.x.allow_attach_file",
+      /expected a boolean/,
+    );
+    refusal(
+      '[sqlite_database.x]\ntype = "libsql"\nurl = "libsql://db"\ntoken = "t"',
+      "sqlite_database.x.url",
+      /does not start with http:\/\/ or https:\/\//,
+    );
+    refusal(
+      '[sqlite_database.x]\ntype = "libsql"\nurl = "http://db"',
+      "sqlite_database.x.token",
+      /missing field/,
+    );
+    refusal('[sqlite_database.Db]\ntype = "spin"', "sqlite_database.Db", /invalid database label "Db"/);
+    refusal("sqlite_database = 1", "sqlite_database", /expected a table/);
   });
 
   it("reports TOML syntax errors with the file", () => {
@@ -128,15 +175,31 @@ describe("host runtime config", () => {
     assert.equal(config.logDir, "/app/.spin/logs");
   });
 
+  it("backs the `default` SQLite database with a file in the state directory", () => {
+    const config = hostRuntimeConfig({
+      ...none,
+      defaultStateDir: "/app/.spin",
+      sqliteStatements: ["SELECT 1"],
+    });
+    assert.deepEqual(config.sqliteDatabases.get("default"), {
+      type: "spin",
+      path: "/app/.spin/sqlite_db.db",
+      allowAttachFile: false,
+    });
+    assert.deepEqual(config.sqliteStatements, ["SELECT 1"]);
+  });
+
   it("keeps `default` in memory when there is no state directory (a registry app)", () => {
     const config = hostRuntimeConfig({ ...none, defaultStateDir: undefined });
     assert.deepEqual(config.keyValueStores.get("default"), { type: "spin" });
+    assert.deepEqual(config.sqliteDatabases.get("default"), { type: "spin", allowAttachFile: false });
+    assert.deepEqual(config.sqliteStatements, []);
     assert.equal(config.logDir, undefined);
   });
 
   it("lets the file define `default`, and the flags win over the file's directories", () => {
     const file = parseRuntimeConfig(
-      'state_dir = "/s"\nlog_dir = "/l"\n[key_value_store.default]\ntype = "redis"\nurl = "redis://h"',
+      'state_dir = "/s"\nlog_dir = "/l"\n[key_value_store.default]\ntype = "redis"\nurl = "redis://h"\n[sqlite_database.default]\ntype = "spin"\npath = "/db/main.db"',
       FILE,
     );
     const config = hostRuntimeConfig({
@@ -146,6 +209,11 @@ describe("host runtime config", () => {
       defaultStateDir: "/d",
     });
     assert.deepEqual(config.keyValueStores.get("default"), { type: "redis", url: "redis://h" });
+    assert.deepEqual(config.sqliteDatabases.get("default"), {
+      type: "spin",
+      path: "/db/main.db",
+      allowAttachFile: false,
+    });
     assert.equal(config.stateDir, "/flag");
     assert.equal(config.logDir, "/l");
     const fromFile = hostRuntimeConfig({

@@ -1,10 +1,12 @@
 /**
  * runtime-config.toml (`--runtime-config-file`, env `SPIN_RUNTIME_CONFIG_FILE`): where the host keeps
- * state and logs, and which backend serves each key-value store label. Parsed once at start-up into a
- * plain value; every key must be understood — an unknown key, a missing field or a table Spindle does
- * not implement yet is a `RuntimeConfigError` naming the file and the key. `hostRuntimeConfig` then adds
- * what Spin always defines: the `default` key-value store (SQLite in the state directory, or in memory
- * when there is none). Pure apart from reading the file.
+ * state and logs, which backend serves each key-value store label and each SQLite database label. Parsed
+ * once at start-up into a plain value; every key must be understood — an unknown key, a missing field or
+ * a table Spindle does not implement yet is a `RuntimeConfigError` naming the file and the key. As in
+ * Spin, key-value paths resolve against the file's directory and SQLite paths against the current working
+ * directory. `hostRuntimeConfig` then adds what Spin always defines: the `default` key-value store and the
+ * `default` SQLite database (files in the state directory, or in memory when there is none). Pure apart
+ * from reading the file.
  */
 import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -15,12 +17,21 @@ import { SpindleError } from "../errors.ts";
 export type KeyValueStoreConfig =
   { readonly type: "spin"; readonly path?: string } | { readonly type: "redis"; readonly url: string };
 
+/**
+ * A SQLite database backend: `spin` is a local file at `path` (in memory without one), `libsql` a remote
+ * libSQL server — parsed and checked, but refused at load by this version.
+ */
+export type SqliteDatabaseConfig =
+  | { readonly type: "spin"; readonly path?: string; readonly allowAttachFile: boolean }
+  | { readonly type: "libsql"; readonly url: string; readonly token: string };
+
 /** What a runtime-config file says, with paths made absolute. */
 export interface RuntimeConfigFile {
   readonly file: string;
   readonly stateDir?: string;
   readonly logDir?: string;
   readonly keyValueStores: ReadonlyMap<string, KeyValueStoreConfig>;
+  readonly sqliteDatabases: ReadonlyMap<string, SqliteDatabaseConfig>;
 }
 
 /** What the host runs with, once the command line and the defaults are applied. One per process. */
@@ -31,6 +42,10 @@ export interface RuntimeConfig {
   readonly keyValueStores: ReadonlyMap<string, KeyValueStoreConfig>;
   /** Written to the `default` store before serving (`spindle up --key-value k=v`). */
   readonly keyValueSeed: ReadonlyMap<string, string>;
+  /** Every SQLite database label the host can serve, `default` included. */
+  readonly sqliteDatabases: ReadonlyMap<string, SqliteDatabaseConfig>;
+  /** Run against the `default` database before serving, in order (`spindle up --sqlite`). */
+  readonly sqliteStatements: readonly string[];
 }
 
 export class RuntimeConfigError extends SpindleError {
@@ -47,7 +62,6 @@ export class RuntimeConfigError extends SpindleError {
 /** Tables and keys of Spin's runtime config that Spindle does not serve yet: refused, never ignored. */
 const NOT_SUPPORTED = new Set([
   "max_instance_memory",
-  "sqlite_database",
   "variables_provider",
   "config_provider",
   "llm_compute",
@@ -63,7 +77,8 @@ const NOT_SUPPORTED = new Set([
 const KV_TYPES_NOT_SUPPORTED = new Set(["azure_cosmos", "aws_dynamo"]);
 const LABEL = /^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$/;
 
-export function readRuntimeConfigFile(path: string): RuntimeConfigFile {
+/** Reads and parses the file at `path`; `cwd` is what relative SQLite paths resolve against. */
+export function readRuntimeConfigFile(path: string, cwd = process.cwd()): RuntimeConfigFile {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -73,10 +88,10 @@ export function readRuntimeConfigFile(path: string): RuntimeConfigFile {
       hint: "check the path given with --runtime-config-file or SPIN_RUNTIME_CONFIG_FILE",
     });
   }
-  return parseRuntimeConfig(text, path);
+  return parseRuntimeConfig(text, path, cwd);
 }
 
-export function parseRuntimeConfig(text: string, file: string): RuntimeConfigFile {
+export function parseRuntimeConfig(text: string, file: string, cwd = process.cwd()): RuntimeConfigFile {
   let doc: Record<string, unknown>;
   try {
     doc = parseToml(text);
@@ -92,6 +107,7 @@ export function parseRuntimeConfig(text: string, file: string): RuntimeConfigFil
   let config: { -readonly [K in keyof RuntimeConfigFile]: RuntimeConfigFile[K] } = {
     file,
     keyValueStores: new Map(),
+    sqliteDatabases: new Map(),
   };
   for (const [key, value] of Object.entries(doc)) {
     if (key === "state_dir" || key === "log_dir") {
@@ -100,6 +116,8 @@ export function parseRuntimeConfig(text: string, file: string): RuntimeConfigFil
       if (dir !== "") config = { ...config, [field]: resolve(base, dir) };
     } else if (key === "key_value_store") {
       config.keyValueStores = keyValueStores(file, base, value);
+    } else if (key === "sqlite_database") {
+      config.sqliteDatabases = sqliteDatabases(file, cwd, value);
     } else if (NOT_SUPPORTED.has(key)) {
       throw new RuntimeConfigError(
         file,
@@ -112,7 +130,7 @@ export function parseRuntimeConfig(text: string, file: string): RuntimeConfigFil
         file,
         key,
         `unknown key \`${key}\``,
-        "remove it; known keys are state_dir, log_dir and [key_value_store.<label>]",
+        "remove it; known keys are state_dir, log_dir, [key_value_store.<label>] and [sqlite_database.<label>]",
       );
     }
   }
@@ -121,19 +139,85 @@ export function parseRuntimeConfig(text: string, file: string): RuntimeConfigFil
 
 function keyValueStores(file: string, base: string, value: unknown): Map<string, KeyValueStoreConfig> {
   const stores = new Map<string, KeyValueStoreConfig>();
-  for (const [label, entry] of Object.entries(table(file, "key_value_store", value))) {
-    const key = `key_value_store.${label}`;
+  for (const [label, key, entry] of labelledTables(file, "key_value_store", "store", value)) {
+    stores.set(label, keyValueStore(file, key, base, entry));
+  }
+  return stores;
+}
+
+function sqliteDatabases(file: string, cwd: string, value: unknown): Map<string, SqliteDatabaseConfig> {
+  const databases = new Map<string, SqliteDatabaseConfig>();
+  for (const [label, key, entry] of labelledTables(file, "sqlite_database", "database", value)) {
+    databases.set(label, sqliteDatabase(file, key, cwd, entry));
+  }
+  return databases;
+}
+
+/** The `[<name>.<label>]` tables: label, key path and entry, each label checked. */
+function labelledTables(
+  file: string,
+  name: string,
+  what: string,
+  value: unknown,
+): [string, string, Record<string, unknown>][] {
+  return Object.entries(table(file, name, value)).map(([label, entry]) => {
+    const key = `${name}.${label}`;
     if (!LABEL.test(label)) {
       throw new RuntimeConfigError(
         file,
         key,
-        `invalid store label "${label}"`,
+        `invalid ${what} label "${label}"`,
         "use lower-case kebab-case or snake_case",
       );
     }
-    stores.set(label, keyValueStore(file, key, base, table(file, key, entry)));
+    return [label, key, table(file, key, entry)];
+  });
+}
+
+function sqliteDatabase(
+  file: string,
+  key: string,
+  cwd: string,
+  entry: Record<string, unknown>,
+): SqliteDatabaseConfig {
+  const { type, ...rest } = entry;
+  const kind = stringField(file, `${key}.type`, type);
+  if (kind === "spin") {
+    onlyKeys(file, key, rest, ["path", "allow_attach_file"]);
+    const allow = rest["allow_attach_file"] ?? false;
+    if (typeof allow !== "boolean") {
+      throw new RuntimeConfigError(
+        file,
+        `${key}.allow_attach_file`,
+        "expected a boolean",
+        "write true or false",
+      );
+    }
+    const path =
+      rest["path"] === undefined
+        ? {}
+        : { path: resolve(cwd, stringField(file, `${key}.path`, rest["path"])) };
+    return { type: "spin", ...path, allowAttachFile: allow };
   }
-  return stores;
+  if (kind === "libsql") {
+    onlyKeys(file, key, rest, ["url", "token"]);
+    const url = stringField(file, `${key}.url`, rest["url"]);
+    if (!url.startsWith("http://") && !url.startsWith("https://")) {
+      throw new RuntimeConfigError(
+        file,
+        `${key}.url`,
+        `libsql url "${url}" does not start with http:// or https://`,
+        'write the server address, for example url = "https://example.turso.io"',
+      );
+    }
+    return { type: "libsql", url, token: stringField(file, `${key}.token`, rest["token"]) };
+  }
+  throw new RuntimeConfigError(
+    file,
+    `${key}.type`,
+    `Unknown database kind: ${kind}`,
+    'use type = "spin" or type = "libsql"',
+  );
 }
 
 function keyValueStore(
@@ -177,7 +261,7 @@ function onlyKeys(file: string, key: string, entry: Record<string, unknown>, kno
         file,
         `${key}.${name}`,
         `unknown key \`${name}\``,
-        `remove it; this store type takes ${known.join(", ")} besides type`,
+        `remove it; this type takes ${known.join(", ")} besides type`,
       );
     }
   }
@@ -206,21 +290,47 @@ export interface RuntimeConfigInputs {
   /** The app's own default: `.spin` beside a local spin.toml, none for a registry app. */
   readonly defaultStateDir: string | undefined;
   readonly keyValueSeed?: ReadonlyMap<string, string>;
+  readonly sqliteStatements?: readonly string[];
 }
 
-/** Applies the command line and Spin's defaults: the `default` store unless the file defines it. */
+/**
+ * Applies the command line and Spin's defaults: the `default` key-value store and the `default` SQLite
+ * database, unless the file defines them.
+ */
 export function hostRuntimeConfig(inputs: RuntimeConfigInputs): RuntimeConfig {
+  const { stateDir, logDir } = directories(inputs);
+  const file = inputs.file;
+  const keyValueStores = new Map(file?.keyValueStores);
+  if (!keyValueStores.has("default")) keyValueStores.set("default", defaultKeyValueStore(stateDir));
+  const sqliteDatabases = new Map(file?.sqliteDatabases);
+  if (!sqliteDatabases.has("default")) sqliteDatabases.set("default", defaultSqliteDatabase(stateDir));
+  return {
+    stateDir,
+    logDir,
+    keyValueStores,
+    keyValueSeed: inputs.keyValueSeed ?? new Map(),
+    sqliteDatabases,
+    sqliteStatements: inputs.sqliteStatements ?? [],
+  };
+}
+
+/** The state and log directories: the flag, else the file, else the default (logs beside the state). */
+function directories(inputs: RuntimeConfigInputs): { stateDir?: string; logDir?: string } {
   const stateDir = inputs.stateDirFlag ?? inputs.file?.stateDir ?? inputs.defaultStateDir;
   const logDir =
     inputs.logDirFlag ?? inputs.file?.logDir ?? (stateDir === undefined ? undefined : join(stateDir, "logs"));
-  const keyValueStores = new Map(inputs.file?.keyValueStores);
-  if (!keyValueStores.has("default")) {
-    keyValueStores.set(
-      "default",
-      stateDir === undefined
-        ? { type: "spin" }
-        : { type: "spin", path: join(stateDir, "sqlite_key_value.db") },
-    );
-  }
-  return { stateDir, logDir, keyValueStores, keyValueSeed: inputs.keyValueSeed ?? new Map() };
+  return { ...(stateDir === undefined ? {} : { stateDir }), ...(logDir === undefined ? {} : { logDir }) };
+}
+
+/** Spin's `default` key-value store: SQLite in the state directory, in memory without one. */
+function defaultKeyValueStore(stateDir: string | undefined): KeyValueStoreConfig {
+  return stateDir === undefined
+    ? { type: "spin" }
+    : { type: "spin", path: join(stateDir, "sqlite_key_value.db") };
+}
+
+/** Spin's `default` SQLite database: a file in the state directory, in memory without one. */
+function defaultSqliteDatabase(stateDir: string | undefined): SqliteDatabaseConfig {
+  const path = stateDir === undefined ? {} : { path: join(stateDir, "sqlite_db.db") };
+  return { type: "spin", ...path, allowAttachFile: false };
 }

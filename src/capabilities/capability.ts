@@ -15,6 +15,7 @@ import type { LoadedApp } from "../app/load.ts";
 import type { RuntimeConfig } from "../app/runtime-config.ts";
 import type { ResolvedVariables } from "../app/variables.ts";
 import { KEY_VALUE_IMPORTS, createKeyValueCapability } from "./key-value/key-value.ts";
+import { SQLITE_IMPORTS, createSqliteCapability } from "./sqlite/sqlite.ts";
 import { VARIABLES_IMPORTS, createVariablesCapability } from "./variables/variables.ts";
 
 export interface CapabilityImports {
@@ -54,6 +55,7 @@ interface CapabilityKind {
 const HOST_CAPABILITIES: readonly CapabilityKind[] = [
   { imports: KEY_VALUE_IMPORTS, create: createKeyValueCapability },
   { imports: VARIABLES_IMPORTS, create: createVariablesCapability },
+  { imports: SQLITE_IMPORTS, create: createSqliteCapability },
 ];
 
 /** Every interface the capabilities serve, versioned. */

@@ -20,6 +20,7 @@ import { startHttpTrigger, type RunningHttpTrigger } from "../triggers/http/trig
 import { listOption, flagOption, stringOption, type ParsedOptions } from "./command.ts";
 import { parseVariableFlags } from "./variable-flags.ts";
 import { parseEnvFlags } from "./env-flags.ts";
+import { readSqliteFlags } from "./sqlite-flags.ts";
 import { cacheDir } from "./cache-dir.ts";
 
 export const SERVE_OPTIONS: NonNullable<ParseArgsConfig["options"]> = {
@@ -31,6 +32,7 @@ export const SERVE_OPTIONS: NonNullable<ParseArgsConfig["options"]> = {
   "log-dir": { type: "string" },
   "runtime-config-file": { type: "string" },
   "key-value": { type: "string", multiple: true },
+  sqlite: { type: "string", multiple: true },
   quiet: { type: "boolean", short: "q" },
   insecure: { type: "boolean", short: "k" },
 };
@@ -42,8 +44,9 @@ export const SERVE_USAGE = `  -f, --from <DIR|FILE>       the app: a spin.toml f
       --state-dir <DIR>       where the app keeps state (default: .spin next to spin.toml)
       --log-dir <DIR>         where component output is written (default: <state-dir>/logs)
       --runtime-config-file <FILE>
-                              key-value stores, state_dir, log_dir (env SPIN_RUNTIME_CONFIG_FILE)
+                              key-value stores, SQLite databases, state_dir, log_dir (env SPIN_RUNTIME_CONFIG_FILE)
       --key-value <KEY=VALUE> set a key in the default key-value store before serving (repeatable)
+      --sqlite <SQL|@FILE>    run SQL against the default SQLite database before serving (repeatable)
   -q, --quiet                 do not echo component output to the terminal
   -k, --insecure              with -f REF: use plain HTTP for a registry that is not on this machine
 `;
@@ -57,6 +60,8 @@ export interface ServeSettings {
   readonly logDir: string | undefined;
   readonly runtimeConfig: RuntimeConfigFile | undefined;
   readonly keyValues: ReadonlyMap<string, string>;
+  /** `--sqlite` statements, `@FILE` arguments already read. */
+  readonly sqliteStatements: readonly string[];
   readonly quiet: boolean;
   readonly insecure: boolean;
   readonly logger: Logger;
@@ -78,6 +83,7 @@ export function serveSettings(options: ParsedOptions): ServeSettings {
     logDir: dir("log-dir"),
     runtimeConfig: runtimeConfigFile(stringOption(options, "runtime-config-file"), cwd),
     keyValues: parseKeyValueFlags(listOption(options, "key-value")),
+    sqliteStatements: readSqliteFlags(listOption(options, "sqlite"), cwd),
     quiet: flagOption(options, "quiet"),
     insecure: flagOption(options, "insecure"),
     logger: createLogger(process.stderr, { json: !process.stderr.isTTY }),
@@ -109,7 +115,7 @@ function providers(settings: ServeSettings) {
 
 function runtimeConfigFile(flag: string | undefined, cwd: string): RuntimeConfigFile | undefined {
   const path = flag ?? process.env["SPIN_RUNTIME_CONFIG_FILE"];
-  return path === undefined || path === "" ? undefined : readRuntimeConfigFile(resolve(cwd, path));
+  return path === undefined || path === "" ? undefined : readRuntimeConfigFile(resolve(cwd, path), cwd);
 }
 
 function parseKeyValueFlags(flags: readonly string[]): Map<string, string> {
@@ -130,7 +136,7 @@ function parseKeyValueFlags(flags: readonly string[]): Map<string, string> {
  * Serves the app with the host capabilities, closed again with the trigger. `stateDir` is the app's
  * default state directory: `.spin` beside a local spin.toml; a registry app has none unless
  * `--state-dir` or runtime config names one — its guest output then goes to the terminal only and its
- * `default` key-value store lives in memory.
+ * `default` key-value store and SQLite database live in memory.
  */
 export async function startServing(
   runnable: RunnableApp,
@@ -143,6 +149,7 @@ export async function startServing(
     logDirFlag: settings.logDir,
     defaultStateDir: stateDir,
     keyValueSeed: settings.keyValues,
+    sqliteStatements: settings.sqliteStatements,
   });
   const capabilities = createHostCapabilities(runtimeConfig);
   let trigger: RunningHttpTrigger;

@@ -172,15 +172,12 @@ describe("key-value: start-up and persistence", () => {
   });
 
   it("refuses a runtime config table it does not implement, naming it and the file", async (t) => {
-    const dir = appDir(t, SINGLE, { "rc.toml": '[sqlite_database.default]\ntype = "spin"\n' });
+    const dir = appDir(t, SINGLE, { "rc.toml": '[llm_compute]\ntype = "spin"\n' });
     const result = await runSpindle(["up", "-f", dir, "--runtime-config-file", join(dir, "rc.toml")], {
       env,
     });
     assert.notEqual(result.code, 0);
-    assert.match(
-      result.stderr,
-      /rc\.toml: sqlite_database: `sqlite_database` is not supported yet by Spindle/,
-    );
+    assert.match(result.stderr, /rc\.toml: llm_compute: `llm_compute` is not supported yet by Spindle/);
   });
 
   it("keeps an acknowledged set in the SQLite default store across kill -9 and a restart", async (t) => {

@@ -43,6 +43,8 @@ function context(
     logDir: undefined,
     keyValueStores: new Map(Object.entries({ default: { type: "spin" }, ...stores })),
     keyValueSeed: new Map(Object.entries(seed)),
+    sqliteDatabases: new Map(),
+    sqliteStatements: [],
   };
   return { runtimeConfig, variables: { values: new Map(), secrets: new Set() } };
 }

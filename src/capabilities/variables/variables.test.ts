@@ -25,6 +25,8 @@ const runtimeConfig: RuntimeConfig = {
   logDir: undefined,
   keyValueStores: new Map(),
   keyValueSeed: new Map(),
+  sqliteDatabases: new Map(),
+  sqliteStatements: [],
 };
 
 type Get = (name: string) => string;

@@ -24,14 +24,18 @@ describe("checkHttpWorld", () => {
   });
 
   it("accepts the host capabilities' interfaces at exactly the versions they serve", () => {
-    const imports = ["fermyon:spin/key-value@2.0.0", "fermyon:spin/variables@2.0.0"].map(instance);
+    const imports = [
+      "fermyon:spin/key-value@2.0.0",
+      "fermyon:spin/variables@2.0.0",
+      "fermyon:spin/sqlite@2.0.0",
+    ].map(instance);
     assert.equal(checkHttpWorld("c", { imports, exports: [handler] }).handlerExport, handler.name);
   });
 
   it("lists unsupported imports: other packages, other versions, unversioned, non-instance", () => {
     const imports = [
       instance("wasi:io/poll@0.2.3"),
-      instance("fermyon:spin/sqlite@2.0.0"),
+      instance("fermyon:spin/mysql@2.0.0"),
       instance("fermyon:spin/key-value@3.0.0"),
       instance("wasi:io/streams@0.3.0"),
       instance("wasi:cli/environment"),
@@ -42,7 +46,7 @@ describe("checkHttpWorld", () => {
       (error: unknown) =>
         error instanceof SpindleError &&
         error.message ===
-          'component "x" (x.wasm) imports interfaces Spindle does not provide: fermyon:spin/sqlite@2.0.0, fermyon:spin/key-value@3.0.0, wasi:io/streams@0.3.0, wasi:cli/environment, wasi:clocks/wall-clock@0.2.3',
+          'component "x" (x.wasm) imports interfaces Spindle does not provide: fermyon:spin/mysql@2.0.0, fermyon:spin/key-value@3.0.0, wasi:io/streams@0.3.0, wasi:cli/environment, wasi:clocks/wall-clock@0.2.3',
     );
   });
 

@@ -1,0 +1,99 @@
+/**
+ * The SQLite capability (`fermyon:spin/sqlite@2.0.0`): at load time every label a component lists in
+ * `sqlite_databases` must name a database of the runtime config (`default` always does), else the app does
+ * not start; a `libsql` entry in the runtime config is refused then too. The databases are opened at load
+ * and shared by label across components, requests and reloads, until the process closes them. The
+ * `--sqlite` statements run against `default` once, before serving; one that fails stops start-up.
+ */
+import type { LoadedApp } from "../../app/load.ts";
+import type { RuntimeConfig } from "../../app/runtime-config.ts";
+import type { SqlDatabase } from "../../backends/sqlite-database.ts";
+import { SpindleError } from "../../errors.ts";
+import type { Capability, CapabilityImports } from "../capability.ts";
+import { sqliteImports } from "./host.ts";
+import { libsqlRefused, openDatabase } from "./open-database.ts";
+
+const INTERFACE = "fermyon:spin/sqlite";
+
+export const SQLITE_IMPORTS: CapabilityImports = {
+  interfaces: [`${INTERFACE}@2.0.0`],
+  suspending: [`${INTERFACE}#[static]connection.open`, `${INTERFACE}#[method]connection.execute`],
+};
+
+export function createSqliteCapability(): Capability {
+  const databases = new Map<string, SqlDatabase>();
+  let seeded = false;
+  return {
+    name: "sqlite",
+    imports: SQLITE_IMPORTS,
+    configureApp: async (app, { runtimeConfig }) => {
+      const { sqliteDatabases: configs, sqliteStatements } = runtimeConfig;
+      for (const [label, config] of configs) if (config.type === "libsql") throw libsqlRefused(label);
+      const granted = grants(app, configs);
+      const used = new Set([...granted.values()].flatMap((labels) => [...labels]));
+      if (sqliteStatements.length > 0) used.add("default");
+      for (const label of used) {
+        const config = configs.get(label);
+        if (config !== undefined && !databases.has(label)) databases.set(label, openDatabase(label, config));
+      }
+      if (!seeded) {
+        await runStatements(databases.get("default"), sqliteStatements);
+        seeded = true;
+      }
+      return {
+        prepare: (componentId) =>
+          sqliteImports({
+            granted: granted.get(componentId) ?? new Set(),
+            database: (label) => databases.get(label),
+          }),
+      };
+    },
+    close: async () => {
+      const open = [...databases.values()];
+      databases.clear();
+      for (const database of open) await database.close();
+    },
+  };
+}
+
+/** Runs the `--sqlite` statements in order; the first failure is a start-up error naming it. */
+async function runStatements(
+  database: SqlDatabase | undefined,
+  statements: RuntimeConfig["sqliteStatements"],
+) {
+  if (database === undefined) return;
+  for (const statement of statements) {
+    try {
+      await database.executeBatch(statement);
+    } catch (cause) {
+      throw new SpindleError(
+        `--sqlite statement failed: ${(cause as Error).message}\n  statement: ${statement}`,
+        { cause, hint: "fix the statement (or the file given with --sqlite @FILE)" },
+      );
+    }
+  }
+}
+
+/** Each component's granted labels, checked against the configured databases. */
+function grants(app: LoadedApp, configs: ReadonlyMap<string, unknown>): Map<string, ReadonlySet<string>> {
+  const granted = new Map<string, ReadonlySet<string>>();
+  const missing: string[] = [];
+  for (const component of app.components.values()) {
+    const labels = component.locked.metadata?.databases ?? [];
+    for (const label of labels) {
+      if (!configs.has(label)) missing.push(`component "${component.id}" uses database "${label}"`);
+    }
+    granted.set(component.id, new Set(labels));
+  }
+  if (missing.length > 0) throw undefinedDatabases(missing);
+  return granted;
+}
+
+function undefinedDatabases(missing: readonly string[]): SpindleError {
+  return new SpindleError(
+    `One or more components use SQLite databases which are not defined: ${missing.join("; ")}`,
+    {
+      hint: 'check the spelling in sqlite_databases, or define the database in a runtime config file ([sqlite_database.<label>] with type = "spin", passed with --runtime-config-file)',
+    },
+  );
+}
