@@ -196,6 +196,29 @@ void describe("createWagiHandler with WAT guests", () => {
     assert.deepEqual(bodies, ["1", "1", "1"]);
   });
 
+  void it("gives every request a never-used instance even when instances are pooled", async () => {
+    // Counts runs in a global and in linear memory; either would show 2 on a reused instance.
+    const module = compileWat(`(module ${WAT_PRELUDE}
+      (global $runs (mut i32) (i32.const 48))
+      (data (i32.const 300) "0")
+      (func (export "_start")
+        (global.set $runs (i32.add (global.get $runs) (i32.const 1)))
+        (i32.store8 (i32.const 301) (global.get $runs))
+        (i32.store8 (i32.const 300) (i32.add (i32.load8_u (i32.const 300)) (i32.const 1)))
+        (call $write (i32.const 1) (i32.const 100) (i32.const 26)) (call $write (i32.const 1) (i32.const 300) (i32.const 2))))`);
+    const handler = createWagiHandler({ ...sink().options, module, poolSize: 2 });
+    const bodies: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      await new Promise((resolve) => setImmediate(resolve)); // lets the pool refill between requests
+      const burst = [1, 2, 3].map(async () => text((await handler.handle(request("/app"))).body));
+      bodies.push(...(await Promise.all(burst)));
+    }
+    assert.deepEqual(
+      bodies,
+      Array.from({ length: 18 }, () => "11"),
+    );
+  });
+
   void it("treats proc_exit(0) as success and a non-zero exit as a fault", async () => {
     const exiting = (code: number) =>
       compileWat(`(module ${WAT_PRELUDE}

@@ -1,11 +1,14 @@
 /**
  * The WAGI executor: serves HTTP requests with a WASI preview 1 command module the CGI way. Each request
- * gets a fresh instance and a fresh preview 1 host (nothing survives between requests); the body is the
- * guest's stdin, argv and environment carry the request (cgi.ts), stdout is the response (output.ts) and
- * stderr goes to the component's output sink. One handler per (trigger, component) pair, built at load
- * time; the module is compiled once and shared.
+ * runs a never-used instance, taken from the handler's instance pool (instantiated ahead of time against a
+ * late-bound preview 1 host), with a fresh host bound to it for that one run and then dropped, so nothing
+ * survives between requests; the body is the guest's stdin, argv and environment carry the request
+ * (cgi.ts), stdout is the response (output.ts) and stderr goes to the component's output sink. One handler
+ * per (trigger, component) pair, built at load time; the module is compiled once and shared, and up to
+ * the pool's size of idle instances (with their memories) live as long as the handler.
  */
-import { createPreview1Host } from "../../capabilities/wasi/preview1/host.ts";
+import { createLateBoundPreview1 } from "../../capabilities/wasi/preview1/late-bound.ts";
+import { InstancePool } from "../../engine/instance-pool.ts";
 import type { GuestOutputSink } from "../guest-output.ts";
 import { GuestFault, type HttpGuestRequest, type HttpGuestResponse, type HttpHandler } from "../http.ts";
 import { buildCgiInvocation } from "./cgi.ts";
@@ -14,8 +17,10 @@ import { validateWagiModule } from "./validate.ts";
 
 export interface WagiHandlerOptions {
   readonly componentId: string;
-  /** Compiled once per component; instantiated per request. */
+  /** Compiled once per component; instantiated once per request, ahead of time. */
   readonly module: WebAssembly.Module;
+  /** How many never-used instances to keep ready; the pool's default when undefined, 0 for none. */
+  readonly poolSize?: number | undefined;
   /** The trigger's `executor.argv` template; Spin's default when undefined. */
   readonly argv?: string | undefined;
   /** The component's `environment`. */
@@ -45,21 +50,25 @@ function concat(chunks: readonly Uint8Array[]): Uint8Array {
 export function createWagiHandler(options: WagiHandlerOptions): HttpHandler {
   const { componentId, module, output } = options;
   validateWagiModule(componentId, module);
+  const host = createLateBoundPreview1();
+  const pool = new InstancePool({
+    create: () => new WebAssembly.Instance(module, host.imports),
+    ...(options.poolSize === undefined ? {} : { size: options.poolSize }),
+  });
 
   /** Runs the guest once; returns its stdout or throws a `GuestFault`. */
   function runGuest(args: readonly string[], env: readonly (readonly [string, string])[], stdin: Uint8Array) {
     const stdout: Uint8Array[] = [];
-    const host = createPreview1Host({
-      args,
-      env,
-      stdin,
-      stdout: (bytes) => stdout.push(bytes),
-      stderr: (bytes) => output.stderr(bytes),
-      files: options.files,
-    });
     let exitCode: number;
     try {
-      exitCode = host.run(new WebAssembly.Instance(module, host.imports));
+      exitCode = host.run(pool.take(), {
+        args,
+        env,
+        stdin,
+        stdout: (bytes) => stdout.push(bytes),
+        stderr: (bytes) => output.stderr(bytes),
+        files: options.files,
+      });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       throw new GuestFault(componentId, `The WAGI guest trapped: ${reason}`, { cause: error });

@@ -119,14 +119,17 @@ void describe("createPreview1Host", () => {
         ["A", "1"],
         ["URL", "x=y"],
         ["UTF", "é"],
+        ["Z", "🦀"],
       ],
     });
     assert.equal(result.stdout, "/app\0a=1\0\0");
-    assert.equal(result.stderr, "A=1\0URL=x=y\0UTF=é\0");
+    assert.equal(result.stderr, "A=1\0URL=x=y\0UTF=é\0Z=🦀\0");
     assert.equal(result.memory.getUint32(8, true), 3, "argc");
-    assert.equal(result.memory.getUint32(0, true), 3, "environ count");
+    assert.equal(result.memory.getUint32(0, true), 4, "environ count");
     const pointers = [0, 1, 2].map((i) => result.memory.getUint32(1024 + i * 4, true));
     assert.deepEqual(pointers, [2048, 2053, 2057]);
+    const environ = [0, 1, 2, 3].map((i) => result.memory.getUint32(1536 + i * 4, true));
+    assert.deepEqual(environ, [4096, 4100, 4108, 4115], "UTF-8 lengths, not string lengths");
   });
 
   void it("gathers all iovecs of one fd_write into one stdout chunk", () => {

@@ -8,8 +8,6 @@ import { Errno } from "./abi.ts";
 import { clockNow, clockResolution } from "./clocks.ts";
 import type { RunContext } from "./context.ts";
 
-const encoder = new TextEncoder();
-
 /** Thrown by `proc_exit` to unwind the guest; carries the exit code to the host's `run`. */
 export class ProcExit extends Error {
   readonly code: number;
@@ -19,9 +17,24 @@ export class ProcExit extends Error {
   }
 }
 
-/** A list of strings as the guest receives it: each UTF-8 encoded and NUL-terminated. */
-function encodeList(items: readonly string[]): Uint8Array[] {
-  return items.map((item) => encoder.encode(`${item}\0`));
+/**
+ * A list of strings as the guest receives it: each UTF-8 encoded and NUL-terminated, back to back in one
+ * buffer (one encoding and one copy per list rather than per string), with where each string starts.
+ */
+interface EncodedList {
+  readonly bytes: Uint8Array;
+  readonly starts: readonly number[];
+}
+
+function encodeList(items: readonly string[]): EncodedList {
+  const starts: number[] = [];
+  let at = 0;
+  for (const item of items) {
+    starts.push(at);
+    at += Buffer.byteLength(item) + 1;
+  }
+  const bytes = items.length === 0 ? new Uint8Array(0) : Buffer.from(`${items.join("\0")}\0`);
+  return { bytes, starts };
 }
 
 export function processCalls(
@@ -32,23 +45,16 @@ export function processCalls(
   const argv = encodeList(args);
   const environ = encodeList(env.map(([name, value]) => `${name}=${value}`));
 
-  function sizes(list: Uint8Array[], countPtr: number, bufSizePtr: number): number {
-    memory().u32(countPtr, list.length);
-    memory().u32(
-      bufSizePtr,
-      list.reduce((sum, item) => sum + item.length, 0),
-    );
+  function sizes(list: EncodedList, countPtr: number, bufSizePtr: number): number {
+    memory().u32(countPtr, list.starts.length);
+    memory().u32(bufSizePtr, list.bytes.length);
     return Errno.SUCCESS;
   }
 
-  function copy(list: Uint8Array[], pointersPtr: number, bufPtr: number): number {
+  function copy(list: EncodedList, pointersPtr: number, bufPtr: number): number {
     const mem = memory();
-    let at = bufPtr;
-    list.forEach((item, i) => {
-      mem.u32(pointersPtr + i * 4, at);
-      mem.bytes.set(item, at);
-      at += item.length;
-    });
+    list.starts.forEach((start, i) => mem.u32(pointersPtr + i * 4, bufPtr + start));
+    mem.bytes.set(list.bytes, bufPtr);
     return Errno.SUCCESS;
   }
 
