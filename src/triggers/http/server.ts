@@ -5,7 +5,7 @@
  * with the request id. One per running app; requests are independent.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { randomBytes } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import type {
   HttpGuestRequest,
@@ -98,7 +98,7 @@ function bind(server: Server, listen: ListenAddress): Promise<void> {
 async function serve(app: HttpApp, req: IncomingMessage, res: ServerResponse, logger: Logger): Promise<void> {
   // Node adds `Connection`/`Keep-Alive` on its own; Spin's responses carry neither.
   res.removeHeader("connection");
-  const requestId = randomBytes(8).toString("hex");
+  const requestId = ((uuid) => uuid.slice(0, 8) + uuid.slice(-8))(randomUUID()); // 64 random bits, cheaply
   let component: string | undefined;
   try {
     const pathWithQuery = req.url ?? "/";
