@@ -89,6 +89,7 @@ function targets(work: string): Target[] {
       name: "Spindle component (JS SDK), fresh instance",
       start: spindleApp(component, app("probe.wasm", "")),
       path: "/counter",
+      warm: true,
     },
   ];
 }
