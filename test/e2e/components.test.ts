@@ -290,13 +290,13 @@ source = "app.wasm"
   it("lists the imports Spindle does not provide", async (t) => {
     const wat = handlerWat("").replace(
       "(alias export",
-      `(import "fermyon:spin/sqlite@2.0.0" (instance))
+      `(import "fermyon:spin/mysql@2.0.0" (instance))
   (import "wasi:sockets/tcp@0.2.3" (instance))
   (import "wasi:io/poll@0.3.0" (instance))
   (alias export`,
     );
     await expectRefusal(t, await componentFromWat(wat), [
-      "imports interfaces Spindle does not provide: fermyon:spin/sqlite@2.0.0, wasi:sockets/tcp@0.2.3, wasi:io/poll@0.3.0",
+      "imports interfaces Spindle does not provide: fermyon:spin/mysql@2.0.0, wasi:sockets/tcp@0.2.3, wasi:io/poll@0.3.0",
     ]);
   });
 });
