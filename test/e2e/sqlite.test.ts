@@ -12,7 +12,7 @@ import { runSpindle, startApp, type RunningApp } from "../support/cli.ts";
 import { TEST_CACHE_HOME } from "../support/components.ts";
 import { request } from "../support/http.ts";
 import { suiteScope, type Scope } from "../support/scope.ts";
-import { spinProbeWasm } from "../support/spin-probe.ts";
+import { spinProbeWasm } from "../support/components.ts";
 
 const env = { XDG_CACHE_HOME: TEST_CACHE_HOME };
 const START = { env, startTimeoutMs: 180_000 };

@@ -28,32 +28,55 @@ const PROXY_WIT = join(ROOT, "node_modules/@spinframework/wasi-http-proxy/wit");
 /** Shared by every suite and run: a transpiled component is cached by digest, and guests build the same. */
 export const TEST_CACHE_HOME = join(tmpdir(), "spindle-test-cache");
 
-/** Path of the built component for `test/components/<name>.js`. */
+/** Path of the built component for `test/components/<name>.js`, against the shared `wit/probe.wit`. */
 export function componentWasm(name: string): string {
-  const source = readFileSync(join(COMPONENTS, `${name}.js`));
-  const wit = readFileSync(join(COMPONENTS, "wit/probe.wit"));
-  const tool = readFileSync(join(BUILD_TOOLS, "package.json"));
-  const hash = createHash("sha256").update(source).update(wit).update(tool).digest("hex").slice(0, 16);
+  return buildGuest(name, { file: "probe.wit", pkg: "spindle:probe@0.1.0", world: "probe-imports" });
+}
+
+/**
+ * Path of a probe that imports Spin host interfaces: `test/components/<name>.js` against `wit/<name>.wit`
+ * (package `spindle:<name>@0.1.0`, world `<name>-imports`), whose `fermyon:spin@2.0.0` dependency is
+ * `wit/<spinWit>`.
+ */
+export function spinProbeWasm(name: string, spinWit: string): string {
+  const world = { file: `${name}.wit`, pkg: `spindle:${name}@0.1.0`, world: `${name}-imports` };
+  return buildGuest(name, world, spinWit);
+}
+
+interface GuestWorld {
+  /** The world's WIT file in `test/components/wit/`. */
+  readonly file: string;
+  readonly pkg: string;
+  readonly world: string;
+}
+
+function buildGuest(name: string, world: GuestWorld, spinWit?: string): string {
+  const inputs = [`${name}.js`, `wit/${world.file}`, ...(spinWit === undefined ? [] : [`wit/${spinWit}`])];
+  const hash = createHash("sha256");
+  for (const input of inputs) hash.update(readFileSync(join(COMPONENTS, input)));
+  hash.update(readFileSync(join(BUILD_TOOLS, "package.json")));
   const cacheDir = join(tmpdir(), "spindle-test-components");
-  const target = join(cacheDir, `${name}-${hash}.wasm`);
+  const target = join(cacheDir, `${name}-${hash.digest("hex").slice(0, 16)}.wasm`);
   if (existsSync(target)) return target;
   mkdirSync(cacheDir, { recursive: true });
   const work = mkdtempSync(join(tmpdir(), "spindle-component-build-"));
   try {
-    writeFileSync(join(work, "index.js"), source);
-    mkdirSync(join(work, "wit/deps"), { recursive: true });
-    writeFileSync(join(work, "wit/probe.wit"), wit);
+    writeFileSync(join(work, "index.js"), readFileSync(join(COMPONENTS, `${name}.js`)));
+    mkdirSync(join(work, "wit/deps/fermyon-spin"), { recursive: true });
+    writeFileSync(join(work, `wit/${world.file}`), readFileSync(join(COMPONENTS, "wit", world.file)));
+    if (spinWit !== undefined) {
+      writeFileSync(
+        join(work, "wit/deps/fermyon-spin/spin.wit"),
+        readFileSync(join(COMPONENTS, "wit", spinWit)),
+      );
+    }
     symlinkSync(join(PROXY_WIT, "wasi-http@0.2.3.wit"), join(work, "wit/deps/wasi-http.wit"));
-    writeFileSync(join(work, "package.json"), JSON.stringify(buildPackage()));
+    writeFileSync(join(work, "package.json"), JSON.stringify(buildPackage(world)));
     // j2w exits 0 even when componentizing failed, so success is judged by the output file.
     const log = execFileSync(
       process.execPath,
       [join(BUILD_TOOLS, "dist/index.js"), "-i", "index.js", "-o", "out.wasm"],
-      {
-        cwd: work,
-        encoding: "utf8",
-        stdio: ["ignore", "pipe", "pipe"],
-      },
+      { cwd: work, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
     );
     if (!existsSync(join(work, "out.wasm"))) throw new Error(`building ${name} failed:\n${log}`);
     renameSync(join(work, "out.wasm"), target);
@@ -63,7 +86,7 @@ export function componentWasm(name: string): string {
   return target;
 }
 
-function buildPackage(): object {
+function buildPackage(world: GuestWorld): object {
   return {
     name: "spindle-test-guest",
     private: true,
@@ -71,7 +94,7 @@ function buildPackage(): object {
     config: {
       witDependencies: [
         { witPath: PROXY_WIT, package: "spinframework:http-trigger@0.2.3", world: "http-trigger" },
-        { witPath: "./wit", package: "spindle:probe@0.1.0", world: "probe-imports" },
+        { witPath: "./wit", package: world.pkg, world: world.world },
       ],
     },
   };
