@@ -7,15 +7,7 @@
 import { SpindleError } from "../../errors.ts";
 import type { SpinApp, SpinAppExecutor } from "../model/types.ts";
 import { buildEnv } from "./env.ts";
-import {
-  appNameLabel,
-  HTTP_PORT,
-  HTTP_PORT_NAME,
-  namespaceOf,
-  nonEmpty,
-  ownerReferences,
-  selectorLabels,
-} from "./labels.ts";
+import { HTTP_PORT, HTTP_PORT_NAME, appObjectMeta, nonEmpty, selectorLabels } from "./labels.ts";
 import { buildProbes } from "./probes.ts";
 import { buildStorage } from "./volumes.ts";
 
@@ -35,13 +27,10 @@ export function buildDeployment(inputs: DeploymentInputs) {
   return {
     apiVersion: "apps/v1",
     kind: "Deployment",
-    metadata: {
-      name: app.metadata.name,
-      ...namespaceOf(app),
-      labels: { [appNameLabel(app.group)]: app.metadata.name },
-      ...nonEmpty("annotations", app.spec.deploymentAnnotations),
-      ...ownerReferences(app, true),
-    },
+    metadata: appObjectMeta(app, app.metadata.name, {
+      annotations: app.spec.deploymentAnnotations,
+      controller: true,
+    }),
     spec: {
       ...(app.spec.enableAutoscaling ? {} : { replicas: app.spec.replicas ?? 0 }),
       selector: { matchLabels: selector },

@@ -59,3 +59,25 @@ export function nonEmpty<K extends string, V>(
   if (map === undefined || Object.keys(map).length === 0) return {};
   return { [key]: { ...map } } as { [P in K]?: Record<string, V> };
 }
+
+/**
+ * The metadata every object built for an app carries, in the order Kubernetes prints it: name, namespace,
+ * the app-name label, annotations when there are any, and the owner reference (`controller` for objects
+ * the operator manages).
+ */
+export function appObjectMeta(
+  app: SpinApp,
+  name: string,
+  options: {
+    readonly annotations?: Readonly<Record<string, string>> | undefined;
+    readonly controller: boolean;
+  },
+) {
+  return {
+    name,
+    ...namespaceOf(app),
+    labels: { [appNameLabel(app.group)]: app.metadata.name },
+    ...nonEmpty("annotations", options.annotations),
+    ...ownerReferences(app, options.controller),
+  };
+}

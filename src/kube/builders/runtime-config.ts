@@ -7,7 +7,7 @@
  */
 import { SpindleError } from "../../errors.ts";
 import type { NamedRuntimeConfig, RuntimeConfig, RuntimeConfigOption, SpinApp } from "../model/types.ts";
-import { appNameLabel, namespaceOf, ownerReferences } from "./labels.ts";
+import { appObjectMeta } from "./labels.ts";
 import { byteOrder, tomlKey, tomlPairs } from "./toml.ts";
 
 /** Decoded data of the Secrets and ConfigMaps the runtime config refers to, by object name. */
@@ -128,12 +128,7 @@ export function buildRuntimeConfigSecret(app: SpinApp, toml: string) {
   return {
     apiVersion: "v1",
     kind: "Secret",
-    metadata: {
-      name: runtimeConfigSecretName(app.metadata.name, toml),
-      ...namespaceOf(app),
-      labels: { [appNameLabel(app.group)]: app.metadata.name },
-      ...ownerReferences(app, false),
-    },
+    metadata: appObjectMeta(app, runtimeConfigSecretName(app.metadata.name, toml), { controller: false }),
     data: { [RUNTIME_CONFIG_KEY]: Buffer.from(toml, "utf8").toString("base64") },
   };
 }

@@ -3,28 +3,17 @@
  * selecting on the per-app status label only. Made only for apps with HTTP triggers. Pure.
  */
 import type { SpinApp } from "../model/types.ts";
-import {
-  appNameLabel,
-  HTTP_PORT,
-  HTTP_PORT_NAME,
-  namespaceOf,
-  nonEmpty,
-  ownerReferences,
-  statusLabel,
-} from "./labels.ts";
+import { HTTP_PORT, HTTP_PORT_NAME, appObjectMeta, statusLabel } from "./labels.ts";
 
 /** The Service object, ready for server-side apply. */
 export function buildService(app: SpinApp) {
   return {
     apiVersion: "v1",
     kind: "Service",
-    metadata: {
-      name: app.metadata.name,
-      ...namespaceOf(app),
-      labels: { [appNameLabel(app.group)]: app.metadata.name },
-      ...nonEmpty("annotations", app.spec.serviceAnnotations),
-      ...ownerReferences(app, true),
-    },
+    metadata: appObjectMeta(app, app.metadata.name, {
+      annotations: app.spec.serviceAnnotations,
+      controller: true,
+    }),
     spec: {
       type: "ClusterIP",
       ports: [{ protocol: "TCP", port: HTTP_PORT, targetPort: HTTP_PORT_NAME }],
