@@ -135,7 +135,8 @@ export class RegistryAuth {
     const url = new URL(realm);
     const service = challenge.params["service"];
     if (service !== undefined) url.searchParams.set("service", service);
-    if (scope !== undefined) url.searchParams.set("scope", scope);
+    // A request touching two repositories (a cross-repository mount) needs one `scope` parameter each.
+    for (const part of scope?.split(" ") ?? []) if (part !== "") url.searchParams.append("scope", part);
     const credentials = await this.#lookup();
     const headers: Record<string, string> =
       credentials === undefined ? {} : { authorization: basic(credentials) };

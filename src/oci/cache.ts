@@ -2,10 +2,12 @@
  * The local, content-addressed registry cache under `<cache dir>/registry/`, laid out as Spin lays it out:
  * `manifests/<registry>/<repository>/<tag|digest>/{manifest,config}.json`, Wasm layers in
  * `wasm/<digest>`, other layers in `data/<digest>`, plus `apps/<manifest digest>/` holding a pulled app's
- * files as the guest sees them. Only verified bytes are written, each atomically (temp file, then rename),
- * so concurrent pulls never see half a file. Shared by all commands on the machine.
+ * files as the guest sees them, and `sources/<registry>/<digest>`: the repositories of that registry known
+ * to hold a blob (from earlier pulls and pushes), so a push can mount it instead of uploading it again.
+ * Only verified bytes are written, each atomically (temp file, then rename), so concurrent pulls never see
+ * half a file. Shared by all commands on the machine.
  */
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { manifestSelector, type Reference } from "./reference.ts";
 
@@ -33,11 +35,32 @@ export class RegistryCache {
     return join(this.root, "apps", manifestDigest);
   }
 
+  /** Repositories of `registry` known to hold blob `digest`, most recently seen last. */
+  blobSources(registry: string, digest: string): string[] {
+    try {
+      return readFileSync(this.#sourcesPath(registry, digest), "utf8").split("\n").filter(Boolean);
+    } catch {
+      return [];
+    }
+  }
+
+  /** Remembers that `repository` of `registry` holds each of `digests`. */
+  recordBlobSources(registry: string, repository: string, digests: Iterable<string>): void {
+    for (const digest of digests) {
+      const known = this.blobSources(registry, digest).filter((repo) => repo !== repository);
+      this.write(this.#sourcesPath(registry, digest), [...known, repository].join("\n") + "\n");
+    }
+  }
+
+  #sourcesPath(registry: string, digest: string): string {
+    return join(this.root, "sources", registry, digest);
+  }
+
   has(path: string): boolean {
     return existsSync(path);
   }
 
-  write(path: string, bytes: Uint8Array): void {
+  write(path: string, bytes: Uint8Array | string): void {
     mkdirSync(dirname(path), { recursive: true });
     const partial = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.partial`;
     writeFileSync(partial, bytes);

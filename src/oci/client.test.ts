@@ -248,17 +248,52 @@ describe("RegistryClient transfers", () => {
       }
       return undefined;
     });
-    const digest = await RegistryClient.create("reg.example", { fetch, retry: noSleep }).pushBlob(
+    const pushed = await RegistryClient.create("reg.example", { fetch, retry: noSleep }).pushBlob(
       "a",
       new Uint8Array(BLOB),
     );
-    assert.equal(digest, BLOB_DIGEST);
+    assert.deepEqual(pushed, { digest: BLOB_DIGEST, mounted: false });
     assert.deepEqual(
       seen.slice(1).map((s) => `${s.method} ${s.url}`),
       [
         "POST https://reg.example/v2/a/blobs/uploads/",
         `PUT https://reg.example/v2/a/blobs/uploads/u1?_state=s&digest=${encodeURIComponent(BLOB_DIGEST)}`,
       ],
+    );
+  });
+
+  it("mounts a blob from another repository without sending it, asking for a token covering both", async () => {
+    const mount: Handler = ({ method, url, authorization }) =>
+      method === "POST" && url.includes("mount=") && authorization?.startsWith("Bearer ")
+        ? new Response("", { status: 201 })
+        : undefined;
+    const { fetch, seen } = fakeFetch(mount, bearerRegistry);
+    const client = RegistryClient.create("reg.example", { fetch, retry: noSleep });
+    const pushed = await client.pushBlob("b", new Uint8Array(BLOB), "a");
+    assert.deepEqual(pushed, { digest: BLOB_DIGEST, mounted: true });
+    const token = seen.find((s) => s.url.startsWith("https://auth.example/token"));
+    assert.deepEqual(new URL(token?.url ?? "").searchParams.getAll("scope"), [
+      "repository:b:pull,push",
+      "repository:a:pull",
+    ]);
+    assert.deepEqual(
+      seen.filter((s) => s.url.startsWith("https://reg.example/v2/b")).map((s) => `${s.method} ${s.url}`),
+      [`POST https://reg.example/v2/b/blobs/uploads/?mount=${BLOB_DIGEST}&from=a`],
+    );
+  });
+
+  it("uploads through the session the registry opens when it cannot mount", async () => {
+    const { fetch, seen } = fakeFetch(open, ({ method, url }) => {
+      if (method === "POST")
+        return new Response("", { status: 202, headers: { location: "/v2/b/blobs/uploads/u2" } });
+      return method === "PUT" ? new Response("", { status: 201, headers: { location: url } }) : undefined;
+    });
+    const client = RegistryClient.create("reg.example", { fetch, retry: noSleep });
+    const pushed = await client.pushBlob("b", new Uint8Array(BLOB), "gone");
+    assert.deepEqual(pushed, { digest: BLOB_DIGEST, mounted: false });
+    assert.equal(
+      seen.at(-1)?.url,
+      `https://reg.example/v2/b/blobs/uploads/u2?digest=${encodeURIComponent(BLOB_DIGEST)}`,
     );
   });
 

@@ -1,7 +1,8 @@
 /**
  * An OCI distribution client on `fetch`: blob exists/push/pull, manifest get/put, and a login check,
  * each against one registry. Every blob and manifest fetched is checked against its digest before it is
- * returned; uploads are monolithic (POST, then PUT with the digest). HTTP failures become `SpindleError`s
+ * returned; uploads are monolithic (POST, then PUT with the digest), or a cross-repository mount when the
+ * caller knows another repository holding the blob. HTTP failures become `SpindleError`s
  * naming the reference and what to do. One per registry per command; cheap to create.
  */
 import { SpindleError } from "../errors.ts";
@@ -75,14 +76,26 @@ export class RegistryClient {
     throw await this.#failure(response, `blob ${digest} of ${this.#name(repository)}`);
   }
 
-  async pushBlob(repository: string, bytes: Uint8Array<ArrayBuffer>): Promise<string> {
+  /**
+   * Uploads `bytes` unless `mountFrom` (another repository of this registry) can lend them: the registry
+   * then links its copy (201) instead of opening an upload session (202), and nothing is sent.
+   */
+  async pushBlob(
+    repository: string,
+    bytes: Uint8Array<ArrayBuffer>,
+    mountFrom?: string,
+  ): Promise<{ digest: string; mounted: boolean }> {
     const digest = sha256Digest(bytes);
     const what = `blob ${digest} to ${this.#name(repository)}`;
-    const started = await this.#send(repository, "pull,push", {
+    const mount = mountFrom === undefined ? "" : `?mount=${digest}&from=${encodeURIComponent(mountFrom)}`;
+    const scope = `repository:${repository}:pull,push${mountFrom === undefined ? "" : ` repository:${mountFrom}:pull`}`;
+    const started = await this.#transport.request({
       method: "POST",
-      target: `/v2/${repository}/blobs/uploads/`,
+      target: `/v2/${repository}/blobs/uploads/${mount}`,
+      scope,
       headers: { "content-length": "0" },
     });
+    if (mountFrom !== undefined && started.status === 201) return { digest, mounted: true };
     const location = started.headers.get("location");
     if (started.status !== 202 || location === null) throw await this.#failure(started, `upload of ${what}`);
     const url = new URL(location, this.#transport.baseUrl);
@@ -94,7 +107,7 @@ export class RegistryClient {
       body: bytes,
     });
     if (finished.status !== 201) throw await this.#failure(finished, `upload of ${what}`);
-    return digest;
+    return { digest, mounted: false };
   }
 
   /** The blob's bytes, verified against `digest`. */

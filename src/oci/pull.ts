@@ -59,6 +59,10 @@ export async function pullArtifact(
   const dir = cache.manifestDir(reference);
   cache.write(`${dir}/manifest.json`, bytes);
   cache.write(`${dir}/config.json`, lockedApp ?? config);
+  cache.recordBlobSources(reference.registry, repository, [
+    manifest.config.digest,
+    ...manifest.layers.map((layer) => layer.digest),
+  ]);
   task?.finish(`Pulled ${formatReference(reference)} (${formatBytes(total)})`);
   return { reference, manifest, digest, config, lockedApp, layerPaths };
 }

@@ -44,7 +44,10 @@ export async function pushApp(
     annotations: options.annotations ?? {},
     now: (options.now ?? (() => new Date()))(),
   });
-  return pushArtifact(RegistryClient.create(ref.registry, options), ref, artifact, options.progress);
+  return pushArtifact(RegistryClient.create(ref.registry, options), ref, artifact, {
+    cache: new RegistryCache(options.cacheDir),
+    progress: options.progress,
+  });
 }
 
 /** Pulls `reference` into the cache, verifying every byte. */

@@ -54,6 +54,7 @@ describe("registry push and pull", { skip: registryUnavailable() ?? false }, () 
   let cacheDir: string;
   let reference: string;
   let pushed: string;
+  let appDir: string;
 
   const skopeo = (...args: string[]) =>
     execFileSync("skopeo", ["inspect", "--tls-verify=false", ...args, `docker://${reference}`], {
@@ -67,11 +68,11 @@ describe("registry push and pull", { skip: registryUnavailable() ?? false }, () 
     scope.after(() => rmSync(home, { recursive: true, force: true }));
     cacheDir = join(home, "cache", "spindle");
     env = { XDG_CACHE_HOME: join(home, "cache"), DOCKER_CONFIG: join(home, "docker") };
-    const dir = makeApp(scope, {
+    const dir = (appDir = makeApp(scope, {
       manifest: MANIFEST,
       guests: { "echo.wasm": "echo-env" },
       files: { "tiny.txt": tiny, "assets/big.bin": big, "assets/sub/also-big.bin": big },
-    });
+    }));
     const result = await runSpindle(
       ["registry", "push", reference, "-f", dir, "--annotation", "com.example.team=wasm"],
       {
@@ -124,6 +125,18 @@ describe("registry push and pull", { skip: registryUnavailable() ?? false }, () 
     assert.deepEqual(config.config.Labels, {
       "com.fermyon.spin.lockedAppDigest": manifest.layers.at(-1)?.digest,
     });
+  });
+
+  it("mounts blobs the registry already holds in another repository instead of uploading them", async () => {
+    const promoted = `${registry.host}/spindle/promoted:v1`;
+    const result = await runSpindle(["registry", "push", promoted, "-f", appDir], { env });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout + result.stderr, /Pushed 4 blobs \(.*, 4 mounted from other repositories\)/);
+    assert.match(registry.log(), /POST \/v2\/spindle\/promoted\/blobs\/uploads\/\?.*mount=sha256/);
+    const pulled = await loadFromRegistry(promoted, {
+      cacheDir: mkdtempSync(join(tmpdir(), "spindle-cache-")),
+    });
+    assert.equal(pulled.components[0]?.id, "echo");
   });
 
   it("pushes a locked app with digests, relative file paths, small files inline and no origin", async () => {
