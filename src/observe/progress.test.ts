@@ -32,6 +32,26 @@ test("on a terminal: a bar redrawn in place, throttled, then a final line", () =
   assert.equal(chunks[3], "\r\x1b[KPulling: done\n");
 });
 
+test("on a terminal: other output scrolls above the bar, and a new detail redraws at once", () => {
+  const { chunks, out } = stream(true);
+  const task = createProgress(out, () => 0).start("Building", 2);
+  task.update(1, "app: make");
+  task.print("cc -o app.wasm app.c");
+  assert.deepEqual(chunks.slice(1), [
+    `\rBuilding [============>           ] 1 / 2 app: make\x1b[K`,
+    "\r\x1b[Kcc -o app.wasm app.c\n",
+    `\rBuilding [============>           ] 1 / 2 app: make\x1b[K`,
+  ]);
+});
+
+test("off a terminal: printed output passes through as lines", () => {
+  const { chunks, out } = stream(false);
+  const task = createProgress(out).start("Building", 2);
+  task.update(1, "app: make");
+  task.print("cc -o app.wasm app.c");
+  assert.deepEqual(chunks, ["Building (2)\n", "cc -o app.wasm app.c\n"]);
+});
+
 test("formats sizes in binary units", () => {
   assert.equal(formatBytes(0), "0 B");
   assert.equal(formatBytes(1536), "1.5 KiB");

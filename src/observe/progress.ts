@@ -1,7 +1,8 @@
 /**
  * Progress for long transfers and builds. On a terminal a task is one line redrawn in place
  * (`Pushing layer 2/5 [=====>     ] 1.2 MiB / 2.5 MiB`); elsewhere (pipes, CI logs) it prints one plain line
- * when a task starts and one when it ends, never carriage returns. One `Progress` per command run.
+ * when a task starts and one when it ends, never carriage returns. Other output printed through a task
+ * scrolls above the bar on a terminal. One `Progress` per command run.
  */
 
 export interface ProgressStream {
@@ -11,8 +12,10 @@ export interface ProgressStream {
 }
 
 export interface ProgressTask {
-  /** Sets how much is done, in the task's unit (bytes for transfers). */
-  update(done: number): void;
+  /** Sets how much is done, in the task's unit (bytes for transfers), and what is being done now. */
+  update(done: number, detail?: string): void;
+  /** Prints a line of other output (a build's own output) above the bar, which is then redrawn. */
+  print(line: string): void;
   /** Ends the task with a final line. */
   finish(message?: string): void;
 }
@@ -34,20 +37,31 @@ export function createProgress(out: ProgressStream, now: () => number = Date.now
         out.write(`${label}${total === undefined ? "" : ` (${amount(total)})`}\n`);
         return {
           update: () => undefined,
+          print: (line) => out.write(`${line}\n`),
           finish: (message) => out.write(`${message ?? `${label}: done`}\n`),
         };
       }
       let last = 0;
-      const draw = (done: number) => {
-        const line = `${label} ${bar(done, total)} ${amount(done)}${total === undefined ? "" : ` / ${amount(total)}`}`;
-        out.write(`\r${line.slice(0, (out.columns ?? 80) - 1)}\x1b[K`);
+      let current = { done: 0, detail: "" };
+      const draw = () => {
+        const counts = `${amount(current.done)}${total === undefined ? "" : ` / ${amount(total)}`}`;
+        const line = `${label} ${bar(current.done, total)} ${counts}${current.detail === "" ? "" : ` ${current.detail}`}`;
+        // A pseudo-terminal may report 0 columns: then assume the classic 80.
+        const width = out.columns === undefined || out.columns <= 0 ? 80 : out.columns;
+        out.write(`\r${line.slice(0, width - 1)}\x1b[K`);
       };
-      draw(0);
+      draw();
       return {
-        update(done) {
-          if (now() - last < REDRAW_MS) return;
+        update(done, detail) {
+          const changed = detail !== undefined && detail !== current.detail;
+          current = { done, detail: detail ?? current.detail };
+          if (!changed && now() - last < REDRAW_MS) return;
           last = now();
-          draw(done);
+          draw();
+        },
+        print(line) {
+          out.write(`\r\x1b[K${line}\n`);
+          draw();
         },
         finish(message) {
           out.write(`\r\x1b[K${message ?? `${label}: done`}\n`);

@@ -1,12 +1,15 @@
 // End to end: the examples build from source with `spindle build` and serve what their READMEs promise.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
+import { promisify } from "node:util";
 import { fileURLToPath } from "node:url";
 import { makeApp } from "../support/apps.ts";
-import { runSpindle, startApp } from "../support/cli.ts";
+import { BIN, runSpindle, startApp } from "../support/cli.ts";
 import { request } from "../support/http.ts";
 
+const runProcess = promisify(execFile);
 const example = (name: string) => fileURLToPath(new URL(`../../examples/${name}/`, import.meta.url));
 
 describe("examples", { concurrency: 2 }, () => {
@@ -62,5 +65,31 @@ command = ["echo first", "exit 7", "echo never"]
       build.stderr.includes("build command for component broken failed with status 7: `exit 7`"),
       build.stderr,
     );
+  });
+
+  it("draws one progress bar on a terminal, with the build's output scrolling above it", async (t) => {
+    const dir = makeApp(t, {
+      manifest: `spin_manifest_version = 2
+[application]
+name = "two-steps"
+[[trigger.http]]
+route = "/..."
+component = "two"
+[component.two]
+source = "out.wasm"
+[component.two.build]
+command = ["echo first step", "echo second step >&2"]
+`,
+    });
+    // `script` gives the command a pseudo-terminal, as a developer's shell would.
+    const shell = `${process.execPath} ${BIN} build -f ${dir}`;
+    const { stdout } = await runProcess("script", ["-qec", shell, "/dev/null"]);
+    assert.ok(!stdout.includes("Building component two with"), stdout);
+    assert.match(stdout, /\rBuilding \[>? *\] 0 \/ 2 two: echo first step/);
+    const clear = "\r\x1b[K";
+    assert.ok(stdout.includes(`${clear}first step\r\n`), stdout);
+    assert.ok(stdout.includes(`${clear}second step\r\n`), stdout);
+    assert.match(stdout, /\rBuilding \[=+>? *\] 1 \/ 2 two: echo second step/);
+    assert.ok(stdout.includes(`${clear}Finished building all components\r\n`), stdout);
   });
 });

@@ -27,7 +27,7 @@ Options:
     const only = listOption(options, "component-id");
     await buildApp(manifest, {
       only: only.length > 0 ? only : undefined,
-      report: (line) => process.stdout.write(`${line}\n`),
+      out: process.stdout,
     });
     return flagOption(options, "up") ? upCommand.run(options) : 0;
   },

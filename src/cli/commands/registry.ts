@@ -99,7 +99,7 @@ async function dispatch(options: ParsedOptions): Promise<number> {
 async function push(reference: string, options: ParsedOptions): Promise<number> {
   const manifestPath = locateManifest(stringOption(options, "from"), process.cwd());
   if (flagOption(options, "build")) {
-    await buildApp(await loadManifest(manifestPath), { report: (line) => process.stdout.write(`${line}\n`) });
+    await buildApp(await loadManifest(manifestPath), { out: process.stdout });
   }
   const digest = await pushApp(reference, manifestPath, {
     cacheDir: cacheDir(),

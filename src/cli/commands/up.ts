@@ -50,7 +50,7 @@ async function up(options: ParsedOptions): Promise<number> {
   } else {
     const manifest = await loadManifest(locateManifest(from, process.cwd()));
     if (flagOption(options, "build")) {
-      await buildApp(manifest, { report: (line) => process.stdout.write(`${line}\n`) });
+      await buildApp(manifest, { out: process.stdout });
     }
     for (const warning of manifest.warnings) process.stderr.write(`Warning: ${warning}\n`);
     const runnable = await prepareApp(manifest, settings);

@@ -46,7 +46,7 @@ async function watchAndServe(options: ParsedOptions): Promise<number> {
   const manifestPath = locateManifest(stringOption(options, "from"), process.cwd());
   const settings = serveSettings(options);
   let manifest = await loadManifest(manifestPath);
-  if (!flagOption(options, "skip-build")) await buildApp(manifest, { report });
+  if (!flagOption(options, "skip-build")) await buildApp(manifest, { out: process.stdout });
   const trigger = await startServing(
     await prepareApp(manifest, settings),
     settings,
@@ -86,7 +86,7 @@ async function apply(change: Change, state: WatchState): Promise<Manifest> {
     const manifest = change.kind === "manifest" ? await loadManifest(state.manifestPath) : state.manifest;
     if (change.kind !== "reload") {
       const only = change.kind === "rebuild" ? change.components : undefined;
-      await buildApp(manifest, { only, report });
+      await buildApp(manifest, { only, out: process.stdout });
     }
     const { app, variables } = await prepareApp(manifest, state.settings);
     await state.trigger.reload(app, variables);
