@@ -4,7 +4,7 @@
  * hash of the guest, its WIT and the tool version, since one build takes seconds. Also assembles tiny
  * components from WAT text, for load-time checks that need a component of a given shape and nothing else.
  */
-import { execFileSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
   existsSync,
@@ -62,9 +62,11 @@ function buildGuest(name: string, world: GuestWorld, spinWit?: string): string {
   const work = mkdtempSync(join(tmpdir(), "spindle-component-build-"));
   try {
     writeFileSync(join(work, "index.js"), readFileSync(join(COMPONENTS, `${name}.js`)));
-    mkdirSync(join(work, "wit/deps/fermyon-spin"), { recursive: true });
+    // An empty folder under wit/deps fails the build, so the Spin package's folder exists only when used.
+    mkdirSync(join(work, "wit/deps"), { recursive: true });
     writeFileSync(join(work, `wit/${world.file}`), readFileSync(join(COMPONENTS, "wit", world.file)));
     if (spinWit !== undefined) {
+      mkdirSync(join(work, "wit/deps/fermyon-spin"));
       writeFileSync(
         join(work, "wit/deps/fermyon-spin/spin.wit"),
         readFileSync(join(COMPONENTS, "wit", spinWit)),
@@ -73,12 +75,13 @@ function buildGuest(name: string, world: GuestWorld, spinWit?: string): string {
     symlinkSync(join(PROXY_WIT, "wasi-http@0.2.3.wit"), join(work, "wit/deps/wasi-http.wit"));
     writeFileSync(join(work, "package.json"), JSON.stringify(buildPackage(world)));
     // j2w exits 0 even when componentizing failed, so success is judged by the output file.
-    const log = execFileSync(
+    const log = spawnSync(
       process.execPath,
       [join(BUILD_TOOLS, "dist/index.js"), "-i", "index.js", "-o", "out.wasm"],
       { cwd: work, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
     );
-    if (!existsSync(join(work, "out.wasm"))) throw new Error(`building ${name} failed:\n${log}`);
+    if (!existsSync(join(work, "out.wasm")))
+      throw new Error(`building ${name} failed:\n${log.stdout}${log.stderr}`);
     renameSync(join(work, "out.wasm"), target);
   } finally {
     rmSync(work, { recursive: true, force: true });
