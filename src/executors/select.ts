@@ -5,8 +5,10 @@
  */
 import type { AppComponent } from "../app/load.ts";
 import type { AppCapability } from "../capabilities/capability.ts";
+import { observeImports } from "../capabilities/observed.ts";
 import type { OutboundHttp } from "../capabilities/outbound-http/outbound.ts";
 import { compileModule } from "../engine/module-cache.ts";
+import { noopObserver, type Observer } from "../observe/observer.ts";
 import { SpindleError } from "../errors.ts";
 import type { GuestOutputSink } from "./guest-output.ts";
 import type { HttpHandler } from "./http.ts";
@@ -28,13 +30,16 @@ export interface ExecutorContext {
   readonly outbound?: OutboundHttp | undefined;
   /** The app's host capabilities (components only; WAGI modules import none). */
   readonly capabilities?: AppCapability | undefined;
+  /** Told how long each new instance took to create; nothing observes when absent. */
+  readonly observer?: Observer | undefined;
 }
 
 export async function createHttpExecutor(
   choice: HttpExecutorChoice,
   context: ExecutorContext,
 ): Promise<HttpHandler> {
-  const { component } = context;
+  const { component, observer } = context;
+  const onInstantiated = (seconds: number) => observer?.instantiated(component.id, seconds);
   if (choice.type === "http") {
     if (component.kind === "module") {
       throw new SpindleError(
@@ -54,7 +59,8 @@ export async function createHttpExecutor(
       output: context.output,
       cacheDir: context.cacheDir,
       outbound: context.outbound,
-      capabilityImports: capabilityImportsOf(context.capabilities, component.id),
+      capabilityImports: capabilityImportsOf(context.capabilities, component.id, observer),
+      onInstantiated,
     });
   }
   checkWagiBinary(component.id, component.bytes);
@@ -70,9 +76,17 @@ export async function createHttpExecutor(
     environment: context.environment,
     files: component.files,
     output: context.output,
+    onInstantiated,
   });
 }
 
-function capabilityImportsOf(capabilities: AppCapability | undefined, componentId: string) {
-  return capabilities === undefined ? undefined : () => capabilities.prepare(componentId);
+function capabilityImportsOf(
+  capabilities: AppCapability | undefined,
+  componentId: string,
+  observer: Observer | undefined,
+) {
+  if (capabilities === undefined) return undefined;
+  if (observer === undefined || observer === noopObserver) return () => capabilities.prepare(componentId);
+  const report = observer.hostCall.bind(observer);
+  return () => observeImports(capabilities.prepare(componentId), report);
 }

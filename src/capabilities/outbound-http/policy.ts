@@ -6,6 +6,7 @@
  * per component at load time; `send` is per request.
  */
 import type { Logger } from "../../observe/logger.ts";
+import { noopObserver, type Observer } from "../../observe/observer.ts";
 import { allowsTarget, suggestEntryFor, type AllowList } from "./allow-list.ts";
 import { sendOverNetwork, type FetchFunction } from "./network.ts";
 import { parseOutboundUrl, redactUrl, type OutboundTarget } from "./outbound-url.ts";
@@ -30,6 +31,8 @@ export interface OutboundHttpOptions {
   /** Every component id of the app, to resolve `<id>.spin.internal`. */
   readonly componentIds: readonly string[];
   readonly logger: Logger;
+  /** Told about each request sent over the network (tracing adds `traceparent`); none when absent. */
+  readonly observer?: Observer | undefined;
   readonly dispatchInternal: DispatchInternal;
   /** The network; the global `fetch` when absent. */
   readonly fetch?: FetchFunction;
@@ -98,7 +101,25 @@ function route(
       `unsupported scheme "${target.scheme}" in ${url.origin}`,
     );
   }
-  return sendOverNetwork(url, request, routing.fetchImpl);
+  return sendObserved(url, request, routing);
+}
+
+async function sendObserved(url: URL, request: OutboundRequest, routing: Routing): Promise<OutboundResponse> {
+  const observer = routing.options.observer ?? noopObserver;
+  const observation = observer.outbound({
+    component: routing.options.component,
+    method: request.method,
+    url: `${url.origin}${url.pathname}`,
+  });
+  const headers = [...request.headers, ...observation.headers];
+  try {
+    const response = await sendOverNetwork(url, { ...request, headers }, routing.fetchImpl);
+    observation.end({ status: response.status });
+    return response;
+  } catch (error) {
+    observation.end({ error: error instanceof Error ? error.message : String(error) });
+    throw error;
+  }
 }
 
 function inApp(request: OutboundRequest, path: string): OutboundRequest {

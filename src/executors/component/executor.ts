@@ -36,6 +36,8 @@ export interface ComponentHandlerOptions {
   readonly outbound?: OutboundHttp | undefined;
   /** Import objects of the host capabilities for each new instance; none when absent. */
   readonly capabilityImports?: (() => Record<string, object>) | undefined;
+  /** Told how long each instantiation took, in seconds. */
+  readonly onInstantiated?: ((seconds: number) => void) | undefined;
 }
 
 export async function createComponentHandler(options: ComponentHandlerOptions): Promise<HttpHandler> {
@@ -52,6 +54,7 @@ export async function createComponentHandler(options: ComponentHandlerOptions): 
     output: options.output,
     outbound: options.outbound ?? denyAllOutbound,
     capabilityImports: options.capabilityImports ?? (() => ({})),
+    onInstantiated: options.onInstantiated ?? (() => undefined),
   };
   return { handle: (request) => serve(options.componentId, context, request) };
 }

@@ -21,6 +21,8 @@ export interface InstanceContext {
   readonly outbound: OutboundHttp;
   /** The host capabilities' import objects for one new instance (key-value, variables, …). */
   readonly capabilityImports: () => Record<string, object>;
+  /** Told how long creating the instance took, in seconds. */
+  readonly onInstantiated: (seconds: number) => void;
 }
 
 export interface Invocation {
@@ -62,7 +64,10 @@ export function invoke(context: InstanceContext, request: IncomingRequestData): 
   const outparam = new ResponseOutparam((result) => deliver(result));
   const finished = (async () => {
     // Inside the async function, so a failing instantiation or a synchronous trap rejects `finished`.
-    await instantiate(context, imports).handle(new IncomingRequest(request), outparam);
+    const started = performance.now();
+    const handler = instantiate(context, imports);
+    context.onInstantiated((performance.now() - started) / 1000);
+    await handler.handle(new IncomingRequest(request), outparam);
   })();
   // A response set before the end was delivered first; this only answers "never set".
   finished.then(

@@ -31,6 +31,8 @@ export interface WagiHandlerOptions {
   readonly output: GuestOutputSink;
   /** Host-side notes about a response Spindle had to correct (ignored header lines, a bad status). */
   readonly onWarning?: ((message: string, request: HttpGuestRequest) => void) | undefined;
+  /** Told how long each instantiation took, in seconds (pooled ones included, off the request path). */
+  readonly onInstantiated?: ((seconds: number) => void) | undefined;
 }
 
 async function readBody(body: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
@@ -52,7 +54,12 @@ export function createWagiHandler(options: WagiHandlerOptions): HttpHandler {
   validateWagiModule(componentId, module);
   const host = createLateBoundPreview1();
   const pool = new InstancePool({
-    create: () => new WebAssembly.Instance(module, host.imports),
+    create: () => {
+      const started = performance.now();
+      const instance = new WebAssembly.Instance(module, host.imports);
+      options.onInstantiated?.((performance.now() - started) / 1000);
+      return instance;
+    },
     ...(options.poolSize === undefined ? {} : { size: options.poolSize }),
   });
 

@@ -15,6 +15,7 @@ import type { HttpHandler } from "../../executors/http.ts";
 import { createHttpExecutor } from "../../executors/select.ts";
 import { createGuestOutput, type ClosableGuestOutput } from "../../observe/guest-output.ts";
 import type { Logger } from "../../observe/logger.ts";
+import type { Observer } from "../../observe/observer.ts";
 import type { HttpTriggerConfig } from "./config.ts";
 import { dispatchInternal, type InternalRoutes } from "./internal-dispatch.ts";
 
@@ -23,6 +24,8 @@ export interface HandlerSettings {
   readonly logDir: string | undefined;
   readonly echo: { write(text: string): unknown } | undefined;
   readonly logger: Logger;
+  /** Told about requests, instances, guest output and outbound requests; nothing observes when absent. */
+  readonly observer?: Observer | undefined;
   readonly cacheDir: string;
   /** The host capabilities, configured for each loaded app; components import none when absent. */
   readonly capabilities?: HostCapabilities | undefined;
@@ -63,6 +66,7 @@ export async function createHandlers(
         }),
         componentIds,
         logger: settings.logger.child({ component: component.id }),
+        observer: settings.observer,
         dispatchInternal: (target, request) => dispatchInternal(deps.internal(), target, request),
       });
       outbound.set(component.id, policy);
@@ -75,6 +79,7 @@ export async function createHandlers(
       cacheDir: settings.cacheDir,
       outbound: policy,
       capabilities,
+      observer: settings.observer,
     };
     handlers.set(trigger.triggerId, await createHttpExecutor(trigger.executor, context));
   }
@@ -84,8 +89,12 @@ export async function createHandlers(
 function outputFor(componentId: string, deps: HandlerDeps): ClosableGuestOutput {
   let output = deps.outputs.get(componentId);
   if (output === undefined) {
-    const { logDir, echo } = deps.settings;
-    output = createGuestOutput({ componentId, logDir, echo });
+    const { logDir, echo, observer } = deps.settings;
+    const onLine =
+      observer === undefined
+        ? undefined
+        : (stream: "stdout" | "stderr", line: string) => observer.guestOutput(componentId, stream, line);
+    output = createGuestOutput({ componentId, logDir, echo, onLine });
     deps.outputs.set(componentId, output);
   }
   return output;

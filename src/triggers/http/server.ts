@@ -14,6 +14,7 @@ import type {
   SpinRequestInfo,
 } from "../../executors/http.ts";
 import type { Logger } from "../../observe/logger.ts";
+import { noopObserver, type Observer } from "../../observe/observer.ts";
 import { SpindleError } from "../../errors.ts";
 import type { ListenAddress } from "./listen-address.ts";
 
@@ -56,9 +57,10 @@ export async function startHttpServer(
   app: HttpApp,
   listen: ListenAddress,
   logger: Logger,
+  observer: Observer = noopObserver,
 ): Promise<RunningServer> {
   const server = createServer((req, res) => {
-    void serve(app, req, res, logger);
+    void serve(app, req, res, { logger, observer });
   });
   await bind(server, listen);
   const bound = server.address() as AddressInfo;
@@ -95,15 +97,23 @@ function bind(server: Server, listen: ListenAddress): Promise<void> {
   });
 }
 
-async function serve(app: HttpApp, req: IncomingMessage, res: ServerResponse, logger: Logger): Promise<void> {
+interface ServeContext {
+  readonly logger: Logger;
+  readonly observer: Observer;
+}
+
+async function serve(app: HttpApp, req: IncomingMessage, res: ServerResponse, context: ServeContext) {
   // Node adds `Connection`/`Keep-Alive` on its own; Spin's responses carry neither.
   res.removeHeader("connection");
+  const pathWithQuery = req.url ?? "/";
+  const path = pathWithQuery.split("?", 1)[0] ?? "/";
+  if (path.startsWith(RESERVED_PREFIX)) return reserved(app, path, res);
   const requestId = ((uuid) => uuid.slice(0, 8) + uuid.slice(-8))(randomUUID()); // 64 random bits, cheaply
+  const method = req.method ?? "GET";
+  const traceparent = typeof req.headers.traceparent === "string" ? req.headers.traceparent : undefined;
+  const observation = context.observer.request({ app: app.name, method, path, requestId, traceparent });
   let component: string | undefined;
   try {
-    const pathWithQuery = req.url ?? "/";
-    const path = pathWithQuery.split("?", 1)[0] ?? "/";
-    if (path.startsWith(RESERVED_PREFIX)) return reserved(app, path, res);
     const input = {
       path,
       pathWithQuery,
@@ -112,18 +122,27 @@ async function serve(app: HttpApp, req: IncomingMessage, res: ServerResponse, lo
       scheme: "http" as const,
     };
     const routed = app.route(input);
-    if (routed === undefined) return empty(res, 404);
+    if (routed === undefined) {
+      empty(res, 404);
+      return observation.end({ status: 404 });
+    }
     component = routed.component;
-    const response = await routed.handler.handle(guestRequest(app, req, routed, requestId));
+    observation.routed(component, routed.spin.rawComponentRoute);
+    const response = await observation.run(() =>
+      routed.handler.handle(guestRequest(app, req, routed, requestId)),
+    );
     await writeResponse(res, response);
+    observation.end({ status: response.status });
   } catch (error) {
-    logger.error("request failed", {
+    const reason = describe(error);
+    context.logger.error("request failed", {
       request_id: requestId,
       component,
-      method: req.method,
+      method,
       path: req.url,
-      error: describe(error),
+      error: reason,
     });
+    observation.end({ status: res.headersSent ? res.statusCode : 500, error: reason });
     if (res.headersSent) res.destroy();
     else empty(res, 500);
   }

@@ -63,7 +63,7 @@ export async function startHttpTrigger(
       route: (input) => serving.http.route(input),
       isReservedHeader: (name) => serving.http.isReservedHeader(name),
     };
-    const server = await startHttpServer(current, options.listen, options.logger);
+    const server = await startHttpServer(current, options.listen, options.logger, options.observer);
     listening.authority = formatHostPort(server.address);
     return {
       baseUrl: `http://${listening.authority}`,

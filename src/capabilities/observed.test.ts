@@ -1,0 +1,41 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { observeImports } from "./observed.ts";
+
+test("reports plain functions and resource class methods, with failures", async () => {
+  const calls: string[] = [];
+  class Store {
+    static open(label: string): Promise<Store> {
+      return label === "ok" ? Promise.resolve(new Store()) : Promise.reject(new Error("no-such-store"));
+    }
+    get(key: string): string {
+      return `value of ${key}`;
+    }
+  }
+  const imports = observeImports(
+    {
+      "fermyon:spin/key-value": { Store },
+      "fermyon:spin/variables": {
+        get: (name: string) => {
+          if (name === "") throw new Error("invalid-name");
+          return "v";
+        },
+      },
+    },
+    (capability, operation, ok) => calls.push(`${capability} ${operation} ${ok ? "ok" : "error"}`),
+  );
+  const store = await Store.open("ok");
+  assert.equal(store.get("k"), "value of k");
+  await assert.rejects(Store.open("nope"));
+  const variables = imports["fermyon:spin/variables"] as { get(name: string): string };
+  assert.equal(variables.get("a"), "v");
+  assert.throws(() => variables.get(""));
+  assert.ok(store instanceof Store, "the class keeps its identity");
+  assert.deepEqual(calls, [
+    "key-value Store.open ok",
+    "key-value Store.get ok",
+    "key-value Store.open error",
+    "variables get ok",
+    "variables get error",
+  ]);
+});
