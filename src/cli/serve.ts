@@ -14,8 +14,10 @@ import { createHostCapabilities } from "../capabilities/capability.ts";
 import { SpindleError } from "../errors.ts";
 import { loadFromRegistry } from "../oci/registry-app.ts";
 import { createLogger, type Logger } from "../observe/logger.ts";
+import { startObservability } from "../observe/observability.ts";
 import { createProgress } from "../observe/progress.ts";
 import { DEFAULT_LISTEN, parseListenAddress, type ListenAddress } from "../triggers/http/listen-address.ts";
+import { formatStartup } from "../triggers/http/route-table.ts";
 import { startHttpTrigger, type RunningHttpTrigger } from "../triggers/http/trigger.ts";
 import { listOption, flagOption, stringOption, type ParsedOptions } from "./command.ts";
 import { parseVariableFlags } from "./variable-flags.ts";
@@ -35,6 +37,7 @@ export const SERVE_OPTIONS: NonNullable<ParseArgsConfig["options"]> = {
   sqlite: { type: "string", multiple: true },
   quiet: { type: "boolean", short: "q" },
   insecure: { type: "boolean", short: "k" },
+  "admin-listen": { type: "string" },
 };
 
 export const SERVE_USAGE = `  -f, --from <DIR|FILE>       the app: a spin.toml file or a directory holding one (default: .)
@@ -49,6 +52,8 @@ export const SERVE_USAGE = `  -f, --from <DIR|FILE>       the app: a spin.toml f
       --sqlite <SQL|@FILE>    run SQL against the default SQLite database before serving (repeatable)
   -q, --quiet                 do not echo component output to the terminal
   -k, --insecure              with -f REF: use plain HTTP for a registry that is not on this machine
+      --admin-listen <HOST:PORT>
+                              serve Prometheus metrics (/metrics) and the dashboard (/) there (default: off)
 `;
 
 /** The parsed serving options, checked before anything starts. */
@@ -65,6 +70,8 @@ export interface ServeSettings {
   readonly quiet: boolean;
   readonly insecure: boolean;
   readonly logger: Logger;
+  /** `--admin-listen`: where metrics and the dashboard are served; off when undefined. */
+  readonly adminListen: ListenAddress | undefined;
 }
 
 export function serveSettings(options: ParsedOptions): ServeSettings {
@@ -87,6 +94,7 @@ export function serveSettings(options: ParsedOptions): ServeSettings {
     quiet: flagOption(options, "quiet"),
     insecure: flagOption(options, "insecure"),
     logger: createLogger(process.stderr, { json: !process.stderr.isTTY }),
+    adminListen: adminListen(stringOption(options, "admin-listen")),
   };
 }
 
@@ -111,6 +119,18 @@ function providers(settings: ServeSettings) {
     envProvider(process.env),
     dotenvProvider(resolve(process.cwd(), ".env")),
   ];
+}
+
+function adminListen(flag: string | undefined): ListenAddress | undefined {
+  if (flag === undefined) return undefined;
+  try {
+    return parseListenAddress(flag);
+  } catch (cause) {
+    throw new SpindleError(`invalid --admin-listen address "${flag}"`, {
+      cause,
+      hint: "use HOST:PORT, e.g. --admin-listen 127.0.0.1:9090 (port 0 picks a free port)",
+    });
+  }
 }
 
 function runtimeConfigFile(flag: string | undefined, cwd: string): RuntimeConfigFile | undefined {
@@ -142,7 +162,7 @@ export async function startServing(
   runnable: RunnableApp,
   settings: ServeSettings,
   stateDir: string | undefined,
-): Promise<RunningHttpTrigger> {
+): Promise<RunningServe> {
   const runtimeConfig = hostRuntimeConfig({
     file: settings.runtimeConfig,
     stateDirFlag: settings.stateDir,
@@ -152,6 +172,7 @@ export async function startServing(
     sqliteStatements: settings.sqliteStatements,
   });
   const capabilities = createHostCapabilities(runtimeConfig);
+  const observability = await startObservability({ admin: settings.adminListen });
   let trigger: RunningHttpTrigger;
   try {
     trigger = await startHttpTrigger(runnable.app, {
@@ -161,24 +182,42 @@ export async function startServing(
       logDir: runtimeConfig.logDir,
       echo: settings.quiet ? undefined : process.stderr,
       logger: settings.logger,
+      observer: observability.observer,
       cacheDir: cacheDir(),
       capabilities,
     });
   } catch (error) {
+    await observability.close();
     await capabilities.close();
     throw error;
   }
   return {
     baseUrl: trigger.baseUrl,
+    adminUrl: observability.adminUrl,
     get routes() {
       return trigger.routes;
     },
     reload: (app, variables) => trigger.reload(app, variables),
     close: async () => {
       await trigger.close();
+      await observability.close();
       await capabilities.close();
     },
   };
+}
+
+/** A served app, with the admin listener's URL when `--admin-listen` started one. */
+export interface RunningServe extends RunningHttpTrigger {
+  readonly adminUrl: string | undefined;
+}
+
+/** What `spindle up` and `spindle watch` print once serving: Spin's banner, then the admin endpoint. */
+export function startupBanner(running: RunningServe): string {
+  const admin =
+    running.adminUrl === undefined
+      ? ""
+      : `Admin endpoint: ${running.adminUrl} (dashboard at /, Prometheus metrics at /metrics)\n`;
+  return formatStartup(running.baseUrl, running.routes) + admin;
 }
 
 export function nextTerminationSignal(): Promise<NodeJS.Signals> {

@@ -6,9 +6,7 @@ import { join } from "node:path";
 import { loadManifest } from "../../manifest/load.ts";
 import { SpindleError } from "../../errors.ts";
 import { looksLikeReference } from "../../oci/registry-app.ts";
-import type { RunningHttpTrigger } from "../../triggers/http/trigger.ts";
 import { buildApp } from "../../build/build-app.ts";
-import { formatStartup } from "../../triggers/http/route-table.ts";
 import { locateManifest } from "../app-location.ts";
 import { flagOption, stringOption, type Command, type ParsedOptions } from "../command.ts";
 import {
@@ -19,6 +17,8 @@ import {
   SERVE_USAGE,
   serveSettings,
   startServing,
+  startupBanner,
+  type RunningServe,
 } from "../serve.ts";
 
 export const upCommand: Command = {
@@ -39,7 +39,7 @@ ${SERVE_USAGE}      --build                 run \`spindle build\` first
 async function up(options: ParsedOptions): Promise<number> {
   const from = stringOption(options, "from");
   const settings = serveSettings(options);
-  let trigger: RunningHttpTrigger;
+  let trigger: RunningServe;
   if (from !== undefined && looksLikeReference(from)) {
     if (flagOption(options, "build")) {
       throw new SpindleError(`--build cannot build ${from}: it is a registry reference, not a local app`, {
@@ -56,7 +56,7 @@ async function up(options: ParsedOptions): Promise<number> {
     const runnable = await prepareApp(manifest, settings);
     trigger = await startServing(runnable, settings, join(manifest.dir, ".spin"));
   }
-  process.stdout.write(formatStartup(trigger.baseUrl, trigger.routes));
+  process.stdout.write(startupBanner(trigger));
   const signal = await nextTerminationSignal();
   process.stderr.write(`Received ${signal}, shutting down\n`);
   await trigger.close();

@@ -11,8 +11,6 @@ import { buildApp } from "../../build/build-app.ts";
 import { watchApp } from "../../build/file-watcher.ts";
 import { watchPlan, type Change } from "../../build/watch-plan.ts";
 import { SpindleError } from "../../errors.ts";
-import { formatStartup } from "../../triggers/http/route-table.ts";
-import type { RunningHttpTrigger } from "../../triggers/http/trigger.ts";
 import { locateManifest } from "../app-location.ts";
 import { flagOption, stringOption, type Command, type ParsedOptions } from "../command.ts";
 import {
@@ -22,6 +20,8 @@ import {
   SERVE_USAGE,
   serveSettings,
   startServing,
+  startupBanner,
+  type RunningServe,
   type ServeSettings,
 } from "../serve.ts";
 
@@ -52,7 +52,7 @@ async function watchAndServe(options: ParsedOptions): Promise<number> {
     settings,
     join(manifest.dir, ".spin"),
   );
-  process.stdout.write(formatStartup(trigger.baseUrl, trigger.routes));
+  process.stdout.write(startupBanner(trigger));
   let queue = Promise.resolve();
   const watcher = watchApp(watchPlan(manifest), (change) => {
     queue = queue.then(async () => {
@@ -77,7 +77,7 @@ interface WatchState {
   readonly manifest: Manifest;
   readonly manifestPath: string;
   readonly settings: ServeSettings;
-  readonly trigger: RunningHttpTrigger;
+  readonly trigger: RunningServe;
 }
 
 /** Acts on one merged change; returns the manifest now in use (the old one if anything failed). */
