@@ -35,6 +35,8 @@ export interface HttpGuestRequest {
   /** Request headers as received (names lower-case), followed by the injected `spin-*` headers. */
   readonly headers: readonly (readonly [name: string, value: string])[];
   readonly body: AsyncIterable<Uint8Array>;
+  /** The trailers that followed the body (names lower-case); asked only once the body has ended. */
+  readonly trailers?: () => readonly (readonly [name: string, value: string])[];
   /** HTTP version as `HTTP/1.1`. */
   readonly protocol: string;
   readonly spin: SpinRequestInfo;
@@ -46,6 +48,8 @@ export interface HttpGuestResponse {
   readonly status: number;
   readonly headers: readonly (readonly [name: string, value: string])[];
   readonly body: Uint8Array | AsyncIterable<Uint8Array>;
+  /** Trailers to send after a streamed body; asked only once the body has ended. */
+  readonly trailers?: () => readonly (readonly [name: string, value: string])[];
 }
 
 export interface HttpHandler {

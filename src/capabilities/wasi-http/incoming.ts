@@ -1,8 +1,10 @@
 /**
  * The incoming side of `wasi:http/types`: the request a guest handles (`incoming-request`), the response
  * an outbound call returns (`incoming-response`), and their bodies, read through a `ByteSource` so a body
- * still arriving streams into the guest. Neither carries trailers here, so `future-trailers` resolves to
- * none at once. Per request; each body and its stream can be taken once, as the interface requires.
+ * still arriving streams into the guest. A request's trailers (HTTP/1.1 chunked trailers) reach the guest
+ * through `future-trailers` once it has read the body to its end; a body finished early, and an outbound
+ * response (fetch does not expose trailers), have none. Per request; each body and its stream can be
+ * taken once, as the interface requires.
  */
 import { ByteSource } from "../wasi/p2/byte-source.ts";
 import { GuestError } from "../wasi/p2/guest-error.ts";
@@ -18,7 +20,12 @@ export interface IncomingRequestData {
   readonly pathWithQuery: string;
   readonly headers: readonly (readonly [string, string])[];
   readonly body: AsyncIterable<Uint8Array>;
+  /** The trailers that followed the body; asked only once the body has ended. */
+  readonly trailers?: () => readonly (readonly [string, string])[];
 }
+
+type Trailers = () => readonly (readonly [string, string])[];
+const NO_TRAILERS: Trailers = () => [];
 
 const METHODS = new Set(["get", "head", "post", "put", "delete", "connect", "options", "trace", "patch"]);
 
@@ -31,25 +38,33 @@ export function methodOf(method: string): { tag: string; val?: string } {
 }
 
 export class FutureTrailers {
+  readonly #trailers: readonly (readonly [string, string])[];
   #taken = false;
+
+  constructor(trailers: readonly (readonly [string, string])[]) {
+    this.#trailers = trailers;
+  }
 
   subscribe(): Pollable {
     return readyPollable();
   }
 
-  get(): { tag: "ok"; val: { tag: "ok"; val: undefined } } | { tag: "err"; val: undefined } {
+  get(): { tag: "ok"; val: { tag: "ok"; val: Fields | undefined } } | { tag: "err"; val: undefined } {
     if (this.#taken) return { tag: "err", val: undefined };
     this.#taken = true;
-    return { tag: "ok", val: { tag: "ok", val: undefined } };
+    const val = this.#trailers.length === 0 ? undefined : Fields.fromHeaders(this.#trailers).frozenView();
+    return { tag: "ok", val: { tag: "ok", val } };
   }
 }
 
 export class IncomingBody {
   readonly #source: ByteSource;
+  readonly #trailers: Trailers;
   #streamed = false;
 
-  constructor(source: ByteSource) {
+  constructor(source: ByteSource, trailers: Trailers) {
     this.#source = source;
+    this.#trailers = trailers;
   }
 
   stream(): InputStream {
@@ -59,8 +74,9 @@ export class IncomingBody {
   }
 
   static finish(body: IncomingBody): FutureTrailers {
+    const complete = body.#source.exhausted;
     body.#source.close();
-    return new FutureTrailers();
+    return new FutureTrailers(complete ? body.#trailers() : []);
   }
 }
 
@@ -68,11 +84,17 @@ export class IncomingBody {
 class IncomingMessage {
   readonly #headers: Fields;
   readonly #body: AsyncIterable<Uint8Array>;
+  readonly #trailers: Trailers;
   #consumed = false;
 
-  constructor(headers: readonly (readonly [string, string])[], body: AsyncIterable<Uint8Array>) {
+  constructor(
+    headers: readonly (readonly [string, string])[],
+    body: AsyncIterable<Uint8Array>,
+    trailers: Trailers = NO_TRAILERS,
+  ) {
     this.#headers = Fields.fromHeaders(headers);
     this.#body = body;
+    this.#trailers = trailers;
   }
 
   headers(): Fields {
@@ -82,7 +104,7 @@ class IncomingMessage {
   consume(): IncomingBody {
     if (this.#consumed) throw new GuestError(undefined, "the body was already consumed");
     this.#consumed = true;
-    return new IncomingBody(new ByteSource(this.#body));
+    return new IncomingBody(new ByteSource(this.#body), this.#trailers);
   }
 }
 
@@ -90,7 +112,7 @@ export class IncomingRequest extends IncomingMessage {
   readonly #data: IncomingRequestData;
 
   constructor(data: IncomingRequestData) {
-    super(data.headers, data.body);
+    super(data.headers, data.body, data.trailers);
     this.#data = data;
   }
 

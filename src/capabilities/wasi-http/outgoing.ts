@@ -2,7 +2,9 @@
  * The outgoing side of `wasi:http/types`: the response a guest builds (`outgoing-response`, delivered
  * through `response-outparam`), the request it sends out (`outgoing-request`, `request-options`), and
  * their bodies. A body is a `ByteQueue` its consumer (the HTTP trigger, an outbound sender) reads as the
- * guest writes, so bodies stream both ways. Per request; a body and its stream can be taken once.
+ * guest writes, so bodies stream both ways. Trailers given to `outgoing-body.finish` are kept on the
+ * message for its consumer: the HTTP trigger sends a response's; an outbound request's are not sent (fetch
+ * cannot). Per request; a body and its stream can be taken once.
  */
 import { ByteQueue } from "../wasi/p2/byte-queue.ts";
 import { GuestError } from "../wasi/p2/guest-error.ts";
@@ -15,11 +17,13 @@ const noValue = (message: string) => new GuestError(undefined, message);
 
 export class OutgoingBody {
   readonly #queue: ByteQueue;
+  readonly #keepTrailers: (trailers: Fields) => void;
   #written = false;
   #finished = false;
 
-  constructor(queue: ByteQueue) {
+  constructor(queue: ByteQueue, keepTrailers: (trailers: Fields) => void) {
     this.#queue = queue;
+    this.#keepTrailers = keepTrailers;
   }
 
   write(): OutputStream {
@@ -28,8 +32,9 @@ export class OutgoingBody {
     return new OutputStream(queueSink(this.#queue, () => !this.#finished && this.#queue.open));
   }
 
-  /** Ends the body. Trailers are accepted and not sent: the HTTP/1.1 trigger does not write trailers. */
-  static finish(body: OutgoingBody, _trailers: Fields | undefined): void {
+  /** Ends the body; its trailers, if any, are kept for whoever sends the message. */
+  static finish(body: OutgoingBody, trailers: Fields | undefined): void {
+    if (trailers !== undefined) body.#keepTrailers(trailers);
     body.#finished = true;
     body.#queue.close();
   }
@@ -45,6 +50,7 @@ class OutgoingMessage {
   readonly #headers: Fields;
   readonly queue = new ByteQueue();
   #bodyTaken = false;
+  #trailers: [string, string][] = [];
 
   constructor(headers: Fields) {
     this.#headers = headers.frozenCopy();
@@ -57,7 +63,7 @@ class OutgoingMessage {
   body(): OutgoingBody {
     if (this.#bodyTaken) throw noValue("the body was already taken");
     this.#bodyTaken = true;
-    return new OutgoingBody(this.queue);
+    return new OutgoingBody(this.queue, (trailers) => (this.#trailers = trailers.toHeaders()));
   }
 
   /** Whether the guest ever asked for the body (a message without one has an empty body). */
@@ -67,6 +73,11 @@ class OutgoingMessage {
 
   headerList(): [string, string][] {
     return this.#headers.toHeaders();
+  }
+
+  /** The trailers the guest finished the body with; none until it has. */
+  trailerList(): readonly [string, string][] {
+    return this.#trailers;
   }
 }
 

@@ -89,7 +89,13 @@ async function serve(
     throw new GuestFault(componentId, `the guest answered with an error: ${JSON.stringify(result.val)}`);
   }
   endBodyWith(result.val, finished);
-  return { status: result.val.statusCode(), headers: result.val.headerList(), body: result.val.queue };
+  const outgoing = result.val;
+  return {
+    status: outgoing.statusCode(),
+    headers: outgoing.headerList(),
+    body: outgoing.queue,
+    trailers: () => outgoing.trailerList(),
+  };
 }
 
 /** After the response is out, the guest's end decides how the body ends. */

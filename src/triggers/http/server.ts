@@ -171,6 +171,7 @@ function guestRequest(
     pathWithQuery: req.url ?? "/",
     headers,
     body: req,
+    trailers: () => pairs(req.rawTrailers),
     protocol: `HTTP/${req.httpVersion}`,
     spin: routed.spin,
     requestId,
@@ -190,7 +191,18 @@ async function writeResponse(res: ServerResponse, response: HttpGuestResponse): 
   for await (const chunk of response.body) {
     if (!res.write(chunk)) await new Promise((resolve) => res.once("drain", resolve));
   }
+  // Node sends trailers only with chunked encoding: not when the guest set a content-length.
+  const trailers = response.trailers?.() ?? [];
+  if (trailers.length > 0) res.addTrailers(trailers.map(([name, value]): [string, string] => [name, value]));
   res.end();
+}
+
+/** Node's flat `[name, value, name, value, …]` list as pairs, names lower-cased. */
+function pairs(raw: readonly string[]): [string, string][] {
+  const out: [string, string][] = [];
+  for (let i = 0; i + 1 < raw.length; i += 2)
+    out.push([(raw[i] as string).toLowerCase(), raw[i + 1] as string]);
+  return out;
 }
 
 function reserved(app: HttpApp, path: string, res: ServerResponse): void {

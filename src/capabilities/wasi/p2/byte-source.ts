@@ -15,11 +15,13 @@ export class ByteSource implements Readiness {
   #state: SourceState = "open";
   #failure: unknown;
   #pulling: Promise<void> | undefined;
+  #exhausted = false;
 
   constructor(body: AsyncIterable<Uint8Array> | Uint8Array) {
     if (body instanceof Uint8Array) {
       if (body.length > 0) this.#chunks.push(body);
       this.#state = "ended";
+      this.#exhausted = true;
     } else {
       this.#iterator = body[Symbol.asyncIterator]();
     }
@@ -33,6 +35,11 @@ export class ByteSource implements Readiness {
   /** Why the source failed, when `state` is "failed". */
   get failure(): unknown {
     return this.#failure;
+  }
+
+  /** Whether the sender's body came to its end (not merely that reading stopped). */
+  get exhausted(): boolean {
+    return this.#exhausted;
   }
 
   /** Up to `max` buffered bytes, possibly none; starts fetching more when the buffer runs dry. */
@@ -75,8 +82,10 @@ export class ByteSource implements Readiness {
     const next = iterator.next().then(
       (result) => {
         if (this.#state !== "open") return;
-        if (result.done === true) this.#state = "ended";
-        else if (result.value.length > 0) this.#chunks.push(result.value);
+        if (result.done === true) {
+          this.#state = "ended";
+          this.#exhausted = true;
+        } else if (result.value.length > 0) this.#chunks.push(result.value);
       },
       (error: unknown) => {
         this.#state = "failed";
