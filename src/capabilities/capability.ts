@@ -14,7 +14,9 @@
 import type { LoadedApp } from "../app/load.ts";
 import type { RuntimeConfig } from "../app/runtime-config.ts";
 import type { ResolvedVariables } from "../app/variables.ts";
+import { silentLogger, type Logger } from "../observe/logger.ts";
 import { KEY_VALUE_IMPORTS, createKeyValueCapability } from "./key-value/key-value.ts";
+import { REDIS_IMPORTS, createRedisCapability } from "./redis/redis.ts";
 import { SQLITE_IMPORTS, createSqliteCapability } from "./sqlite/sqlite.ts";
 import { VARIABLES_IMPORTS, createVariablesCapability } from "./variables/variables.ts";
 
@@ -28,6 +30,8 @@ export interface CapabilityImports {
 export interface CapabilityContext {
   readonly runtimeConfig: RuntimeConfig;
   readonly variables: ResolvedVariables;
+  /** For what the host has to tell the operator, such as a refused outbound connection. */
+  readonly logger: Logger;
 }
 
 /** Per-instance import objects, keyed by unversioned interface name (`fermyon:spin/key-value`). */
@@ -56,6 +60,7 @@ const HOST_CAPABILITIES: readonly CapabilityKind[] = [
   { imports: KEY_VALUE_IMPORTS, create: createKeyValueCapability },
   { imports: VARIABLES_IMPORTS, create: createVariablesCapability },
   { imports: SQLITE_IMPORTS, create: createSqliteCapability },
+  { imports: REDIS_IMPORTS, create: createRedisCapability },
 ];
 
 /** Every interface the capabilities serve, versioned. */
@@ -75,13 +80,16 @@ export interface HostCapabilities {
   close(): Promise<void>;
 }
 
-export function createHostCapabilities(runtimeConfig: RuntimeConfig): HostCapabilities {
+export function createHostCapabilities(
+  runtimeConfig: RuntimeConfig,
+  logger: Logger = silentLogger,
+): HostCapabilities {
   const capabilities = HOST_CAPABILITIES.map((kind) => kind.create());
   return {
     configureApp: async (app, variables) => {
       const configured: AppCapability[] = [];
       for (const capability of capabilities) {
-        configured.push(await capability.configureApp(app, { runtimeConfig, variables }));
+        configured.push(await capability.configureApp(app, { runtimeConfig, variables, logger }));
       }
       return {
         prepare: (componentId) =>

@@ -171,7 +171,7 @@ export async function startServing(
     keyValueSeed: settings.keyValues,
     sqliteStatements: settings.sqliteStatements,
   });
-  const capabilities = createHostCapabilities(runtimeConfig);
+  const capabilities = createHostCapabilities(runtimeConfig, settings.logger);
   const observability = await startObservability({ admin: settings.adminListen });
   let trigger: RunningHttpTrigger;
   try {

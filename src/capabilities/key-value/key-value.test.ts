@@ -6,6 +6,7 @@ import { join } from "node:path";
 import type { AppComponent, LoadedApp } from "../../app/load.ts";
 import type { LockedComponent } from "../../app/locked.ts";
 import type { KeyValueStoreConfig, RuntimeConfig } from "../../app/runtime-config.ts";
+import { silentLogger } from "../../observe/logger.ts";
 import { SpindleError } from "../../errors.ts";
 import type { CapabilityContext } from "../capability.ts";
 import { GuestError } from "../wasi/p2/guest-error.ts";
@@ -46,7 +47,7 @@ function context(
     sqliteDatabases: new Map(),
     sqliteStatements: [],
   };
-  return { runtimeConfig, variables: { values: new Map(), secrets: new Set() } };
+  return { runtimeConfig, variables: { values: new Map(), secrets: new Set() }, logger: silentLogger };
 }
 
 interface GuestStore {

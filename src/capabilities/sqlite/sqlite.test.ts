@@ -7,6 +7,7 @@ import type { AppComponent, LoadedApp } from "../../app/load.ts";
 import type { LockedComponent } from "../../app/locked.ts";
 import type { RuntimeConfig, SqliteDatabaseConfig } from "../../app/runtime-config.ts";
 import type { QueryResult, SqlValue } from "../../backends/sqlite-database.ts";
+import { silentLogger } from "../../observe/logger.ts";
 import { SpindleError } from "../../errors.ts";
 import type { CapabilityContext } from "../capability.ts";
 import { GuestError } from "../wasi/p2/guest-error.ts";
@@ -48,7 +49,7 @@ function context(
     sqliteDatabases: new Map(Object.entries({ default: MEMORY, ...databases })),
     sqliteStatements: statements,
   };
-  return { runtimeConfig, variables: { values: new Map(), secrets: new Set() } };
+  return { runtimeConfig, variables: { values: new Map(), secrets: new Set() }, logger: silentLogger };
 }
 
 interface GuestConnection {

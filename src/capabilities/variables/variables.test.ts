@@ -2,6 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { AppComponent, LoadedApp } from "../../app/load.ts";
 import type { RuntimeConfig } from "../../app/runtime-config.ts";
+import { silentLogger } from "../../observe/logger.ts";
 import { GuestError } from "../wasi/p2/guest-error.ts";
 import { createVariablesCapability } from "./variables.ts";
 
@@ -41,6 +42,7 @@ async function getter(componentId: string): Promise<Get> {
     }),
     {
       runtimeConfig,
+      logger: silentLogger,
       variables: {
         values: new Map([
           ["host", "example.com"],

@@ -1,0 +1,46 @@
+/**
+ * The outbound Redis capability (`fermyon:spin/redis@2.0.0`): a component may open any Redis address its
+ * `allowed_outbound_hosts` allows with scheme `redis` (6379 when no port is given). Nothing is checked or
+ * opened at load time beyond the allow-lists themselves; connections are made on first use and shared by
+ * address across components, requests and reloads, until the process closes them.
+ */
+import { createRedisPool, type RedisPool } from "../../backends/redis-outbound.ts";
+import type { Capability, CapabilityImports } from "../capability.ts";
+import { addressGates, closedGate } from "../outbound-networking/address-gate.ts";
+import { redisImports } from "./host.ts";
+
+const INTERFACE = "fermyon:spin/redis";
+const METHODS = ["publish", "get", "set", "incr", "del", "sadd", "smembers", "srem", "execute"];
+
+export const REDIS_IMPORTS: CapabilityImports = {
+  interfaces: [`${INTERFACE}@2.0.0`],
+  suspending: [
+    `${INTERFACE}#[static]connection.open`,
+    ...METHODS.map((m) => `${INTERFACE}#[method]connection.${m}`),
+  ],
+};
+
+export function createRedisCapability(): Capability {
+  let pool: RedisPool | undefined;
+  return {
+    name: "redis",
+    imports: REDIS_IMPORTS,
+    configureApp: (app, { variables, logger }) =>
+      Promise.resolve().then(() => {
+        const gates = addressGates(app, {
+          scheme: "redis",
+          action: "connect to Redis at",
+          variables,
+          logger,
+        });
+        const connect = (address: string) => (pool ??= createRedisPool()).connect(address);
+        return {
+          prepare: (componentId) => redisImports({ gate: gates.get(componentId) ?? closedGate, connect }),
+        };
+      }),
+    close: async () => {
+      await pool?.close();
+      pool = undefined;
+    },
+  };
+}
