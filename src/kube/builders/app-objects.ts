@@ -1,8 +1,8 @@
 /**
  * Everything the operator applies for one SpinApp, computed in one pure call: the runtime-config Secret,
  * the Deployment (when the executor creates one), the Service (when the app has HTTP triggers) and the
- * HPA (when autoscaling is enabled). The reconcile loop only reads referenced data, calls this, and
- * applies the result.
+ * HPA (when autoscaling is enabled, for offline rendering: the operator, like SpinKube's, applies no
+ * autoscaler). The reconcile loop only reads referenced data, calls this, and applies the result.
  */
 import type { SpinApp, SpinAppExecutor } from "../model/types.ts";
 import {

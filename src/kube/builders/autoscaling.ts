@@ -1,8 +1,8 @@
 /**
  * Autoscalers for a SpinApp's Deployment: an `autoscaling/v2` HorizontalPodAutoscaler or a KEDA
  * ScaledObject, both named `<app>-autoscaler`, targeting the Deployment by the app's name, with CPU and
- * memory utilization targets. `spin kube scaffold` prints them; the operator makes one for apps with
- * `enableAutoscaling`. Pure.
+ * memory utilization targets. `spin kube scaffold` prints them. The operator applies none, as SpinKube's
+ * applies none: `enableAutoscaling` only leaves `replicas` to an autoscaler the user creates. Pure.
  */
 import type { SpinApp } from "../model/types.ts";
 
