@@ -1,0 +1,329 @@
+// End to end: the operator against a FAKE API server (test/support/fake-kube.ts; no real one can run
+// here) and a real registry holding the apps. A SpinApp applied as kubectl would becomes exactly the
+// objects the pure builders describe; changes, missing variables, executors and stale Secrets follow.
+import { describe, it, before } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { KubeClient, KubeResource } from "../../src/kube/client/client.ts";
+import {
+  DEPLOYMENTS,
+  SECRETS,
+  SERVICES,
+  spinAppExecutors,
+  spinApps,
+} from "../../src/kube/client/resources.ts";
+import { buildAppObjects } from "../../src/kube/builders/app-objects.ts";
+import { parseSpinApp, parseSpinAppExecutor } from "../../src/kube/model/parse.ts";
+import { CURRENT_GROUP } from "../../src/kube/model/types.ts";
+import { pushApp } from "../../src/oci/registry-app.ts";
+import { makeApp } from "../support/apps.ts";
+import { startFakeKube, type FakeKube } from "../support/fake-kube.ts";
+import { clientFor, eventually, startOperator } from "../support/kube.ts";
+import { registryUnavailable, startRegistry } from "../support/registry.ts";
+import { suiteScope } from "../support/scope.ts";
+
+const APPS = spinApps(CURRENT_GROUP);
+const EXECUTORS = spinAppExecutors(CURRENT_GROUP);
+/** The smallest valid Wasm module: the operator reads the locked app, never the Wasm. */
+const WASM = Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]);
+
+const HTTP_APP = `spin_manifest_version = 2
+[application]
+name = "hello"
+[variables]
+greeting = { default = "hi" }
+[[trigger.http]]
+route = "/..."
+component = "hello"
+[component.hello]
+source = "app.wasm"
+`;
+
+const WORKER_APP = `spin_manifest_version = 2
+[application]
+name = "worker"
+[[trigger.redis]]
+channel = "jobs"
+component = "worker"
+[component.worker]
+source = "app.wasm"
+`;
+
+const NEEDS_VARIABLE_APP = `spin_manifest_version = 2
+[application]
+name = "needs-key"
+[variables]
+api_key = { required = true }
+[[trigger.http]]
+route = "/..."
+component = "needs"
+[component.needs]
+source = "app.wasm"
+[component.needs.variables]
+key = "{{ api_key }}"
+`;
+
+const executor = (name: string, namespace = "default") => ({
+  apiVersion: `${CURRENT_GROUP}/v1alpha1`,
+  kind: "SpinAppExecutor",
+  metadata: { name, namespace },
+  spec: {
+    createDeployment: true,
+    deploymentConfig: { runtimeClassName: "wasmtime-spin-v2", installDefaultCACerts: true },
+  },
+});
+
+const spinApp = (name: string, image: string, spec: Record<string, unknown> = {}) => ({
+  apiVersion: `${CURRENT_GROUP}/v1alpha1`,
+  kind: "SpinApp",
+  metadata: { name, namespace: "default" },
+  spec: { image, executor: "containerd-shim-spin", replicas: 1, ...spec },
+});
+
+/** The object without what the server adds (identity, versions, status). */
+function asApplied(object: KubeResource | undefined): unknown {
+  if (object === undefined) return undefined;
+  const metadata: Record<string, unknown> = { ...object.metadata };
+  for (const key of ["uid", "resourceVersion", "generation", "creationTimestamp"]) delete metadata[key];
+  const copy: Record<string, unknown> = { ...object, metadata };
+  delete copy["status"];
+  return JSON.parse(JSON.stringify(copy));
+}
+
+describe("the operator", { skip: registryUnavailable() ?? false }, () => {
+  const scope = suiteScope();
+  let fake: FakeKube;
+  let client: KubeClient;
+  let images: { http: string; worker: string; needsKey: string };
+
+  before(async () => {
+    const registry = await startRegistry(scope);
+    const cacheDir = mkdtempSync(join(tmpdir(), "spindle-operator-cache-"));
+    scope.after(() => rmSync(cacheDir, { recursive: true, force: true }));
+    const push = async (name: string, manifest: string) => {
+      const dir = makeApp(scope, { manifest, files: { "app.wasm": WASM } });
+      const reference = `${registry.host}/apps/${name}:v1`;
+      await pushApp(reference, join(dir, "spin.toml"), { cacheDir });
+      return reference;
+    };
+    images = {
+      http: await push("hello", HTTP_APP),
+      worker: await push("worker", WORKER_APP),
+      needsKey: await push("needs-key", NEEDS_VARIABLE_APP),
+    };
+    fake = await startFakeKube(scope);
+    client = clientFor(scope, fake);
+    await client.apply(EXECUTORS, executor("containerd-shim-spin"));
+    startOperator(scope, fake);
+  });
+
+  const deployment = (name: string) => client.get(DEPLOYMENTS, "default", name);
+  const service = (name: string) => client.get(SERVICES, "default", name);
+  const secretsOf = async (app: string) =>
+    (await client.list(SECRETS, "default", { labelSelector: `${CURRENT_GROUP}/app-name=${app}` })).items;
+
+  it("turns an applied SpinApp into exactly the builders' Secret, Deployment and Service, by server-side apply", async () => {
+    await client.apply(APPS, spinApp("hello", images.http));
+    const applied = await eventually(() => service("hello"), "the Service");
+    const stored = await client.get(APPS, "default", "hello");
+    const storedExecutor = await client.get(EXECUTORS, "default", "containerd-shim-spin");
+    const expected = buildAppObjects(parseSpinApp(stored), parseSpinAppExecutor(storedExecutor), {
+      hasHttpTriggers: true,
+    });
+    assert.deepEqual(asApplied(await deployment("hello")), JSON.parse(JSON.stringify(expected.deployment)));
+    assert.deepEqual(asApplied(applied), JSON.parse(JSON.stringify(expected.service)));
+    const secretName = expected.runtimeConfigSecret?.metadata.name ?? assert.fail("no Secret built");
+    assert.deepEqual(
+      asApplied(await client.get(SECRETS, "default", secretName)),
+      JSON.parse(JSON.stringify(expected.runtimeConfigSecret)),
+    );
+    const ca = await client.get(SECRETS, "default", "spin-ca");
+    assert.deepEqual(ca?.metadata.annotations, {
+      "app.kubernetes.io/managed-by": "spin-operator.spinkube.dev",
+    });
+    assert.match(
+      (ca?.["stringData"] as Record<string, string>)["ca-certificates.crt"] ?? "",
+      /BEGIN CERTIFICATE/,
+    );
+    const applies = fake.requests.filter(
+      (r) => r.method === "PATCH" && r.path.endsWith("/deployments/hello"),
+    );
+    assert.ok(applies.length > 0);
+    for (const request of applies) {
+      assert.equal(request.contentType, "application/apply-patch+yaml");
+      assert.equal(request.query.get("fieldManager"), "spindle-operator");
+      assert.equal(request.query.get("force"), "true");
+    }
+  });
+
+  it("writes the status from the Deployment and Service, as SpinKube's updateStatus does", async () => {
+    const current = await eventually(() => deployment("hello"), "the Deployment");
+    await client.updateStatus(DEPLOYMENTS, {
+      ...current,
+      status: {
+        readyReplicas: 1,
+        conditions: [
+          {
+            type: "Available",
+            status: "True",
+            reason: "MinimumReplicasAvailable",
+            message: "has minimum availability",
+          },
+          {
+            type: "Progressing",
+            status: "True",
+            reason: "NewReplicaSetAvailable",
+            message: "has successfully progressed",
+          },
+        ],
+      },
+    });
+    const status = await eventually(async () => {
+      const app = await client.get(APPS, "default", "hello");
+      const s = app?.["status"] as (Record<string, unknown> & { readyReplicas?: number }) | undefined;
+      return s?.readyReplicas === 1 ? s : undefined;
+    }, "readyReplicas 1");
+    assert.equal(status["activeScheduler"], "containerd-shim-spin");
+    assert.equal(status["deploymentName"], "hello");
+    assert.equal(status["serviceName"], "hello");
+    const conditions = status["conditions"] as { type: string; status: string; reason: string }[];
+    assert.deepEqual(
+      conditions.map((c) => [c.type, c.status, c.reason]).sort(),
+      [
+        ["Accepted", "True", "Reconciled"],
+        ["Available", "True", "MinimumReplicasAvailable"],
+        ["Progressing", "True", "NewReplicaSetAvailable"],
+      ].sort(),
+    );
+  });
+
+  it("updates the Deployment when replicas change", async () => {
+    await client.apply(APPS, spinApp("hello", images.http, { replicas: 3 }));
+    await eventually(async () => {
+      const spec = (await deployment("hello"))?.["spec"] as { replicas?: number } | undefined;
+      return spec?.replicas === 3 ? true : undefined;
+    }, "replicas 3");
+  });
+
+  it("makes no Service for an app without HTTP triggers", async () => {
+    await client.apply(APPS, spinApp("worker", images.worker));
+    await eventually(() => deployment("worker"), "the worker's Deployment");
+    await eventually(async () => {
+      const app = await client.get(APPS, "default", "worker");
+      return (app?.["status"] as { deploymentName?: string } | undefined)?.deploymentName;
+    }, "the worker's status");
+    assert.equal(await service("worker"), undefined);
+  });
+
+  it("rejects an app whose required variable is not provided, in status and an Event, then accepts it once given", async () => {
+    await client.apply(APPS, spinApp("needs-key", images.needsKey));
+    const condition = await eventually(async () => {
+      const app = await client.get(APPS, "default", "needs-key");
+      const conditions = (app?.["status"] as { conditions?: Record<string, string>[] } | undefined)
+        ?.conditions;
+      return conditions?.find((c) => c["type"] === "Accepted");
+    }, "the Accepted condition");
+    assert.equal(condition["status"], "False");
+    assert.equal(condition["reason"], "MissingVariables");
+    assert.match(condition["message"] ?? "", /api_key/);
+    const events = (
+      await client.list({ group: "", version: "v1", plural: "events", kind: "Event" }, "default")
+    ).items;
+    const event = events.find((e) => (e["involvedObject"] as { name?: string }).name === "needs-key");
+    assert.equal(event?.["type"], "Warning");
+    assert.equal(event?.["reason"], "MissingVariables");
+    assert.equal(await deployment("needs-key"), undefined);
+
+    await client.apply(
+      APPS,
+      spinApp("needs-key", images.needsKey, { variables: [{ name: "api_key", value: "k" }] }),
+    );
+    await eventually(() => deployment("needs-key"), "the Deployment once the variable is given");
+  });
+
+  it("deletes the runtime-config Secret of an earlier version of the app (spin-operator#151)", async () => {
+    const before = await eventually(async () => {
+      const secrets = await secretsOf("hello");
+      return secrets.length === 1 ? secrets[0]?.metadata.name : undefined;
+    }, "one Secret");
+    await client.apply(
+      APPS,
+      spinApp("hello", images.http, {
+        replicas: 3,
+        runtimeConfig: {
+          keyValueStores: [
+            { name: "default", type: "redis", options: [{ name: "url", value: "redis://r" }] },
+          ],
+        },
+      }),
+    );
+    const after = await eventually(async () => {
+      const names = (await secretsOf("hello")).map((s) => s.metadata.name);
+      return names.length === 1 && names[0] !== before ? names[0] : undefined;
+    }, "only the new Secret");
+    const volumes = (
+      (await deployment("hello"))?.["spec"] as {
+        template: { spec: { volumes: { secret?: { secretName: string } }[] } };
+      }
+    ).template.spec.volumes;
+    assert.equal(volumes[0]?.secret?.secretName, after);
+  });
+
+  it("reports a SpinApp whose executor does not exist with a MissingExecutor Event", async () => {
+    await client.apply(APPS, spinApp("orphan", images.http, { executor: "nowhere" }));
+    const event = await eventually(async () => {
+      const { items } = await client.list(
+        { group: "", version: "v1", plural: "events", kind: "Event" },
+        "default",
+      );
+      return items.find((e) => e["reason"] === "MissingExecutor");
+    }, "the MissingExecutor Event");
+    assert.equal(event["message"], "Could not find SpinAppExecutor default/nowhere");
+    await client.delete(APPS, "default", "orphan");
+  });
+
+  it("keeps an executor that SpinApps use until they are gone (finalizer)", async () => {
+    await client.apply(EXECUTORS, executor("spare"));
+    await eventually(async () => {
+      const found = await client.get(EXECUTORS, "default", "spare");
+      return found?.metadata.finalizers?.includes(`${CURRENT_GROUP}/finalizer`) === true ? true : undefined;
+    }, "the finalizer");
+    await client.apply(APPS, spinApp("uses-spare", images.http, { executor: "spare" }));
+    await eventually(() => deployment("uses-spare"), "the app's Deployment");
+    await client.delete(EXECUTORS, "default", "spare");
+    await eventually(async () => {
+      const { items } = await client.list(
+        { group: "", version: "v1", plural: "events", kind: "Event" },
+        "default",
+      );
+      return items.find((e) => e["reason"] === "DeletionBlocked");
+    }, "the DeletionBlocked Event");
+    assert.ok((await client.get(EXECUTORS, "default", "spare"))?.metadata.deletionTimestamp);
+    await client.delete(APPS, "default", "uses-spare");
+    await eventually(
+      async () => ((await client.get(EXECUTORS, "default", "spare")) === undefined ? true : undefined),
+      "the executor's removal",
+    );
+  });
+
+  it("keeps reconciling after its watches end and their history expires (relist on 410)", async () => {
+    fake.compact();
+    fake.dropWatches();
+    await client.apply(APPS, spinApp("late", images.http));
+    await eventually(() => deployment("late"), "the late app's Deployment");
+  });
+
+  it("settles: once everything is applied, reconciles write nothing more", async () => {
+    const writes = () => fake.requests.filter((r) => r.method !== "GET").length;
+    let last = -1;
+    await eventually(async () => {
+      const now = writes();
+      const settled = now === last;
+      last = now;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      return settled ? true : undefined;
+    }, "no more writes");
+  });
+});
