@@ -56,6 +56,10 @@ export class RegistryCache {
     return join(this.root, "sources", registry, digest);
   }
 
+  read(path: string): Uint8Array {
+    return readFileSync(path);
+  }
+
   has(path: string): boolean {
     return existsSync(path);
   }

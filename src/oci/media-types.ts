@@ -17,7 +17,7 @@ export const SPIN_LOCKED_APP = "application/vnd.fermyon.spin.application.v1+conf
 export const WASM_LAYER = "application/vnd.wasm.content.layer.v1+wasm";
 /** One static file of a component's `files`. */
 export const DATA_LAYER = "application/vnd.wasm.content.layer.v1+data";
-/** A tar.gz of a component's files (Spin's "archive" mode, which Spindle does not read). */
+/** A tar.gz of a component's files (Spin's "archive" mode). */
 export const ARCHIVE_LAYER = "application/vnd.wasm.content.bundle.v1.tar+gzip";
 /** The plain media type some tools use for Wasm layers. */
 export const PLAIN_WASM = "application/wasm";

@@ -1,15 +1,19 @@
 /**
  * Pulls an artifact into the local cache: the manifest (resolving an index to its wasm entry), the config
- * blob, then the layers, 16 at a time, skipping digests already cached. Every byte is verified, and
+ * blob, then the layers, 16 at a time, skipping digests already cached; an archive layer (Spin's tar.gz
+ * of a component's files) is kept and unpacked, each file cached under its own digest as Spin does, so
+ * the locked app finds it like a single-file layer. Every byte is verified, and
  * nothing is written until all of it is: a failed pull leaves the cache as it was. (The downloaded layers
  * are held in memory meanwhile, which suits apps of up to a few hundred megabytes.) Knows nothing of Spin
  * apps: `pulled-app.ts` interprets the result.
  */
 import type { RegistryCache } from "./cache.ts";
 import type { RegistryClient } from "./client.ts";
-import { SPIN_LOCKED_APP, WASM_LAYER_TYPES } from "./media-types.ts";
+import { sha256Digest } from "./digest.ts";
+import { ARCHIVE_LAYER, SPIN_LOCKED_APP, WASM_LAYER_TYPES } from "./media-types.ts";
 import type { Descriptor, OciManifest } from "./oci-manifest.ts";
 import { formatReference, type Reference } from "./reference.ts";
+import { unpackTarGz } from "./tar-gz.ts";
 import { formatBytes, type Progress } from "../observe/progress.ts";
 
 export interface PulledArtifact {
@@ -52,7 +56,18 @@ export async function pullArtifact(
     }
     const path = layerPath(cache, layer);
     layerPaths.set(layer.digest, path);
-    if (!cache.has(path)) downloaded.set(path, await client.pullBlob(repository, layer.digest));
+    if (layer.mediaType === ARCHIVE_LAYER) {
+      const archive = cache.has(path) ? cache.read(path) : await client.pullBlob(repository, layer.digest);
+      if (!cache.has(path)) downloaded.set(path, archive);
+      for (const file of unpackTarGz(
+        archive,
+        `archive layer ${layer.digest} of ${formatReference(reference)}`,
+      )) {
+        const filePath = cache.dataPath(sha256Digest(file.bytes));
+        layerPaths.set(sha256Digest(file.bytes), filePath);
+        if (!cache.has(filePath)) downloaded.set(filePath, file.bytes);
+      }
+    } else if (!cache.has(path)) downloaded.set(path, await client.pullBlob(repository, layer.digest));
     advance(layer.size);
   });
   for (const [path, layerBytes] of downloaded) cache.write(path, layerBytes);

@@ -28,6 +28,8 @@ export interface RegistryOptions extends ClientOptions {
 export interface PushOptions extends RegistryOptions {
   readonly annotations?: Readonly<Record<string, string>>;
   readonly now?: () => Date;
+  /** Push each component's files as one tar.gz layer (Spin's `SPIN_OCI_ARCHIVE_LAYERS`). */
+  readonly archive?: boolean;
 }
 
 /** Locks the app at `manifestPath` and pushes it to `reference`; returns the manifest digest. */
@@ -43,6 +45,7 @@ export async function pushApp(
     read: (url) => readFileSync(fileURLToPath(url)),
     annotations: options.annotations ?? {},
     now: (options.now ?? (() => new Date()))(),
+    archive: options.archive ?? false,
   });
   return pushArtifact(RegistryClient.create(ref.registry, options), ref, artifact, {
     cache: new RegistryCache(options.cacheDir),

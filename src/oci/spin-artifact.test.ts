@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import type { LockedApp } from "../app/locked.ts";
 import { sha256Digest } from "./digest.ts";
 import { buildSpinArtifact, INLINE_LIMIT } from "./spin-artifact.ts";
+import { unpackTarGz } from "./tar-gz.ts";
 
 const bytes = (text: string) => new Uint8Array(Buffer.from(text));
 const WASM = bytes("\0asm\x01\0\0\0 a module");
@@ -123,7 +124,30 @@ describe("buildSpinArtifact", () => {
     });
   });
 
-  it("refuses more layers than registries take", () => {
+  it("archives each component's files as one tar.gz when asked, still listing every file by digest", () => {
+    const artifact = buildSpinArtifact(locked, { read, annotations: {}, now, archive: true });
+    assert.deepEqual(
+      artifact.layers.map((l) => l.mediaType),
+      [
+        "application/vnd.wasm.content.layer.v1+wasm",
+        "application/vnd.wasm.content.bundle.v1.tar+gzip",
+        "application/vnd.fermyon.spin.application.v1+config",
+      ],
+    );
+    const archived = unpackTarGz(artifact.layers[1]?.bytes ?? new Uint8Array(), "layer");
+    assert.deepEqual(
+      archived.map((e) => e.path),
+      ["small.txt", "static/large.bin", "static/copy.bin"],
+    );
+    const lockedOut = JSON.parse(Buffer.from(artifact.layers[2]?.bytes ?? []).toString()) as LockedApp;
+    assert.deepEqual(lockedOut.components[0]?.files, [
+      { digest: sha256Digest(SMALL), path: "small.txt", inline: Buffer.from(SMALL).toString("base64") },
+      { digest: sha256Digest(LARGE), path: "static/large.bin" },
+      { digest: sha256Digest(LARGE), path: "static/copy.bin" },
+    ]);
+  });
+
+  it("switches to archive layers when one layer per file would be more than registries take", () => {
     const files = Array.from({ length: 500 }, (_, i) => ({ source: `file:///f${i}`, path: `/f${i}` }));
     const many: LockedApp = {
       ...locked,
@@ -132,9 +156,8 @@ describe("buildSpinArtifact", () => {
       ],
     };
     const distinct = (url: string) => bytes(`${url} `.repeat(40));
-    assert.throws(
-      () => buildSpinArtifact(many, { read: distinct, annotations: {}, now }),
-      /needs 502 layers; registries take at most 500/,
-    );
+    const artifact = buildSpinArtifact(many, { read: distinct, annotations: {}, now });
+    assert.equal(artifact.layers.length, 3);
+    assert.equal(artifact.layers[1]?.mediaType, "application/vnd.wasm.content.bundle.v1.tar+gzip");
   });
 });

@@ -3,13 +3,23 @@
  * distinct component binary, one data layer per distinct file (files of at most 128 bytes are inlined in
  * the locked app instead), the locked app itself (sources by digest, files by relative path, no origin)
  * as the last layer, an OCI image config labelled with the locked app's digest, and the manifest with its
- * annotations. Pure: bytes come from the injected `read`; nothing here touches the network.
+ * annotations. In "archive" mode (asked for, or when the simple layout needs more layers than registries
+ * take) each component's files travel as one tar.gz layer instead, while the locked app still lists every
+ * file by digest. Pure: bytes come from the injected `read`; nothing here touches the network.
  */
 import type { LockedApp, LockedComponent, LockedContentRef, LockedFile } from "../app/locked.ts";
 import { SpindleError } from "../errors.ts";
 import { sha256Digest } from "./digest.ts";
-import { DATA_LAYER, OCI_IMAGE_CONFIG, OCI_MANIFEST, SPIN_LOCKED_APP, WASM_LAYER } from "./media-types.ts";
+import {
+  ARCHIVE_LAYER,
+  DATA_LAYER,
+  OCI_IMAGE_CONFIG,
+  OCI_MANIFEST,
+  SPIN_LOCKED_APP,
+  WASM_LAYER,
+} from "./media-types.ts";
 import type { Descriptor, OciManifest } from "./oci-manifest.ts";
+import { packTarGz } from "./tar-gz.ts";
 
 export interface ArtifactBlob {
   readonly mediaType: string;
@@ -32,6 +42,8 @@ export interface LayoutOptions {
   /** `--annotation` values; they win over the inferred ones. */
   readonly annotations: Readonly<Record<string, string>>;
   readonly now: Date;
+  /** One tar.gz layer per component's files (Spin's `SPIN_OCI_ARCHIVE_LAYERS`); also chosen when needed. */
+  readonly archive?: boolean;
 }
 
 /** Files up to this size travel inside the locked app (some registries refuse tiny blobs). */
@@ -40,28 +52,13 @@ const MAX_LAYERS = 500;
 export const LOCKED_APP_DIGEST_LABEL = "com.fermyon.spin.lockedAppDigest";
 
 export function buildSpinArtifact(locked: LockedApp, options: LayoutOptions): SpinArtifact {
-  const layers = new Map<string, ArtifactBlob>();
-  const add = (mediaType: string, bytes: Uint8Array<ArrayBuffer>) => {
-    const digest = sha256Digest(bytes);
-    if (!layers.has(digest)) layers.set(digest, { mediaType, digest, bytes });
-    return digest;
-  };
-  const components = locked.components.map((c) => layoutComponent(c, options, add));
-  // Where the app came from on this machine means nothing to whoever pulls it.
-  const metadata = { ...locked.metadata, origin: undefined };
-  const lockedBytes = encode({ ...locked, metadata, components });
-  const lockedLayer: ArtifactBlob = {
-    mediaType: SPIN_LOCKED_APP,
-    digest: sha256Digest(lockedBytes),
-    bytes: lockedBytes,
-  };
-  const all = [...layers.values(), lockedLayer];
-  if (all.length > MAX_LAYERS) {
+  const simple = options.archive === true ? undefined : layOut(locked, options, false);
+  const { layers, lockedLayer } =
+    simple !== undefined && simple.layers.length <= MAX_LAYERS ? simple : layOut(locked, options, true);
+  if (layers.length > MAX_LAYERS) {
     throw new SpindleError(
-      `app "${locked.metadata.name}" needs ${all.length} layers; registries take at most ${MAX_LAYERS}`,
-      {
-        hint: "reduce the number of distinct files in the components' `files`",
-      },
+      `app "${locked.metadata.name}" needs ${layers.length} layers even with its files archived; registries take at most ${MAX_LAYERS}`,
+      { hint: "reduce the number of distinct components" },
     );
   }
   const configBytes = encode({
@@ -79,10 +76,30 @@ export function buildSpinArtifact(locked: LockedApp, options: LayoutOptions): Sp
     schemaVersion: 2,
     mediaType: OCI_MANIFEST,
     config: descriptor(config),
-    layers: all.map(descriptor),
+    layers: layers.map(descriptor),
     annotations: annotationsFor(locked, options),
   };
-  return { config, layers: all, manifest, manifestBytes: encode(manifest) };
+  return { config, layers, manifest, manifestBytes: encode(manifest) };
+}
+
+/** The layers (the locked app last) of one layout mode. */
+function layOut(locked: LockedApp, options: LayoutOptions, archive: boolean) {
+  const layers = new Map<string, ArtifactBlob>();
+  const add = (mediaType: string, bytes: Uint8Array<ArrayBuffer>) => {
+    const digest = sha256Digest(bytes);
+    if (!layers.has(digest)) layers.set(digest, { mediaType, digest, bytes });
+    return digest;
+  };
+  const components = locked.components.map((c) => layoutComponent(c, { ...options, archive }, add));
+  // Where the app came from on this machine means nothing to whoever pulls it.
+  const metadata = { ...locked.metadata, origin: undefined };
+  const lockedBytes = encode({ ...locked, metadata, components });
+  const lockedLayer: ArtifactBlob = {
+    mediaType: SPIN_LOCKED_APP,
+    digest: sha256Digest(lockedBytes),
+    bytes: lockedBytes,
+  };
+  return { layers: [...layers.values(), lockedLayer], lockedLayer };
 }
 
 type AddLayer = (mediaType: string, bytes: Uint8Array<ArrayBuffer>) => string;
@@ -90,17 +107,18 @@ type AddLayer = (mediaType: string, bytes: Uint8Array<ArrayBuffer>) => string;
 function layoutComponent(component: LockedComponent, options: LayoutOptions, add: AddLayer): LockedComponent {
   const what = `component "${component.id}"`;
   const digest = add(WASM_LAYER, contentOf(component.source, what, options));
-  const files = (component.files ?? []).map((f) => layoutFile(f, component.id, options, add));
+  const contents = (component.files ?? []).map((file) => ({
+    path: file.path.replace(/^\/+/, ""),
+    bytes: contentOf(file, `file ${file.path} of component "${component.id}"`, options),
+  }));
+  if (options.archive === true && contents.length > 0) add(ARCHIVE_LAYER, packTarGz(contents));
+  const files = contents.map(({ path, bytes }): LockedFile => {
+    if (bytes.length <= INLINE_LIMIT) {
+      return { digest: sha256Digest(bytes), path, inline: Buffer.from(bytes).toString("base64") };
+    }
+    return { digest: options.archive === true ? sha256Digest(bytes) : add(DATA_LAYER, bytes), path };
+  });
   return { ...component, source: { content_type: "application/wasm", digest }, files };
-}
-
-function layoutFile(file: LockedFile, id: string, options: LayoutOptions, add: AddLayer): LockedFile {
-  const bytes = contentOf(file, `file ${file.path} of component "${id}"`, options);
-  const path = file.path.replace(/^\/+/, "");
-  if (bytes.length <= INLINE_LIMIT) {
-    return { digest: sha256Digest(bytes), path, inline: Buffer.from(bytes).toString("base64") };
-  }
-  return { digest: add(DATA_LAYER, bytes), path };
 }
 
 function contentOf(ref: LockedContentRef, what: string, options: LayoutOptions): Uint8Array<ArrayBuffer> {

@@ -139,6 +139,36 @@ describe("registry push and pull", { skip: registryUnavailable() ?? false }, () 
     assert.equal(pulled.components[0]?.id, "echo");
   });
 
+  it("pushes files as one archive layer per component with SPIN_OCI_ARCHIVE_LAYERS, and pulls them", async (t) => {
+    const archived = `${registry.host}/spindle/archived:v1`;
+    const pushedArchive = await runSpindle(["registry", "push", archived, "-f", appDir], {
+      env: { ...env, SPIN_OCI_ARCHIVE_LAYERS: "1" },
+    });
+    assert.equal(pushedArchive.code, 0, pushedArchive.stderr);
+    const manifest = JSON.parse(
+      execFileSync("skopeo", ["inspect", "--tls-verify=false", "--raw", `docker://${archived}`], {
+        encoding: "utf8",
+      }),
+    ) as Manifest;
+    assert.deepEqual(
+      manifest.layers.map((l) => l.mediaType),
+      [
+        "application/vnd.wasm.content.layer.v1+wasm",
+        "application/vnd.wasm.content.bundle.v1.tar+gzip",
+        "application/vnd.fermyon.spin.application.v1+config",
+      ],
+    );
+    const fresh = mkdtempSync(join(tmpdir(), "spindle-cache-"));
+    t.after(() => rmSync(fresh, { recursive: true, force: true }));
+    const echo = loadApp(await loadFromRegistry(archived, { cacheDir: fresh, env })).components.get("echo");
+    assert.deepEqual(
+      [...(echo?.files.keys() ?? [])],
+      ["/data/big.bin", "/data/sub/also-big.bin", "/tiny.txt"],
+    );
+    assert.deepEqual(readFileSync(echo?.files.get("/data/sub/also-big.bin") ?? ""), big);
+    assert.equal(readFileSync(echo?.files.get("/tiny.txt") ?? "", "utf8"), tiny);
+  });
+
   it("pushes a locked app with digests, relative file paths, small files inline and no origin", async () => {
     const manifest = JSON.parse(skopeo("--raw")) as Manifest;
     const layer = manifest.layers.at(-1) as Descriptor;

@@ -106,6 +106,7 @@ async function push(reference: string, options: ParsedOptions): Promise<number> 
     insecure: flagOption(options, "insecure"),
     annotations: parseAnnotations(listOption(options, "annotation")),
     progress: createProgress(process.stderr),
+    archive: process.env["SPIN_OCI_ARCHIVE_LAYERS"] !== undefined,
   });
   process.stdout.write(`Pushed with digest ${digest}\n`);
   return 0;
