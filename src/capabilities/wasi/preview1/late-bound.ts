@@ -4,7 +4,7 @@
  * pool does this off the request path); `run(instance, options)` then builds that run's
  * `createPreview1Host` from the options (argv, env, stdin, stdout and stderr sinks, files), points every
  * import at it for the duration of `_start`, and detaches it afterwards. Runs are synchronous, so at most
- * one is attached at a time. Costs one small closure per preview 1 function per binder (not per instance);
+ * one is attached at a time, and a run stopped by the engine's watchdog is simply replaced by the next. Costs one small closure per preview 1 function per binder (not per instance);
  * lives as long as the module it is used with. Each instance runs at most once: a second `run` of the same
  * instance throws, and a call outside a run fails the guest.
  *
@@ -42,7 +42,8 @@ export function createLateBoundPreview1(): LateBoundPreview1 {
     imports: { wasi_snapshot_preview1: forwarding },
     run(instance, options) {
       if (ran.has(instance)) throw new Error("a late-bound preview 1 host runs each instance once");
-      if (target !== undefined) throw new Error("a late-bound preview 1 host runs one instance at a time");
+      // Runs are synchronous, so a target still attached here belongs to a run the engine's watchdog
+      // terminated (its `finally` never ran); the new run replaces it.
       ran.add(instance);
       const host = createPreview1Host(options);
       target = host.imports["wasi_snapshot_preview1"] as Record<Preview1FunctionName, Forwarding>;
