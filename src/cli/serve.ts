@@ -18,12 +18,14 @@ import { startObservability } from "../observe/observability.ts";
 import { createProgress } from "../observe/progress.ts";
 import { DEFAULT_LISTEN, parseListenAddress, type ListenAddress } from "../triggers/http/listen-address.ts";
 import { formatStartup } from "../triggers/http/route-table.ts";
+import type { ServerLimits } from "../triggers/http/server.ts";
 import { startHttpTrigger, type RunningHttpTrigger } from "../triggers/http/trigger.ts";
 import { listOption, flagOption, stringOption, type ParsedOptions } from "./command.ts";
 import { parseVariableFlags } from "./variable-flags.ts";
 import { parseEnvFlags } from "./env-flags.ts";
 import { readSqliteFlags } from "./sqlite-flags.ts";
 import { cacheDir } from "./cache-dir.ts";
+import { readServerLimits } from "./limit-flags.ts";
 
 export const SERVE_OPTIONS: NonNullable<ParseArgsConfig["options"]> = {
   from: { type: "string", short: "f" },
@@ -38,6 +40,10 @@ export const SERVE_OPTIONS: NonNullable<ParseArgsConfig["options"]> = {
   quiet: { type: "boolean", short: "q" },
   insecure: { type: "boolean", short: "k" },
   "admin-listen": { type: "string" },
+  "request-timeout": { type: "string" },
+  "max-concurrent-requests": { type: "string" },
+  "max-queued-requests": { type: "string" },
+  "shutdown-timeout": { type: "string" },
 };
 
 export const SERVE_USAGE = `  -f, --from <DIR|FILE>       the app: a spin.toml file or a directory holding one (default: .)
@@ -54,6 +60,18 @@ export const SERVE_USAGE = `  -f, --from <DIR|FILE>       the app: a spin.toml f
   -k, --insecure              with -f REF: use plain HTTP for a registry that is not on this machine
       --admin-listen <HOST:PORT>
                               serve Prometheus metrics (/metrics) and the dashboard (/) there (default: off)
+      --request-timeout <DURATION>
+                              answer 504 and drop the guest after this long, e.g. 30s, 500ms, 2m; 0 for
+                              no deadline (env SPINDLE_REQUEST_TIMEOUT; default 30s)
+      --max-concurrent-requests <N>
+                              guest requests running at once; 0 for no limit
+                              (env SPINDLE_MAX_CONCURRENT_REQUESTS; default 100)
+      --max-queued-requests <N>
+                              requests waiting for a slot; beyond that, 503 with Retry-After
+                              (env SPINDLE_MAX_QUEUED_REQUESTS; default 1000)
+      --shutdown-timeout <DURATION>
+                              on SIGINT/SIGTERM, how long in-flight requests may finish
+                              (env SPINDLE_SHUTDOWN_TIMEOUT; default 30s)
 `;
 
 /** The parsed serving options, checked before anything starts. */
@@ -69,6 +87,7 @@ export interface ServeSettings {
   readonly sqliteStatements: readonly string[];
   readonly quiet: boolean;
   readonly insecure: boolean;
+  readonly limits: ServerLimits;
   readonly logger: Logger;
   /** `--admin-listen`: where metrics and the dashboard are served; off when undefined. */
   readonly adminListen: ListenAddress | undefined;
@@ -93,6 +112,7 @@ export function serveSettings(options: ParsedOptions): ServeSettings {
     sqliteStatements: readSqliteFlags(listOption(options, "sqlite"), cwd),
     quiet: flagOption(options, "quiet"),
     insecure: flagOption(options, "insecure"),
+    limits: readServerLimits(options, process.env),
     logger: createLogger(process.stderr, { json: !process.stderr.isTTY }),
     adminListen: adminListen(stringOption(options, "admin-listen")),
   };
@@ -185,6 +205,7 @@ export async function startServing(
       observer: observability.observer,
       cacheDir: cacheDir(),
       capabilities,
+      limits: settings.limits,
     });
   } catch (error) {
     await observability.close();

@@ -14,12 +14,20 @@ import type { InternalRoutes } from "./internal-dispatch.ts";
 import { formatHostPort, type ListenAddress } from "./listen-address.ts";
 import { listRoutes, Router } from "./router.ts";
 import type { PrintedRoute } from "./route-table.ts";
-import { startHttpServer, type HttpApp, type RoutingInput, type RoutedRequest } from "./server.ts";
+import {
+  startHttpServer,
+  type HttpApp,
+  type RoutingInput,
+  type RoutedRequest,
+  type ServerLimits,
+} from "./server.ts";
 import { spinHeaders, spinRequestInfo } from "./spin-headers.ts";
 
 export interface HttpTriggerOptions extends HandlerSettings {
   readonly listen: ListenAddress;
   readonly variables: ResolvedVariables;
+  /** Deadlines, admission and shutdown; the server's defaults when absent. */
+  readonly limits?: ServerLimits | undefined;
 }
 
 export interface RunningHttpTrigger {
@@ -63,7 +71,12 @@ export async function startHttpTrigger(
       route: (input) => serving.http.route(input),
       isReservedHeader: (name) => serving.http.isReservedHeader(name),
     };
-    const server = await startHttpServer(current, options.listen, options.logger, options.observer);
+    const server = await startHttpServer(current, {
+      listen: options.listen,
+      logger: options.logger,
+      limits: options.limits,
+      observer: options.observer,
+    });
     listening.authority = formatHostPort(server.address);
     return {
       baseUrl: `http://${listening.authority}`,
