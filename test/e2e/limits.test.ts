@@ -1,0 +1,114 @@
+// End to end: the engine's limits through `spindle up` — the per-request deadline (a guest that loops
+// forever), admission (concurrency limit and bounded queue) and the shutdown grace period.
+import { describe, it, before } from "node:test";
+import assert from "node:assert/strict";
+import { makeApp } from "../support/apps.ts";
+import { startApp, type RunningApp } from "../support/cli.ts";
+import { holdRequest, request } from "../support/http.ts";
+import { suiteScope } from "../support/scope.ts";
+
+const MANIFEST = `spin_manifest_version = 2
+[application]
+name = "limits"
+
+[[trigger.http]]
+route = "/limits"
+component = "limits"
+executor = { type = "wagi" }
+
+[component.limits]
+source = "limits.wasm"
+`;
+
+const limitsApp = (scope: Parameters<typeof makeApp>[0]) =>
+  makeApp(scope, { manifest: MANIFEST, guests: { "limits.wasm": "limits" } });
+
+describe("request deadline", () => {
+  const scope = suiteScope();
+  let app: RunningApp;
+  before(async () => {
+    app = await startApp(scope, ["-f", limitsApp(scope), "--request-timeout", "1s"]);
+  });
+
+  it("answers 504 for a guest that loops forever, logs it, and goes on serving", async () => {
+    const started = Date.now();
+    const looping = request(app.url, "/limits?loop");
+    // Sent while the guest loops: it is served once the guest has been stopped.
+    const other = request(app.url, "/limits");
+    const [stuck, served] = await Promise.all([looping, other]);
+    assert.equal(stuck.status, 504);
+    assert.equal(stuck.body, "");
+    assert.ok(Date.now() - started < 5_000, `the deadline took ${Date.now() - started} ms`);
+    assert.deepEqual([served.status, served.body], [200, "limits: ok\n"]);
+    const line = await app.stderrLine("exceeded its deadline");
+    assert.match(line, /"component":"limits"/);
+    assert.match(line, /"request_id":"[0-9a-f]{16}"/);
+    assert.match(line, /"path":"\/limits\?loop"/);
+    for (let i = 0; i < 3; i++) assert.equal((await request(app.url, "/limits")).status, 200);
+  });
+
+  it("answers 504 for a request whose guest never gets to run in time", async () => {
+    const held = holdRequest(app.url, "/limits");
+    const response = await held.response;
+    assert.equal(response.status, 504);
+  });
+});
+
+describe("admission", () => {
+  const scope = suiteScope();
+  let app: RunningApp;
+  before(async () => {
+    const args = ["--max-concurrent-requests", "1", "--max-queued-requests", "1"];
+    app = await startApp(scope, ["-f", limitsApp(scope), ...args]);
+  });
+
+  it("queues beyond the concurrency limit and turns requests away with 503 beyond the queue", async () => {
+    const running = holdRequest(app.url, "/limits");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const queued = request(app.url, "/limits");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const rejected = await request(app.url, "/limits");
+    assert.equal(rejected.status, 503);
+    assert.equal(rejected.headers.get("retry-after"), "1");
+    const health = await request(app.url, "/.well-known/spin/health");
+    assert.equal(health.status, 200, "health checks need no slot");
+    running.finish();
+    assert.equal((await running.response).status, 200);
+    assert.equal((await queued).status, 200);
+    assert.match(await app.stderrLine("turned away"), /"component":"limits"/);
+  });
+});
+
+describe("graceful shutdown", () => {
+  const exitOf = (app: RunningApp) =>
+    new Promise<number | null>((resolve) => app.process.once("exit", (code) => resolve(code)));
+
+  it("lets an in-flight request finish after SIGTERM, then exits 0", async (t) => {
+    const app = await startApp(t, ["-f", limitsApp(t)]);
+    const exited = exitOf(app);
+    const held = holdRequest(app.url, "/limits");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    app.process.kill("SIGTERM");
+    await app.stderrLine("Received SIGTERM");
+    held.finish();
+    const response = await held.response;
+    assert.deepEqual([response.status, response.body], [200, "limits: ok\n"]);
+    assert.equal(await exited, 0);
+  });
+
+  it("stops waiting after --shutdown-timeout and still exits 0", async (t) => {
+    const app = await startApp(t, ["-f", limitsApp(t), "--shutdown-timeout", "300ms"]);
+    const exited = exitOf(app);
+    const held = holdRequest(app.url, "/limits");
+    const outcome = held.response.then(
+      () => "answered",
+      () => "cut off",
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const started = Date.now();
+    app.process.kill("SIGTERM");
+    assert.equal(await exited, 0);
+    assert.ok(Date.now() - started < 3_000, `shutdown took ${Date.now() - started} ms`);
+    assert.equal(await outcome, "cut off");
+  });
+});
