@@ -41,7 +41,7 @@ function pinned(cpu: number, command: string, args: readonly string[]): [string,
   return hasTaskset ? ["taskset", ["-c", String(cpu), command, ...args]] : [command, [...args]];
 }
 
-function spindleApp(dir: string, manifest: string): () => ChildProcess {
+function spindleApp(dir: string, manifest: string, flags: readonly string[] = []): () => ChildProcess {
   writeFileSync(join(dir, "spin.toml"), manifest);
   const [command, args] = pinned(0, process.execPath, [
     join(ROOT, "bin/spindle.js"),
@@ -51,6 +51,7 @@ function spindleApp(dir: string, manifest: string): () => ChildProcess {
     "127.0.0.1:0",
     "-f",
     dir,
+    ...flags,
   ]);
   // A cache shared across runs: start-up is measured warm (the one-off transpile of a component is not).
   const env = { ...process.env, XDG_CACHE_HOME: TEST_CACHE_HOME };
@@ -83,6 +84,12 @@ function targets(work: string): Target[] {
     {
       name: "Spindle WAGI (C), fresh instance",
       start: spindleApp(wagi, app("json.wasm", 'executor = { type = "wagi" }')),
+      path: "/json?x=1",
+    },
+    {
+      // What the per-request deadline (a timer, and the watchdog's slot) costs: the same app without it.
+      name: "Spindle WAGI (C), fresh instance, no deadline",
+      start: spindleApp(wagi, app("json.wasm", 'executor = { type = "wagi" }'), ["--request-timeout", "0"]),
       path: "/json?x=1",
     },
     {
