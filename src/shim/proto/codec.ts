@@ -33,8 +33,13 @@ type ValueOf<K> = K extends { readonly message: infer S extends Schema }
 
 /** The decoded form of a message: every field present, zero values for absent ones. */
 export type Message<S extends Schema> = { -readonly [F in keyof S]: ValueOf<S[F][1]> };
-/** What `encode` takes: any subset of the fields; missing ones are the zero value. */
-export type MessageInit<S extends Schema> = { readonly [F in keyof S]?: ValueOf<S[F][1]> | undefined };
+type InitValueOf<K> = K extends { readonly message: infer S extends Schema }
+  ? MessageInit<S> | undefined
+  : K extends { readonly repeated: infer S extends Schema }
+    ? readonly MessageInit<S>[]
+    : ScalarValue<K>;
+/** What `encode` takes: any subset of the fields, nested messages too; missing ones are the zero value. */
+export type MessageInit<S extends Schema> = { readonly [F in keyof S]?: InitValueOf<S[F][1]> | undefined };
 
 const LENGTH_DELIMITED: ReadonlySet<string> = new Set(["string", "bytes", "strings"]);
 

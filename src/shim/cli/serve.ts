@@ -1,0 +1,53 @@
+/**
+ * The shim daemon: serves `containerd.task.v2.Task` on the socket `start` chose, runs each container's app
+ * in this process, publishes task events through containerd's publish binary, and exits when containerd
+ * sends Shutdown with no task left, removing its socket. Tells the `start` process it is listening over
+ * the IPC channel it was spawned with.
+ */
+import { rmSync } from "node:fs";
+import { SpindleError } from "../../errors.ts";
+import { createLogger } from "../../observe/logger.ts";
+import { noEvents, publishBinaryPublisher } from "../events.ts";
+import { runSpinApp } from "../container/run.ts";
+import { taskService, TASK_SERVICE } from "../task/service.ts";
+import { TaskManager } from "../task/tasks.ts";
+import { TtrpcServer } from "../ttrpc/server.ts";
+import type { ShimArgs } from "./args.ts";
+import { socketPathOf } from "./socket.ts";
+
+export async function serveShim(args: ShimArgs): Promise<void> {
+  if (args.socket === "") throw new SpindleError("the shim daemon needs -socket");
+  const logger = createLogger(process.stderr).child({ shim: "spindle", namespace: args.namespace });
+  const events =
+    args.publishBinary === ""
+      ? noEvents
+      : publishBinaryPublisher({
+          binary: args.publishBinary,
+          address: args.address,
+          namespace: args.namespace,
+          onError: (error) => logger.warn("cannot publish a task event", { error: error.message }),
+        });
+  const tasks = new TaskManager({ events, runner: runSpinApp });
+  const server = new TtrpcServer();
+  let shutdown: () => void = () => undefined;
+  const idle = new Promise<void>((resolve) => (shutdown = resolve));
+  server.register(
+    TASK_SERVICE,
+    taskService(tasks, () => shutdown()),
+  );
+  const path = socketPathOf(args.socket);
+  try {
+    await server.listen(path);
+  } catch (error) {
+    process.send?.({ error: (error as Error).message });
+    throw error;
+  }
+  process.send?.({ ready: true });
+  process.disconnect?.();
+  await idle;
+  // Let the Shutdown response reach containerd before the connection closes.
+  await new Promise((resolve) => setImmediate(resolve));
+  await events.flush();
+  await server.close();
+  rmSync(path, { force: true });
+}

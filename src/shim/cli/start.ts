@@ -1,0 +1,74 @@
+/**
+ * The `start` action: containerd runs it once per container to learn where the shim listens. If the
+ * container's sandbox already has a shim that answers, its address is reused; otherwise the shim re-runs
+ * itself as a detached daemon that serves the task API, waits until that daemon is listening (it says so
+ * over an IPC channel), records the address in the bundle's `address` file and prints it to stdout without
+ * a newline, as containerd 1.6 reads it. The daemon's stderr goes to the bundle's `log` FIFO, which
+ * containerd copies into its own log.
+ */
+import { spawn } from "node:child_process";
+import { constants, existsSync, mkdirSync, openSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { SpindleError } from "../../errors.ts";
+import { readBundleSpec, SANDBOX_ID_ANNOTATION } from "../container/bundle.ts";
+import type { ShimArgs } from "./args.ts";
+import { answers, socketAddress, socketPath } from "./socket.ts";
+
+export interface StartContext {
+  /** The bundle directory containerd runs the shim in. */
+  readonly cwd: string;
+  /** The script to run as the daemon (this shim's entry point), with `process.execPath`. */
+  readonly self: string;
+  readonly stdout: { write(text: string): unknown };
+  readonly socketDir?: string;
+}
+
+export async function startShim(args: ShimArgs, context: StartContext): Promise<void> {
+  if (args.namespace === "") throw new SpindleError("shim namespace cannot be empty");
+  const path = socketPath(args.address, args.namespace, groupingId(args, context.cwd), context.socketDir);
+  if (!(await answers(path))) {
+    rmSync(path, { force: true });
+    mkdirSync(dirname(path), { recursive: true, mode: 0o711 });
+    await spawnDaemon(args, context, path).catch(async (error: unknown) => {
+      // Another start for the same sandbox may have won the race for the socket; its shim will do.
+      if (!(await answers(path))) throw error;
+    });
+  }
+  writeFileSync(join(context.cwd, "address"), socketAddress(path));
+  context.stdout.write(socketAddress(path));
+}
+
+function groupingId(args: ShimArgs, cwd: string): string {
+  if (!existsSync(join(cwd, "config.json"))) return args.id;
+  return readBundleSpec(cwd).annotations[SANDBOX_ID_ANNOTATION] ?? args.id;
+}
+
+function spawnDaemon(args: ShimArgs, context: StartContext, path: string): Promise<void> {
+  const flags = ["-namespace", args.namespace, "-id", args.id, "-address", args.address];
+  flags.push("-publish-binary", args.publishBinary, "-socket", socketAddress(path));
+  if (args.debug) flags.push("-debug");
+  const child = spawn(process.execPath, [context.self, ...flags], {
+    cwd: context.cwd,
+    detached: true,
+    stdio: ["ignore", "ignore", logFd(context.cwd), "ipc"],
+  });
+  return new Promise((resolve, reject) => {
+    child.once("message", (message: { ready?: boolean; error?: string }) => {
+      if (message.ready === true) {
+        child.disconnect();
+        child.unref();
+        resolve();
+      } else reject(new SpindleError(`the shim daemon failed to start: ${message.error ?? "unknown error"}`));
+    });
+    child.once("exit", (code) =>
+      reject(new SpindleError(`the shim daemon exited with status ${code} before serving`)),
+    );
+    child.once("error", reject);
+  });
+}
+
+/** The bundle's `log` FIFO, opened without waiting for containerd's reader; "ignore" when there is none. */
+function logFd(cwd: string): number | "ignore" {
+  const log = join(cwd, "log");
+  return existsSync(log) ? openSync(log, constants.O_RDWR | constants.O_NONBLOCK) : "ignore";
+}

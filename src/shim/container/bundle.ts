@@ -1,0 +1,61 @@
+/**
+ * What the shim reads from a container's OCI bundle (`<bundle>/config.json`, the runtime spec containerd
+ * writes): the root filesystem path, the process environment, and the annotations (the CRI sandbox id
+ * that groups a pod's containers into one shim). Only these fields; the rest of the spec — namespaces,
+ * cgroups, capabilities — has no meaning for an app that runs inside the shim.
+ */
+import { readFileSync } from "node:fs";
+import { isAbsolute, join } from "node:path";
+import { ShimError } from "../ttrpc/status.ts";
+
+export interface BundleSpec {
+  /** Absolute path of the root filesystem (`root.path`, relative to the bundle unless absolute). */
+  readonly rootPath: string;
+  /** `process.env` as a map; later duplicates win, as in execve. */
+  readonly env: ReadonlyMap<string, string>;
+  readonly annotations: Readonly<Record<string, string>>;
+}
+
+/** The annotation the CRI plugin sets on every container of a pod, naming the pod's sandbox. */
+export const SANDBOX_ID_ANNOTATION = "io.kubernetes.cri.sandbox-id";
+
+interface RawSpec {
+  root?: { path?: unknown };
+  process?: { env?: unknown };
+  annotations?: unknown;
+}
+
+export function readBundleSpec(bundle: string): BundleSpec {
+  let raw: RawSpec;
+  try {
+    raw = JSON.parse(readFileSync(join(bundle, "config.json"), "utf8")) as RawSpec;
+  } catch (cause) {
+    throw new ShimError("invalid-argument", `cannot read the OCI spec ${join(bundle, "config.json")}`, {
+      cause,
+    });
+  }
+  const root = typeof raw.root?.path === "string" ? raw.root.path : "rootfs";
+  return {
+    rootPath: isAbsolute(root) ? root : join(bundle, root),
+    env: parseEnv(raw.process?.env),
+    annotations: stringRecord(raw.annotations),
+  };
+}
+
+function parseEnv(env: unknown): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!Array.isArray(env)) return out;
+  for (const entry of env) {
+    if (typeof entry !== "string") continue;
+    const eq = entry.indexOf("=");
+    if (eq > 0) out.set(entry.slice(0, eq), entry.slice(eq + 1));
+  }
+  return out;
+}
+
+function stringRecord(value: unknown): Record<string, string> {
+  if (typeof value !== "object" || value === null) return {};
+  return Object.fromEntries(
+    Object.entries(value).filter((e): e is [string, string] => typeof e[1] === "string"),
+  );
+}

@@ -1,0 +1,206 @@
+/**
+ * The containers one shim process runs, and their life cycle in containerd's terms: created (root
+ * filesystem mounted, stdio open, app not yet loaded) → running (the app loading or serving inside this
+ * process) → stopped (exit status and time recorded) → deleted. Every transition that containerd watches
+ * publishes its event, in order: create, start, exit, delete. The app runs inside the shim, so the pid
+ * containerd sees for every container is the shim's own. One per shim process.
+ */
+import type { EventPublisher } from "../events.ts";
+import type { Message } from "../proto/codec.ts";
+import {
+  CreateTaskRequest,
+  TaskCreate,
+  TaskDelete,
+  TaskExit,
+  TaskStart,
+  TaskStatus,
+  timestamp,
+  type TimestampMessage,
+} from "../proto/messages.ts";
+import { readBundleSpec } from "../container/bundle.ts";
+import { mountRootfs, type MountedRootfs } from "../container/rootfs.ts";
+import { exitStatusForSignal, type ContainerRun, type Runner } from "../container/run.ts";
+import { openOutput, type OutputStream } from "../container/stdio.ts";
+import { ShimError } from "../ttrpc/status.ts";
+
+export interface Exit {
+  readonly status: number;
+  readonly at: TimestampMessage;
+}
+
+interface Task {
+  readonly request: Message<typeof CreateTaskRequest>;
+  readonly rootfs: MountedRootfs;
+  readonly env: ReadonlyMap<string, string>;
+  readonly stdout: OutputStream;
+  readonly stderr: OutputStream;
+  readonly exited: Promise<Exit>;
+  readonly recordExit: (status: number) => void;
+  run: ContainerRun | undefined;
+  exit: Exit | undefined;
+}
+
+export interface TaskManagerOptions {
+  readonly events: EventPublisher;
+  readonly runner: Runner;
+  /** Nanoseconds since the epoch; injected so tests can fix exit times. */
+  readonly now?: () => bigint;
+  readonly pid?: number;
+}
+
+export type TaskState = Readonly<{
+  status: number;
+  pid: number;
+  exit: Exit | undefined;
+  request: Message<typeof CreateTaskRequest>;
+}>;
+
+export class TaskManager {
+  readonly pid: number;
+  readonly #tasks = new Map<string, Task>();
+  readonly #options: TaskManagerOptions;
+  readonly #now: () => bigint;
+
+  constructor(options: TaskManagerOptions) {
+    this.#options = options;
+    this.#now = options.now ?? (() => BigInt(Date.now()) * 1_000_000n);
+    this.pid = options.pid ?? process.pid;
+  }
+
+  get size(): number {
+    return this.#tasks.size;
+  }
+
+  async create(request: Message<typeof CreateTaskRequest>): Promise<number> {
+    if (request.checkpoint !== "")
+      throw new ShimError("unimplemented", "checkpoint restore is not supported");
+    if (request.terminal)
+      throw new ShimError("invalid-argument", "a terminal is not supported: the app has no tty");
+    if (this.#tasks.has(request.id))
+      throw new ShimError("already-exists", `task ${request.id} already exists`);
+    const spec = readBundleSpec(request.bundle);
+    const rootfs = await mountRootfs(spec.rootPath, request.rootfs);
+    let recordExit: (status: number) => void = () => undefined;
+    const exited = new Promise<Exit>((resolve) => {
+      let recorded = false;
+      recordExit = (status) => {
+        if (!recorded) resolve(this.#exit(request.id, status));
+        recorded = true;
+      };
+    });
+    const task: Task = {
+      request,
+      rootfs,
+      env: spec.env,
+      stdout: openOutput(request.stdout),
+      stderr: openOutput(request.stderr),
+      exited,
+      recordExit,
+      run: undefined,
+      exit: undefined,
+    };
+    this.#tasks.set(request.id, task);
+    this.#options.events.publish("/tasks/create", "TaskCreate", TaskCreate, {
+      containerId: request.id,
+      bundle: request.bundle,
+      rootfs: request.rootfs,
+      io: {
+        stdin: request.stdin,
+        stdout: request.stdout,
+        stderr: request.stderr,
+        terminal: request.terminal,
+      },
+      pid: this.pid,
+    });
+    return this.pid;
+  }
+
+  start(id: string, execId: string): number {
+    const task = this.#get(id, execId);
+    if (task.run !== undefined || task.exit !== undefined) {
+      throw new ShimError("failed-precondition", `task ${id} has already been started`);
+    }
+    const run = this.#options.runner({
+      root: task.rootfs.dir,
+      env: task.env,
+      stdout: task.stdout,
+      stderr: task.stderr,
+    });
+    task.run = run;
+    this.#options.events.publish("/tasks/start", "TaskStart", TaskStart, { containerId: id, pid: this.pid });
+    void run.exited.then((status) => task.recordExit(status));
+    return this.pid;
+  }
+
+  kill(id: string, execId: string, signal: number): void {
+    const task = this.#get(id, execId);
+    if (task.exit !== undefined) throw new ShimError("not-found", `process of task ${id} already finished`);
+    if (task.run !== undefined) task.run.kill(signal);
+    else if (signal !== 0) task.recordExit(exitStatusForSignal(signal));
+  }
+
+  wait(id: string, execId: string): Promise<Exit> {
+    return this.#get(id, execId).exited;
+  }
+
+  state(id: string, execId: string): TaskState {
+    const task = this.#get(id, execId);
+    const status =
+      task.exit !== undefined
+        ? TaskStatus.stopped
+        : task.run !== undefined
+          ? TaskStatus.running
+          : TaskStatus.created;
+    return { status, pid: this.pid, exit: task.exit, request: task.request };
+  }
+
+  async delete(id: string, execId: string): Promise<Exit | undefined> {
+    const task = this.#get(id, execId);
+    if (task.run !== undefined && task.exit === undefined) {
+      throw new ShimError("failed-precondition", `cannot delete task ${id}: it is running`);
+    }
+    this.#tasks.delete(id);
+    task.stdout.close();
+    task.stderr.close();
+    await task.rootfs.unmount();
+    this.#options.events.publish("/tasks/delete", "TaskDelete", TaskDelete, {
+      containerId: id,
+      id,
+      pid: this.pid,
+      exitStatus: task.exit?.status ?? 0,
+      exitedAt: task.exit?.at,
+    });
+    return task.exit;
+  }
+
+  /** Throws NotFound unless `id` names a task; the shim serves no exec processes. */
+  check(id: string, execId = ""): void {
+    this.#get(id, execId);
+  }
+
+  #get(id: string, execId: string): Task {
+    const task = this.#tasks.get(id);
+    if (task === undefined) throw new ShimError("not-found", `task ${id} not found`);
+    if (execId !== "" && execId !== id)
+      throw new ShimError("not-found", `exec ${execId} not found in task ${id}`);
+    return task;
+  }
+
+  #exit(id: string, status: number): Exit {
+    const exit = { status, at: timestamp(this.#now()) };
+    const task = this.#tasks.get(id);
+    if (task !== undefined) {
+      task.exit = exit;
+      task.stdout.close();
+      task.stderr.close();
+    }
+    this.#options.events.publish("/tasks/exit", "TaskExit", TaskExit, {
+      containerId: id,
+      id,
+      pid: this.pid,
+      exitStatus: status,
+      exitedAt: exit.at,
+    });
+    return exit;
+  }
+}
