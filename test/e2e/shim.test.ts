@@ -1,0 +1,159 @@
+// End to end: containerd-shim-spindle-v2 under Debian's real containerd, driven by `ctr` as a user would:
+// a container whose root filesystem holds a spin.toml and a Wasm guest built from source serves HTTP,
+// shows in `ctr task ls`, stops with the exit status its signal calls for, and is deleted; an app that
+// cannot load reports why on the container's stderr.
+import { describe, it, before } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { makeApp } from "../support/apps.ts";
+import { containerdUnavailable, startContainerd, type Containerd } from "../support/containerd.ts";
+import { request } from "../support/http.ts";
+import { suiteScope } from "../support/scope.ts";
+
+const MANIFEST = `spin_manifest_version = 2
+[application]
+name = "greet"
+
+[[trigger.http]]
+route = "/..."
+component = "greet"
+executor = { type = "wagi" }
+
+[component.greet]
+source = "greet.wasm"
+environment = { GREETING = "hello from containerd" }
+`;
+
+const RUNTIME = "io.containerd.spindle.v2";
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address !== null ? address.port : 0));
+    });
+  });
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
+  for (let i = 0; i < 300; i++) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const skip = containerdUnavailable();
+
+describe("containerd shim", { skip }, () => {
+  const scope = suiteScope();
+  let containerd: Containerd;
+  let rootfs: string;
+  before(async () => {
+    containerd = await startContainerd(scope);
+    rootfs = makeApp(scope, { manifest: MANIFEST, guests: { "greet.wasm": "greet-var" } });
+  });
+
+  /** `ctr run -d` of a container whose root is `root`; its stdout and stderr go to the returned log file. */
+  async function run(id: string, root: string, port: number, ...extra: string[]): Promise<string> {
+    const log = join(containerd.dir, `${id}.log`);
+    const env = `SPIN_HTTP_LISTEN_ADDR=127.0.0.1:${port}`;
+    const args = [
+      "run",
+      "-d",
+      "--runtime",
+      RUNTIME,
+      "--net-host",
+      "--env",
+      env,
+      "--log-uri",
+      `file://${log}`,
+    ];
+    const result = await containerd.ctr(...args, ...extra, "--rootfs", root, id, "/");
+    assert.equal(result.code, 0, result.stderr);
+    return log;
+  }
+
+  /** A column of the task's row in `ctr task ls`: 1 is the pid, 2 the status. */
+  const taskColumn = async (id: string, column: number) => {
+    const { stdout } = await containerd.ctr("task", "ls");
+    return stdout
+      .split("\n")
+      .find((line) => line.startsWith(`${id} `))
+      ?.split(/\s+/)[column];
+  };
+  const status = (id: string) => taskColumn(id, 2);
+  /** Deletes the stopped task and returns its exit status, which `ctr task rm` reports as a warning. */
+  const remove = async (id: string) => {
+    const result = await containerd.ctr("task", "rm", id);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal((await containerd.ctr("container", "rm", id)).code, 0);
+    return Number(/exit with non-zero exit code (\d+)/.exec(result.stderr)?.[1] ?? 0);
+  };
+  const stopped = (id: string) =>
+    until(`${id} to stop`, async () => ((await status(id)) === "STOPPED" ? true : undefined));
+
+  it("serves the app, drains on SIGTERM and exits 0, and deletes the container", async () => {
+    const port = await freePort();
+    const log = await run("greet", rootfs, port);
+    const response = await until("the app to answer", async () => {
+      const res = await request(`http://127.0.0.1:${port}`, "/?GREETING");
+      return res.status === 200 ? res : undefined;
+    });
+    assert.equal(response.body, "hello from containerd\n");
+    assert.equal(await status("greet"), "RUNNING");
+    assert.match(readFileSync(log, "utf8"), new RegExp(`^Serving http://127.0.0.1:${port}\n`, "m"));
+
+    assert.equal((await containerd.ctr("task", "kill", "-s", "SIGTERM", "greet")).code, 0);
+    await stopped("greet");
+    assert.equal(await remove("greet"), 0);
+    assert.equal(await status("greet"), undefined);
+    await assert.rejects(request(`http://127.0.0.1:${port}`, "/?GREETING"));
+  });
+
+  it("stops at once on SIGKILL with exit status 137", async () => {
+    const port = await freePort();
+    await run("killed", rootfs, port);
+    await until("the app to answer", async () => (await request(`http://127.0.0.1:${port}`, "/")).status);
+    assert.equal((await containerd.ctr("task", "kill", "-s", "SIGKILL", "killed")).code, 0);
+    await stopped("killed");
+    assert.equal(await remove("killed"), 137);
+  });
+
+  it("writes a load error to the container's stderr and exits 137", async () => {
+    const broken = makeApp(scope, { manifest: MANIFEST.replace("greet.wasm", "missing.wasm") });
+    const log = await run("broken", broken, await freePort());
+    await stopped("broken");
+    assert.match(readFileSync(log, "utf8"), /^Error: .*missing\.wasm/m);
+    assert.equal(await remove("broken"), 137);
+  });
+
+  it("serves the containers of one sandbox from one shim, which exits after the last is deleted", async () => {
+    const sandbox = "--annotation=io.kubernetes.cri.sandbox-id=pod-1";
+    const ports = [await freePort(), await freePort()];
+    await run("pod-a", rootfs, ports[0]!, sandbox);
+    await run("pod-b", rootfs, ports[1]!, sandbox);
+    for (const port of ports) {
+      await until("the app to answer", async () => (await request(`http://127.0.0.1:${port}`, "/")).status);
+    }
+    const pid = Number(await taskColumn("pod-a", 1));
+    assert.equal(Number(await taskColumn("pod-b", 1)), pid);
+    for (const id of ["pod-a", "pod-b"]) {
+      assert.equal((await containerd.ctr("task", "kill", id)).code, 0);
+      await stopped(id);
+      assert.equal(await remove(id), 0);
+    }
+    const alive = () => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    await until("the shim to exit", () => Promise.resolve(alive() ? undefined : true));
+  });
+});
