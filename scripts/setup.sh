@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(clang lld wasi-libc libclang-rt-dev-wasm32 docker-registry skopeo apache2-utils redis-server)
+packages=(clang lld wasi-libc libclang-rt-dev-wasm32 docker-registry skopeo apache2-utils redis-server containerd runc)
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 
 missing=()
