@@ -1,13 +1,16 @@
 /**
  * `spindle kube scaffold`: prints the SpinApp manifest (and, when asked, its runtime-config Secret and
  * an HPA or KEDA autoscaler) for an app image, with the flags, checks and output of `spin kube scaffold`.
- * The command takes the sub-command as an operand; other `kube` sub-commands come later.
+ * The command takes the sub-command as an operand: `scaffold` here, `operator` and `deploy` in their own
+ * modules.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { SpindleError } from "../../errors.ts";
 import { SCAFFOLD_DEFAULTS, validateScaffold, type ScaffoldOptions } from "../../kube/scaffold/options.ts";
 import { renderScaffold } from "../../kube/scaffold/render.ts";
 import { flagOption, listOption, stringOption, type Command, type ParsedOptions } from "../command.ts";
+import { DEPLOY_USAGE, runDeploy } from "./kube-deploy.ts";
+import { OPERATOR_USAGE, operatorOptions, runOperator } from "./kube-operator.ts";
 
 const USAGE = `Usage: spindle kube scaffold -f <IMAGE> [options]
 
@@ -30,13 +33,15 @@ Options:
   -v, --variable <NAME=VALUE>                     an application variable (repeatable)
       --component <ID>                            a component to run (repeatable; default all)
   -o, --out <FILE>                                write the manifest to FILE instead of standard output
-`;
+
+${DEPLOY_USAGE}
+${OPERATOR_USAGE}`;
 
 const INTEGER = /^[+-]?\d+$/;
 
 export const kubeCommand: Command = {
   name: "kube",
-  summary: "Generate Kubernetes manifests for SpinKube-compatible clusters",
+  summary: "SpinApps on Kubernetes: scaffold manifests, deploy them, run the operator",
   usage: USAGE,
   positionals: true,
   options: {
@@ -58,15 +63,20 @@ export const kubeCommand: Command = {
     variable: { type: "string", short: "v", multiple: true },
     component: { type: "string", multiple: true },
     out: { type: "string", short: "o" },
+    ...operatorOptions,
   },
   run: dispatch,
 };
 
 function dispatch(options: ParsedOptions): Promise<number> {
   const [name, ...extra] = options.positionals;
+  if (name === "deploy") return runDeploy(options, extra);
+  if (name === "operator") return extra.length === 0 ? runOperator(options) : noOperands(name, extra);
   if (name !== "scaffold") {
     const message = name === undefined ? "spindle kube: name a sub-command" : `unknown sub-command '${name}'`;
-    throw new SpindleError(message, { hint: "the sub-command is scaffold; see `spindle kube --help`" });
+    throw new SpindleError(message, {
+      hint: "the sub-commands are scaffold, deploy and operator; see `spindle kube --help`",
+    });
   }
   if (extra.length > 0) {
     throw new SpindleError(`spindle kube scaffold takes no operands, got '${extra.join(" ")}'`, {
@@ -74,6 +84,12 @@ function dispatch(options: ParsedOptions): Promise<number> {
     });
   }
   return Promise.resolve(scaffold(options));
+}
+
+function noOperands(name: string, extra: readonly string[]): never {
+  throw new SpindleError(`spindle kube ${name} takes no operands, got '${extra.join(" ")}'`, {
+    hint: `see \`spindle kube --help\``,
+  });
 }
 
 function scaffold(options: ParsedOptions): number {
