@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { makeApp } from "../support/apps.ts";
+import { buildImageTar } from "../support/oci-image.ts";
 import { containerdUnavailable, startContainerd, type Containerd } from "../support/containerd.ts";
 import { request } from "../support/http.ts";
 import { suiteScope } from "../support/scope.ts";
@@ -155,5 +156,45 @@ describe("containerd shim", { skip }, () => {
       }
     };
     await until("the shim to exit", () => Promise.resolve(alive() ? undefined : true));
+  });
+
+  it("serves an image built FROM scratch, mounting its snapshot as the root filesystem", async () => {
+    const image = buildImageTar(scope, rootfs);
+    const imported = await containerd.ctr(
+      "image",
+      "import",
+      "--base-name",
+      "localhost/greet",
+      "--digests",
+      image,
+    );
+    assert.equal(imported.code, 0, imported.stderr);
+    const port = await freePort();
+    const env = `SPIN_HTTP_LISTEN_ADDR=127.0.0.1:${port}`;
+    const ran = await containerd.ctr(
+      "run",
+      "-d",
+      "--runtime",
+      RUNTIME,
+      "--net-host",
+      "--env",
+      env,
+      "localhost/greet:latest",
+      "imaged",
+    );
+    assert.equal(ran.code, 0, ran.stderr);
+    const response = await until("the app to answer", async () => {
+      const res = await request(`http://127.0.0.1:${port}`, "/?GREETING");
+      return res.status === 200 ? res : undefined;
+    });
+    assert.equal(response.body, "hello from containerd\n");
+    assert.equal((await containerd.ctr("task", "kill", "imaged")).code, 0);
+    await stopped("imaged");
+    assert.equal(await remove("imaged"), 0);
+    assert.doesNotMatch(
+      readFileSync("/proc/mounts", "utf8"),
+      /\/spindle\/imaged\/rootfs/,
+      "rootfs unmounted",
+    );
   });
 });
