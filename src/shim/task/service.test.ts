@@ -1,0 +1,129 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { EventPublisher } from "../events.ts";
+import type { ContainerRun, Runner } from "../container/run.ts";
+import { decode, encode, type MessageInit, type Schema } from "../proto/codec.ts";
+import {
+  CreateTaskRequest,
+  DeleteResponse,
+  Empty,
+  KillRequest,
+  PidResponse,
+  ShutdownRequest,
+  StateResponse,
+  TaskIdRequest,
+  WaitResponse,
+} from "../proto/messages.ts";
+import { TtrpcClient, TtrpcStatusError } from "../ttrpc/client.ts";
+import { TtrpcServer } from "../ttrpc/server.ts";
+import { TASK_SERVICE, taskService } from "./service.ts";
+import { TaskManager } from "./tasks.ts";
+
+/** A runner whose app "serves" until killed, then exits with what its signal calls for. */
+const fakeRunner: Runner = () => {
+  let finish: (status: number) => void = () => undefined;
+  const exited = new Promise<number>((resolve) => (finish = resolve));
+  const run: ContainerRun = { exited, kill: (signal) => finish(signal === 15 ? 0 : 128 + signal) };
+  return run;
+};
+
+async function setup(t: { after(fn: () => unknown): void }) {
+  const dir = mkdtempSync(join(tmpdir(), "shim-task-"));
+  mkdirSync(join(dir, "rootfs"));
+  writeFileSync(join(dir, "config.json"), JSON.stringify({ root: { path: "rootfs" }, process: { env: [] } }));
+  const topics: string[] = [];
+  const events: EventPublisher = {
+    publish: (topic) => void topics.push(topic),
+    flush: () => Promise.resolve(),
+  };
+  let shutdowns = 0;
+  const tasks = new TaskManager({
+    events,
+    runner: fakeRunner,
+    now: () => 1_700_000_000_123_456_789n,
+    pid: 4242,
+  });
+  const server = new TtrpcServer();
+  server.register(
+    TASK_SERVICE,
+    taskService(tasks, () => shutdowns++),
+  );
+  await server.listen(join(dir, "sock"));
+  const client = await TtrpcClient.connect(join(dir, "sock"));
+  t.after(async () => {
+    client.close();
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const call = async <Req extends Schema, Res extends Schema>(
+    method: string,
+    req: Req,
+    message: MessageInit<Req>,
+    res: Res,
+  ) => decode(res, await client.call(TASK_SERVICE, method, encode(req, message)));
+  const code = (promise: Promise<unknown>) =>
+    promise.then(
+      () => 0,
+      (error: unknown) => (error instanceof TtrpcStatusError ? error.code : -1),
+    );
+  return { dir, topics, call, code, shutdowns: () => shutdowns };
+}
+
+test("a task goes created → running → stopped → deleted, with its events in order", async (t) => {
+  const { dir, topics, call } = await setup(t);
+  const created = await call("Create", CreateTaskRequest, { id: "c1", bundle: dir }, PidResponse);
+  assert.equal(created.pid, 4242);
+  assert.equal((await call("State", TaskIdRequest, { id: "c1" }, StateResponse)).status, 1);
+  await call("Start", TaskIdRequest, { id: "c1" }, PidResponse);
+  assert.equal((await call("State", TaskIdRequest, { id: "c1" }, StateResponse)).status, 2);
+
+  const waiting = call("Wait", TaskIdRequest, { id: "c1" }, WaitResponse);
+  await call("Kill", KillRequest, { id: "c1", signal: 9 }, Empty);
+  const exit = await waiting;
+  assert.equal(exit.exitStatus, 137);
+  assert.deepEqual({ ...exit.exitedAt }, { seconds: 1_700_000_000n, nanos: 123_456_789 });
+
+  const state = await call("State", TaskIdRequest, { id: "c1" }, StateResponse);
+  assert.deepEqual([state.status, state.exitStatus, state.bundle], [3, 137, dir]);
+  const deleted = await call("Delete", TaskIdRequest, { id: "c1" }, DeleteResponse);
+  assert.deepEqual([deleted.pid, deleted.exitStatus, deleted.exitedAt?.nanos], [4242, 137, 123_456_789]);
+  assert.deepEqual(topics, ["/tasks/create", "/tasks/start", "/tasks/exit", "/tasks/delete"]);
+});
+
+test("errors carry containerd's codes", async (t) => {
+  const { dir, call, code } = await setup(t);
+  await call("Create", CreateTaskRequest, { id: "c1", bundle: dir }, PidResponse);
+  const create = (message: MessageInit<typeof CreateTaskRequest>) =>
+    code(call("Create", CreateTaskRequest, message, PidResponse));
+  assert.equal(await create({ id: "c1", bundle: dir }), 6, "AlreadyExists");
+  assert.equal(await create({ id: "c2", bundle: dir, terminal: true }), 3, "InvalidArgument");
+  assert.equal(await create({ id: "c2", bundle: dir, checkpoint: "x" }), 12, "Unimplemented");
+  assert.equal(await code(call("State", TaskIdRequest, { id: "nope" }, StateResponse)), 5, "NotFound");
+  assert.equal(await code(call("Start", TaskIdRequest, { id: "c1", execId: "e1" }, PidResponse)), 5);
+  for (const method of ["Pause", "Resume", "Checkpoint", "Exec"]) {
+    assert.equal(await code(call(method, TaskIdRequest, { id: "c1" }, PidResponse)), 12, method);
+  }
+  await call("Start", TaskIdRequest, { id: "c1" }, PidResponse);
+  assert.equal(
+    await code(call("Delete", TaskIdRequest, { id: "c1" }, DeleteResponse)),
+    9,
+    "FailedPrecondition",
+  );
+  await call("Kill", KillRequest, { id: "c1", signal: 15 }, Empty);
+  await call("Wait", TaskIdRequest, { id: "c1" }, WaitResponse);
+  assert.equal(await code(call("Kill", KillRequest, { id: "c1", signal: 15 }, Empty)), 5);
+});
+
+test("Shutdown ends the shim only once no task is left", async (t) => {
+  const { dir, call, shutdowns } = await setup(t);
+  await call("Create", CreateTaskRequest, { id: "c1", bundle: dir }, PidResponse);
+  await call("Shutdown", ShutdownRequest, { id: "c1" }, Empty);
+  assert.equal(shutdowns(), 0);
+  const deleted = await call("Delete", TaskIdRequest, { id: "c1" }, DeleteResponse);
+  assert.deepEqual([deleted.exitStatus, deleted.exitedAt], [0, undefined]);
+  await call("Shutdown", ShutdownRequest, { id: "c1" }, Empty);
+  assert.equal(shutdowns(), 1);
+});
