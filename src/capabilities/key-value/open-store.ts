@@ -12,7 +12,7 @@ import { SpindleError } from "../../errors.ts";
 
 export async function openStore(label: string, config: KeyValueStoreConfig): Promise<KeyValueStore> {
   try {
-    if (config.type === "redis") return await openRedisStore(config.url, label);
+    if (config.type === "redis") return await openRedisStore(config.url);
     return config.path === undefined ? openMemoryStore() : openSqliteStore(config.path, label);
   } catch (cause) {
     const where =
