@@ -4,17 +4,20 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { AddressInfo } from "node:net";
+import { createClient } from "redis";
 import { runSpindle, startApp } from "../support/cli.ts";
 import { request } from "../support/http.ts";
+import { REDIS_MISSING, redisAvailable, startRedis } from "../support/redis.ts";
 import type { Scope } from "../support/scope.ts";
 
 const BUILD_TIMEOUT = 300_000;
 const example = fileURLToPath(new URL("../../examples/hello-ts/", import.meta.url));
+const notes = fileURLToPath(new URL("../../examples/notes-ts/", import.meta.url));
 
 async function upstream(t: Scope): Promise<string> {
   const server = createServer((_req, res) => {
@@ -69,6 +72,47 @@ describe("Spin JS SDK apps", { concurrency: 2 }, () => {
       assert.equal(denied.status, 502, denied.body);
       const line = await app.stderrLine(`"url":"${other}/x"`);
       assert.ok(line.includes(`allowed_outbound_hosts = [\\"${other}\\"]`), line);
+    },
+  );
+
+  it(
+    "examples/notes-ts keeps notes in SQLite and counts visits in Redis, as runtime config says",
+    { timeout: BUILD_TIMEOUT, skip: redisAvailable() ? false : REDIS_MISSING },
+    async (t) => {
+      const redis = await startRedis(t);
+      assert.ok(redis);
+      const state = mkdtempSync(join(tmpdir(), "spindle-notes-"));
+      t.after(() => rmSync(state, { recursive: true, force: true }));
+      const runtimeConfig = join(state, "runtime-config.toml");
+      writeFileSync(runtimeConfig, `[key_value_store.default]\ntype = "redis"\nurl = "${redis.url}"\n`);
+      const args = ["-f", notes, "--state-dir", state, "--runtime-config-file", runtimeConfig];
+      const first = await startApp(t, ["--build", ...args, "--variable", "owner=ada"], {
+        startTimeoutMs: BUILD_TIMEOUT,
+      });
+      assert.deepEqual(JSON.parse((await request(first.url, "/")).body), { owner: "ada", visits: 1 });
+      assert.deepEqual(JSON.parse((await request(first.url, "/")).body), { owner: "ada", visits: 2 });
+      const added = await request(first.url, "/notes", { method: "POST", body: '{"text":"buy milk"}' });
+      assert.deepEqual(JSON.parse(added.body), { id: 1, text: "buy milk" });
+      await request(first.url, "/notes", { method: "POST", body: '{"text":"call bob"}' });
+      assert.equal((await request(first.url, "/notes", { method: "POST", body: "{}" })).status, 400);
+      assert.equal((await first.stop()).code, 0);
+
+      const client = createClient({ url: redis.url });
+      await client.connect();
+      try {
+        assert.equal(await client.get("visits"), "2");
+      } finally {
+        await client.close();
+      }
+
+      const second = await startApp(t, args, { startTimeoutMs: BUILD_TIMEOUT });
+      assert.deepEqual(JSON.parse((await request(second.url, "/")).body), { owner: "nobody", visits: 3 });
+      assert.deepEqual(JSON.parse((await request(second.url, "/notes")).body), [
+        { id: 1, text: "buy milk" },
+        { id: 2, text: "call bob" },
+      ]);
+      assert.deepEqual(JSON.parse((await request(second.url, "/notes/2")).body), { id: 2, text: "call bob" });
+      assert.equal((await request(second.url, "/notes/9")).status, 404);
     },
   );
 });

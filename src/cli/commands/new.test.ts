@@ -62,13 +62,19 @@ test("a project is rendered into --output with the given values, and next steps 
     "src",
     "src/fetch-event.d.ts",
     "src/index.ts",
+    "src/spin-host.d.ts",
     "tsconfig.json",
+    "wit",
+    "wit/deps",
+    "wit/deps/fermyon-spin",
+    "wit/deps/fermyon-spin/spin.wit",
+    "wit/spin-host.wit",
   ]);
   const manifest = await readFile(join(out, "spin.toml"), "utf8");
   assert.match(manifest, /^name = "hello-api"$/m);
   assert.match(manifest, /^description = "My API"$/m);
   assert.match(manifest, /^\[component\.hello-api\]$/m);
-  assert.match(stdout, /^Created .*hello from template http-ts \(7 files\)\.$/m);
+  assert.match(stdout, /^Created .*hello from template http-ts \(10 files\)\.$/m);
   assert.match(stdout, /^ {2}spindle build --up$/m);
 });
 
