@@ -44,6 +44,11 @@ export default tseslint.config(
     },
   },
   {
+    // The dashboard's script runs in the browser.
+    files: ["src/observe/dashboard/*.js"],
+    languageOptions: { globals: globals.browser },
+  },
+  {
     files: ["**/*.test.ts", "test/**"],
     rules: { complexity: "off", "max-params": "off", "max-depth": "off" },
   },

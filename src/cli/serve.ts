@@ -192,8 +192,13 @@ export async function startServing(
     sqliteStatements: settings.sqliteStatements,
   });
   const capabilities = createHostCapabilities(runtimeConfig, settings.logger);
-  const observability = await startObservability({ admin: settings.adminListen });
-  let trigger: RunningHttpTrigger;
+  let trigger: RunningHttpTrigger | undefined;
+  const app = () =>
+    trigger && {
+      name: runnable.app.name,
+      routes: trigger.routes.map((r) => ({ component: r.component, route: r.display })),
+    };
+  const observability = await startObservability({ admin: settings.adminListen, app });
   try {
     trigger = await startHttpTrigger(runnable.app, {
       listen: settings.listen,
@@ -212,15 +217,16 @@ export async function startServing(
     await capabilities.close();
     throw error;
   }
+  const running = trigger;
   return {
-    baseUrl: trigger.baseUrl,
+    baseUrl: running.baseUrl,
     adminUrl: observability.adminUrl,
     get routes() {
-      return trigger.routes;
+      return running.routes;
     },
-    reload: (app, variables) => trigger.reload(app, variables),
+    reload: (next, variables) => running.reload(next, variables),
     close: async () => {
-      await trigger.close();
+      await running.close();
       await observability.close();
       await capabilities.close();
     },

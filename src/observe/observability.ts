@@ -1,15 +1,19 @@
 /**
- * Everything a serving process observes, assembled from its settings: Prometheus metrics and the admin
- * listener when `--admin-listen` is given, nothing otherwise. Hands the core one combined `Observer` and
+ * Everything a serving process observes, assembled from its settings: Prometheus metrics, the dashboard's
+ * feed and the admin listener serving both when `--admin-listen` is given, nothing otherwise. Hands the core one combined `Observer` and
  * closes what it started. One per `spindle up` / `spindle watch`.
  */
 import { startAdminServer, type RunningAdmin } from "./admin-server.ts";
+import { createFeed, type Feed } from "./dashboard/feed.ts";
+import { dashboardRoutes, type AppView } from "./dashboard/routes.ts";
 import { createMetrics } from "./metrics.ts";
 import { combineObservers, type Observer } from "./observer.ts";
 
 export interface ObservabilityOptions {
   /** Where the admin listener binds; no listener (and no metrics) when undefined. */
   readonly admin: { readonly host: string; readonly port: number } | undefined;
+  /** The app being served, for the dashboard; undefined until it serves. */
+  readonly app: () => AppView | undefined;
 }
 
 export interface Observability {
@@ -22,15 +26,19 @@ export interface Observability {
 export async function startObservability(options: ObservabilityOptions): Promise<Observability> {
   const observers: Observer[] = [];
   let admin: RunningAdmin | undefined;
+  let feed: Feed | undefined;
   if (options.admin !== undefined) {
     const metrics = createMetrics();
-    observers.push(metrics.observer);
-    admin = await startAdminServer({ ...options.admin, metrics });
+    feed = createFeed();
+    observers.push(metrics.observer, feed.observer);
+    const routes = dashboardRoutes(feed, options.app);
+    admin = await startAdminServer({ ...options.admin, metrics, routes });
   }
   return {
     observer: combineObservers(observers),
     adminUrl: admin?.url,
     close: async () => {
+      feed?.close();
       await admin?.close();
     },
   };
