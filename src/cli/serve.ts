@@ -8,12 +8,18 @@ import type { ParseArgsConfig } from "node:util";
 import type { Manifest } from "../manifest/schema.ts";
 import { prepareLocalApp, type RunnableApp } from "../app/local-app.ts";
 import { loadApp } from "../app/load.ts";
-import { dotenvProvider, envProvider, resolveVariables, staticProvider } from "../app/variables.ts";
+import {
+  dotenvProvider,
+  envProvider,
+  resolveVariables,
+  staticProvider,
+  type ResolvedVariables,
+} from "../app/variables.ts";
 import { hostRuntimeConfig, readRuntimeConfigFile, type RuntimeConfigFile } from "../app/runtime-config.ts";
 import { createHostCapabilities } from "../capabilities/capability.ts";
 import { SpindleError } from "../errors.ts";
 import { loadFromRegistry } from "../oci/registry-app.ts";
-import { createLogger, type Logger } from "../observe/logger.ts";
+import { createLogger, LOG_LEVELS, type HostLogger, type LogLevel } from "../observe/logger.ts";
 import { startObservability } from "../observe/observability.ts";
 import { createProgress } from "../observe/progress.ts";
 import { DEFAULT_LISTEN, parseListenAddress, type ListenAddress } from "../triggers/http/listen-address.ts";
@@ -44,6 +50,7 @@ export const SERVE_OPTIONS: NonNullable<ParseArgsConfig["options"]> = {
   "max-concurrent-requests": { type: "string" },
   "max-queued-requests": { type: "string" },
   "shutdown-timeout": { type: "string" },
+  "log-level": { type: "string" },
 };
 
 export const SERVE_USAGE = `  -f, --from <DIR|FILE>       the app: a spin.toml file or a directory holding one (default: .)
@@ -72,6 +79,8 @@ export const SERVE_USAGE = `  -f, --from <DIR|FILE>       the app: a spin.toml f
       --shutdown-timeout <DURATION>
                               on SIGINT/SIGTERM, how long in-flight requests may finish
                               (env SPINDLE_SHUTDOWN_TIMEOUT; default 30s)
+      --log-level <LEVEL>     debug, info, warn or error (env SPINDLE_LOG_LEVEL; default info); debug adds
+                              one line per request
 `;
 
 /** The parsed serving options, checked before anything starts. */
@@ -88,13 +97,15 @@ export interface ServeSettings {
   readonly quiet: boolean;
   readonly insecure: boolean;
   readonly limits: ServerLimits;
-  readonly logger: Logger;
+  readonly logger: HostLogger;
+  readonly logLevel: LogLevel;
   /** `--admin-listen`: where metrics and the dashboard are served; off when undefined. */
   readonly adminListen: ListenAddress | undefined;
 }
 
 export function serveSettings(options: ParsedOptions): ServeSettings {
   const cwd = process.cwd();
+  const level = logLevel(stringOption(options, "log-level") ?? process.env["SPINDLE_LOG_LEVEL"]);
   const dir = (name: string) => {
     const value = stringOption(options, name);
     return value === undefined ? undefined : resolve(cwd, value);
@@ -113,7 +124,8 @@ export function serveSettings(options: ParsedOptions): ServeSettings {
     quiet: flagOption(options, "quiet"),
     insecure: flagOption(options, "insecure"),
     limits: readServerLimits(options, process.env),
-    logger: createLogger(process.stderr, { json: !process.stderr.isTTY }),
+    logger: createLogger(process.stderr, { json: !process.stderr.isTTY, level }),
+    logLevel: level,
     adminListen: adminListen(stringOption(options, "admin-listen")),
   };
 }
@@ -139,6 +151,15 @@ function providers(settings: ServeSettings) {
     envProvider(process.env),
     dotenvProvider(resolve(process.cwd(), ".env")),
   ];
+}
+
+function logLevel(text: string | undefined): LogLevel {
+  if (text === undefined || text === "") return "info";
+  const level = LOG_LEVELS.find((l) => l === text.toLowerCase());
+  if (level !== undefined) return level;
+  throw new SpindleError(`invalid log level "${text}"`, {
+    hint: `use one of ${LOG_LEVELS.join(", ")} (--log-level or SPINDLE_LOG_LEVEL)`,
+  });
 }
 
 function adminListen(flag: string | undefined): ListenAddress | undefined {
@@ -198,7 +219,13 @@ export async function startServing(
       name: runnable.app.name,
       routes: trigger.routes.map((r) => ({ component: r.component, route: r.display })),
     };
-  const observability = await startObservability({ admin: settings.adminListen, app });
+  const { logger } = settings;
+  logger.redact(secretValues(runnable.variables));
+  const observability = await startObservability({
+    admin: settings.adminListen,
+    app,
+    accessLog: settings.logLevel === "debug" ? logger : undefined,
+  });
   try {
     trigger = await startHttpTrigger(runnable.app, {
       listen: settings.listen,
@@ -224,13 +251,20 @@ export async function startServing(
     get routes() {
       return running.routes;
     },
-    reload: (next, variables) => running.reload(next, variables),
+    reload: (next, variables) => {
+      logger.redact(secretValues(variables));
+      return running.reload(next, variables);
+    },
     close: async () => {
       await running.close();
       await observability.close();
       await capabilities.close();
     },
   };
+}
+
+function secretValues(variables: ResolvedVariables): string[] {
+  return [...variables.secrets].flatMap((name) => variables.values.get(name) ?? []);
 }
 
 /** A served app, with the admin listener's URL when `--admin-listen` started one. */

@@ -1,11 +1,14 @@
 /**
  * Everything a serving process observes, assembled from its settings: Prometheus metrics, the dashboard's
- * feed and the admin listener serving both when `--admin-listen` is given, nothing otherwise. Hands the core one combined `Observer` and
+ * feed and the admin listener serving both when `--admin-listen` is given, the access log at
+ * `--log-level debug`, nothing otherwise. Hands the core one combined `Observer` and
  * closes what it started. One per `spindle up` / `spindle watch`.
  */
+import { createAccessLog } from "./access-log.ts";
 import { startAdminServer, type RunningAdmin } from "./admin-server.ts";
 import { createFeed, type Feed } from "./dashboard/feed.ts";
 import { dashboardRoutes, type AppView } from "./dashboard/routes.ts";
+import type { Logger } from "./logger.ts";
 import { createMetrics } from "./metrics.ts";
 import { combineObservers, type Observer } from "./observer.ts";
 
@@ -14,6 +17,8 @@ export interface ObservabilityOptions {
   readonly admin: { readonly host: string; readonly port: number } | undefined;
   /** The app being served, for the dashboard; undefined until it serves. */
   readonly app: () => AppView | undefined;
+  /** Where to write one line per request (`--log-level debug`); none when undefined. */
+  readonly accessLog?: Logger | undefined;
 }
 
 export interface Observability {
@@ -25,6 +30,7 @@ export interface Observability {
 
 export async function startObservability(options: ObservabilityOptions): Promise<Observability> {
   const observers: Observer[] = [];
+  if (options.accessLog !== undefined) observers.push(createAccessLog(options.accessLog));
   let admin: RunningAdmin | undefined;
   let feed: Feed | undefined;
   if (options.admin !== undefined) {

@@ -19,6 +19,8 @@ export interface RequestStart {
   readonly requestId: string;
   /** The incoming W3C `traceparent` header, when the client sent one. */
   readonly traceparent: string | undefined;
+  /** The request headers as received (names lower-case); read only when something logs them. */
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
 }
 
 export interface RequestOutcome {

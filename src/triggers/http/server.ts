@@ -186,7 +186,15 @@ async function serve(context: ServeContext, req: IncomingMessage, res: ServerRes
   const requestId = ((uuid) => uuid.slice(0, 8) + uuid.slice(-8))(randomUUID()); // 64 random bits, cheaply
   const method = req.method ?? "GET";
   const traceparent = typeof req.headers.traceparent === "string" ? req.headers.traceparent : undefined;
-  const observation = context.observer.request({ app: app.name, method, path, requestId, traceparent });
+  const { headers } = req;
+  const observation = context.observer.request({
+    app: app.name,
+    method,
+    path,
+    requestId,
+    traceparent,
+    headers,
+  });
   const input = {
     path,
     pathWithQuery,
@@ -287,7 +295,8 @@ function timedOut(context: ServeContext, exchange: Exchange): void {
 
 function failed(context: ServeContext, exchange: Exchange, error: unknown): void {
   const reason = describe(error);
-  context.logger.error("request failed", { ...fieldsOf(exchange), error: reason });
+  const log = context.logger.child({ app: context.app.name });
+  log.error("request failed", { ...fieldsOf(exchange), error: reason });
   const { res } = exchange;
   exchange.observation.end({ status: res.headersSent ? res.statusCode : 500, error: reason });
   if (exchange.res.headersSent) exchange.res.destroy();
