@@ -26,6 +26,7 @@ function app(hosts: readonly string[]): LoadedApp {
 function recorder(): { logger: Logger; lines: string[] } {
   const lines: string[] = [];
   const logger: Logger = {
+    debug: () => undefined,
     info: () => undefined,
     warn: (message: string, _fields?: LogFields) => lines.push(message),
     error: () => undefined,
