@@ -225,6 +225,7 @@ export async function startServing(
     admin: settings.adminListen,
     app,
     accessLog: settings.logLevel === "debug" ? logger : undefined,
+    env: process.env,
   });
   try {
     trigger = await startHttpTrigger(runnable.app, {

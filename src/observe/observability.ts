@@ -1,7 +1,8 @@
 /**
  * Everything a serving process observes, assembled from its settings: Prometheus metrics, the dashboard's
  * feed and the admin listener serving both when `--admin-listen` is given, the access log at
- * `--log-level debug`, nothing otherwise. Hands the core one combined `Observer` and
+ * `--log-level debug`, OpenTelemetry tracing when the `OTEL_EXPORTER_OTLP_*` environment asks for it, and
+ * nothing otherwise. Hands the core one combined `Observer` and
  * closes what it started. One per `spindle up` / `spindle watch`.
  */
 import { createAccessLog } from "./access-log.ts";
@@ -11,6 +12,7 @@ import { dashboardRoutes, type AppView } from "./dashboard/routes.ts";
 import type { Logger } from "./logger.ts";
 import { createMetrics } from "./metrics.ts";
 import { combineObservers, type Observer } from "./observer.ts";
+import { startTracing } from "./tracing.ts";
 
 export interface ObservabilityOptions {
   /** Where the admin listener binds; no listener (and no metrics) when undefined. */
@@ -19,6 +21,8 @@ export interface ObservabilityOptions {
   readonly app: () => AppView | undefined;
   /** Where to write one line per request (`--log-level debug`); none when undefined. */
   readonly accessLog?: Logger | undefined;
+  /** The environment, read for the `OTEL_*` tracing settings. */
+  readonly env: NodeJS.ProcessEnv;
 }
 
 export interface Observability {
@@ -31,6 +35,8 @@ export interface Observability {
 export async function startObservability(options: ObservabilityOptions): Promise<Observability> {
   const observers: Observer[] = [];
   if (options.accessLog !== undefined) observers.push(createAccessLog(options.accessLog));
+  const tracing = await startTracing(options.env);
+  if (tracing !== undefined) observers.push(tracing.observer);
   let admin: RunningAdmin | undefined;
   let feed: Feed | undefined;
   if (options.admin !== undefined) {
@@ -46,6 +52,7 @@ export async function startObservability(options: ObservabilityOptions): Promise
     close: async () => {
       feed?.close();
       await admin?.close();
+      await tracing?.close();
     },
   };
 }

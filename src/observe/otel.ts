@@ -1,0 +1,119 @@
+/**
+ * Tracing with the OpenTelemetry SDK, exported over OTLP/HTTP (JSON) to the endpoint the standard
+ * `OTEL_EXPORTER_OTLP_*` variables name: a server span per request (a child of the caller's span when the
+ * request carries a W3C `traceparent`), named after the matched route; a client span per outbound HTTP
+ * request a guest makes, whose context goes out in the request's `traceparent`; and an event on the request
+ * span per host capability call (key-value, SQLite, …). The current request span is carried through the
+ * guest's asynchronous work by an `AsyncLocalStorage`, not by a global context manager. Loaded only by
+ * tracing.ts, and only when tracing is configured.
+ */
+import { AsyncLocalStorage } from "node:async_hooks";
+import {
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  defaultTextMapGetter,
+  defaultTextMapSetter,
+  trace,
+  type Span,
+  type Tracer,
+} from "@opentelemetry/api";
+import { W3CTraceContextPropagator } from "@opentelemetry/core";
+import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
+import { resourceFromAttributes } from "@opentelemetry/resources";
+import { BatchSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
+import type {
+  Observer,
+  OutboundObservation,
+  OutboundStart,
+  RequestObservation,
+  RequestStart,
+} from "./observer.ts";
+import type { Tracing } from "./tracing.ts";
+
+const propagator = new W3CTraceContextPropagator();
+
+export function createOtelTracing(env: NodeJS.ProcessEnv): Tracing {
+  const provider = new TracerProvider({
+    resource: resourceFromAttributes({ "service.name": env["OTEL_SERVICE_NAME"] ?? "spindle" }),
+    spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter(), ...batchDelay(env) })],
+  });
+  const tracer = provider.getTracer("spindle");
+  const current = new AsyncLocalStorage<Span>();
+  const observer: Observer = {
+    request: (start) => requestSpan(tracer, current, start),
+    instantiated: () => undefined,
+    rejected: (reason) => current.getStore()?.setAttribute("spindle.rejected", reason),
+    guestOutput: () => undefined,
+    outbound: (start) => outboundSpan(tracer, current.getStore(), start),
+    hostCall: (capability, operation, ok) =>
+      current.getStore()?.addEvent(`${capability} ${operation}`, { "spindle.ok": ok }),
+  };
+  return { observer, close: () => provider.shutdown() };
+}
+
+/** `OTEL_BSP_SCHEDULE_DELAY`: milliseconds between exports (the SDK's default, 5 s, when unset). */
+function batchDelay(env: NodeJS.ProcessEnv): { scheduledDelayMillis?: number } {
+  const delay = Number(env["OTEL_BSP_SCHEDULE_DELAY"]);
+  return Number.isFinite(delay) && delay > 0 ? { scheduledDelayMillis: delay } : {};
+}
+
+function requestSpan(
+  tracer: Tracer,
+  current: AsyncLocalStorage<Span>,
+  start: RequestStart,
+): RequestObservation {
+  const carrier = start.traceparent === undefined ? {} : { traceparent: start.traceparent };
+  const parent = propagator.extract(ROOT_CONTEXT, carrier, defaultTextMapGetter);
+  const span = tracer.startSpan(
+    start.method,
+    {
+      kind: SpanKind.SERVER,
+      attributes: {
+        "http.request.method": start.method,
+        "url.path": start.path,
+        "spindle.app": start.app,
+        "spindle.request_id": start.requestId,
+      },
+    },
+    parent,
+  );
+  return {
+    routed(component, route) {
+      span.updateName(`${start.method} ${route}`);
+      span.setAttributes({ "http.route": route, "spindle.component": component });
+    },
+    run: (fn) => current.run(span, fn),
+    end(outcome) {
+      span.setAttribute("http.response.status_code", outcome.status);
+      if (outcome.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.error ?? "" });
+      span.end();
+    },
+  };
+}
+
+function outboundSpan(tracer: Tracer, parent: Span | undefined, start: OutboundStart): OutboundObservation {
+  const context = parent === undefined ? ROOT_CONTEXT : trace.setSpan(ROOT_CONTEXT, parent);
+  const span = tracer.startSpan(
+    start.method,
+    {
+      kind: SpanKind.CLIENT,
+      attributes: {
+        "http.request.method": start.method,
+        "url.full": start.url,
+        "spindle.component": start.component,
+      },
+    },
+    context,
+  );
+  const carrier: Record<string, string> = {};
+  propagator.inject(trace.setSpan(ROOT_CONTEXT, span), carrier, defaultTextMapSetter);
+  return {
+    headers: Object.entries(carrier),
+    end(outcome) {
+      if (outcome.status !== undefined) span.setAttribute("http.response.status_code", outcome.status);
+      if (outcome.error !== undefined) span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.error });
+      span.end();
+    },
+  };
+}

@@ -1,0 +1,187 @@
+// End to end: OpenTelemetry traces over OTLP/HTTP (JSON) to a receiver this test runs. A request becomes a
+// server span, a child of the caller's `traceparent`; the guest's outbound request becomes a client span
+// under it, and its `traceparent` reaches the upstream server.
+import { describe, it, before } from "node:test";
+import assert from "node:assert/strict";
+import { createServer, type IncomingHttpHeaders } from "node:http";
+import { copyFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { makeApp } from "../support/apps.ts";
+import { startApp, type RunningApp } from "../support/cli.ts";
+import { TEST_CACHE_HOME, componentWasm } from "../support/components.ts";
+import { request } from "../support/http.ts";
+import { suiteScope, type Scope } from "../support/scope.ts";
+import { kvProbeWasm } from "./key-value-probe.ts";
+
+interface OtlpSpan {
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly parentSpanId?: string;
+  readonly name: string;
+  readonly kind: number;
+  readonly attributes: readonly { key: string; value: Record<string, unknown> }[];
+  readonly events?: readonly { name: string }[];
+}
+
+interface OtlpExport {
+  readonly resourceSpans: readonly {
+    readonly resource: { attributes: OtlpSpan["attributes"] };
+    readonly scopeSpans: readonly { spans: readonly OtlpSpan[] }[];
+  }[];
+}
+
+const SERVER = 2;
+const CLIENT = 3;
+const TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
+const CALLER_SPAN = "00f067aa0ba902b7";
+
+/** A minimal OTLP/HTTP receiver: accepts JSON exports on POST /v1/traces and keeps their spans. */
+async function otlpReceiver(t: Scope) {
+  const spans: OtlpSpan[] = [];
+  const services: string[] = [];
+  const server = createServer((req, res) => {
+    let body = "";
+    req.setEncoding("utf8").on("data", (chunk: string) => (body += chunk));
+    req.on("end", () => {
+      if (
+        req.method !== "POST" ||
+        req.url !== "/v1/traces" ||
+        !req.headers["content-type"]?.includes("json")
+      ) {
+        res.statusCode = 400;
+        return res.end();
+      }
+      const exported = JSON.parse(body) as OtlpExport;
+      for (const resource of exported.resourceSpans) {
+        const name = resource.resource.attributes.find((a) => a.key === "service.name");
+        services.push(String(name?.value["stringValue"]));
+        for (const scope of resource.scopeSpans) spans.push(...scope.spans);
+      }
+      res.setHeader("content-type", "application/json");
+      res.end("{}");
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  t.after(() => new Promise((resolve) => server.close(resolve)));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, spans, services };
+}
+
+async function upstream(t: Scope) {
+  const seen: IncomingHttpHeaders[] = [];
+  const server = createServer((req, res) => {
+    seen.push(req.headers);
+    res.end("upstream");
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  t.after(() => new Promise((resolve) => server.close(resolve)));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+}
+
+async function eventually<T>(find: () => T | undefined, what: string): Promise<T> {
+  for (let waited = 0; waited < 10_000; waited += 50) {
+    const found = find();
+    if (found !== undefined) return found;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const attribute = (span: OtlpSpan, key: string) => span.attributes.find((a) => a.key === key)?.value;
+
+describe("traces over OTLP", () => {
+  const scope = suiteScope();
+  let app: RunningApp;
+  let receiver: Awaited<ReturnType<typeof otlpReceiver>>;
+  let target: Awaited<ReturnType<typeof upstream>>;
+  before(async () => {
+    receiver = await otlpReceiver(scope);
+    target = await upstream(scope);
+    const dir = makeApp(scope, {
+      manifest: `spin_manifest_version = 2
+[application]
+name = "traced"
+
+[[trigger.http]]
+route = "/probe/..."
+component = "probe"
+
+[[trigger.http]]
+route = "/kv/..."
+component = "kv"
+
+[component.probe]
+source = "probe.wasm"
+allowed_outbound_hosts = ["${target.url}"]
+
+[component.kv]
+source = "kv.wasm"
+key_value_stores = ["default"]
+`,
+    });
+    copyFileSync(componentWasm("http-probe"), join(dir, "probe.wasm"));
+    copyFileSync(kvProbeWasm(), join(dir, "kv.wasm"));
+    app = await startApp(scope, ["-f", dir], {
+      env: {
+        XDG_CACHE_HOME: TEST_CACHE_HOME,
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+        OTEL_SERVICE_NAME: "traced-test",
+        OTEL_BSP_SCHEDULE_DELAY: "100",
+      },
+      startTimeoutMs: 180_000,
+    });
+  });
+
+  it("exports a server span per request, child of the caller's traceparent", async () => {
+    const response = await request(app.url, "/probe/outbound", {
+      headers: { traceparent: `00-${TRACE_ID}-${CALLER_SPAN}-01`, "x-target": `${target.url}/up` },
+    });
+    assert.equal(response.status, 200, response.body);
+    const server = await eventually(
+      () => receiver.spans.find((s) => s.kind === SERVER && s.traceId === TRACE_ID),
+      "the server span",
+    );
+    assert.equal(server.parentSpanId, CALLER_SPAN);
+    assert.equal(server.name, "GET /probe/...");
+    assert.deepEqual(attribute(server, "http.route"), { stringValue: "/probe/..." });
+    assert.deepEqual(attribute(server, "spindle.component"), { stringValue: "probe" });
+    assert.deepEqual(attribute(server, "http.response.status_code"), { intValue: 200 });
+    assert.ok(receiver.services.includes("traced-test"));
+  });
+
+  it("exports a client span for the guest's outbound request and propagates its traceparent", async () => {
+    const server = await eventually(
+      () => receiver.spans.find((s) => s.kind === SERVER && s.traceId === TRACE_ID),
+      "the server span",
+    );
+    const client = await eventually(
+      () => receiver.spans.find((s) => s.kind === CLIENT && s.traceId === TRACE_ID),
+      "the client span",
+    );
+    assert.equal(client.parentSpanId, server.spanId);
+    assert.deepEqual(attribute(client, "url.full"), { stringValue: `${target.url}/up` });
+    assert.equal(target.seen.length, 1);
+    assert.equal(target.seen[0]?.["traceparent"], `00-${TRACE_ID}-${client.spanId}-01`);
+  });
+
+  it("records the guest's host capability calls as events of its request span", async () => {
+    assert.equal((await request(app.url, "/kv/kv/set?key=a&value=1")).status, 200);
+    const span = await eventually(
+      () => receiver.spans.find((s) => attribute(s, "url.path")?.["stringValue"] === "/kv/kv/set"),
+      "the key-value request's span",
+    );
+    assert.deepEqual(
+      span.events?.map((e) => e.name),
+      ["key-value Store.open", "key-value Store.set"],
+    );
+  });
+
+  it("starts a new trace for a request without a traceparent", async () => {
+    await request(app.url, "/probe/nothing-here");
+    const span = await eventually(
+      () => receiver.spans.find((s) => s.kind === SERVER && s.traceId !== TRACE_ID),
+      "a span of a new trace",
+    );
+    assert.equal(span.parentSpanId ?? "", "");
+  });
+});
