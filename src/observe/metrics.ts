@@ -76,7 +76,7 @@ function instruments(registers: Registry) {
     }),
     rejected: new Counter({
       name: "spindle_http_requests_rejected_total",
-      help: "Requests turned away before a guest answered: overload (503), deadline (504), draining",
+      help: "Requests turned away: overload (503, no slot free) or deadline (504)",
       labelNames: ["component", "reason"] as const,
       ...common,
     }),
@@ -99,16 +99,21 @@ function observeRequest(m: Instruments, start: RequestStart): RequestObservation
   const started = performance.now();
   let component = "";
   let route = "";
+  let running = false;
   return {
     routed(id, raw) {
       component = id;
       route = raw;
-      m.inFlight.inc({ app: start.app, component });
     },
-    run: (fn) => fn(),
+    run(fn) {
+      // Called once the request holds a slot: queued requests are not in flight.
+      running = true;
+      m.inFlight.inc({ app: start.app, component });
+      return fn();
+    },
     end(outcome) {
       const labels = { app: start.app, component, route };
-      if (component !== "") m.inFlight.dec({ app: start.app, component });
+      if (running) m.inFlight.dec({ app: start.app, component });
       m.requests.inc({ ...labels, method: start.method, status: String(outcome.status) });
       m.latency.observe(labels, (performance.now() - started) / 1000);
     },

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { makeApp } from "../support/apps.ts";
 import { startApp, type RunningApp } from "../support/cli.ts";
 import { TEST_CACHE_HOME } from "../support/components.ts";
-import { request } from "../support/http.ts";
+import { holdRequest, request } from "../support/http.ts";
 import { adminUrl, scrape, value } from "../support/prometheus.ts";
 import { suiteScope } from "../support/scope.ts";
 import { kvProbeWasm } from "./key-value-probe.ts";
@@ -121,6 +121,49 @@ describe("metrics of a component", () => {
       1,
     );
     assert.equal(value(families, "spindle_instantiation_duration_seconds_count", { component: "kv" }), 3);
+  });
+});
+
+const LIMITS_MANIFEST = `spin_manifest_version = 2
+[application]
+name = "limited"
+
+[[trigger.http]]
+route = "/limits"
+component = "limits"
+executor = { type = "wagi" }
+
+[component.limits]
+source = "limits.wasm"
+`;
+
+describe("metrics of the engine's limits", () => {
+  it("counts instances in flight and requests turned away for overload and for the deadline", async (t) => {
+    const dir = makeApp(t, { manifest: LIMITS_MANIFEST, guests: { "limits.wasm": "limits" } });
+    const limits = [
+      "--max-concurrent-requests",
+      "1",
+      "--max-queued-requests",
+      "0",
+      "--request-timeout",
+      "2s",
+    ];
+    const app = await startApp(t, ["-f", dir, "--admin-listen", "127.0.0.1:0", ...limits]);
+    const admin = adminUrl(app);
+    const held = holdRequest(app.url, "/limits");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal(value(await scrape(admin), "spindle_instances_in_flight", { component: "limits" }), 1);
+    assert.equal((await request(app.url, "/limits")).status, 503);
+    held.finish();
+    assert.equal((await held.response).status, 200);
+    assert.equal((await request(app.url, "/limits?loop")).status, 504);
+    const families = await scrape(admin);
+    const rejected = (reason: string) =>
+      value(families, "spindle_http_requests_rejected_total", { component: "limits", reason });
+    assert.equal(rejected("overload"), 1);
+    assert.equal(rejected("deadline"), 1);
+    assert.equal(value(families, "spindle_instances_in_flight", { component: "limits" }), 0);
+    assert.equal(value(families, "spindle_http_requests_total", { component: "limits", status: "504" }), 1);
   });
 });
 
