@@ -11,6 +11,7 @@ import { watchCommand } from "./commands/watch.ts";
 import { registryCommand } from "./commands/registry.ts";
 import { newCommand } from "./commands/new.ts";
 import { kubeCommand } from "./commands/kube.ts";
+import { doctorCommand } from "./commands/doctor.ts";
 import type { Command } from "./command.ts";
 
 const commands: readonly Command[] = [
@@ -20,6 +21,7 @@ const commands: readonly Command[] = [
   watchCommand,
   registryCommand,
   kubeCommand,
+  doctorCommand,
 ];
 
 const USAGE = `spindle — run Spin WebAssembly apps

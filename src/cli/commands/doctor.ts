@@ -1,0 +1,46 @@
+/**
+ * `spindle doctor`: a readable health report of this machine for Spindle — runtime, toolchain, cache
+ * directory and, with `--admin URL`, a running Spindle's admin endpoint. Exits 1 when a check failed.
+ */
+import { cacheDir } from "../cache-dir.ts";
+import { stringOption, type Command, type ParsedOptions } from "../command.ts";
+import {
+  checkAdmin,
+  checkCacheDir,
+  checkJspi,
+  checkNode,
+  checkSqlite,
+  checkToolchain,
+} from "../doctor/checks.ts";
+import { formatReport } from "../doctor/report.ts";
+
+export const doctorCommand: Command = {
+  name: "doctor",
+  summary: "Check this machine, and a running app's admin endpoint, for what Spindle needs",
+  usage: `Usage: spindle doctor [options]
+
+Options:
+      --admin <URL>           also check a running spindle's admin endpoint (its --admin-listen address)
+`,
+  options: { admin: { type: "string" } },
+  run: doctor,
+};
+
+async function doctor(options: ParsedOptions): Promise<number> {
+  const results = [
+    checkNode(),
+    checkJspi(),
+    await checkSqlite(),
+    await checkToolchain(),
+    checkCacheDir(cacheDir()),
+    await checkAdmin(adminUrl(stringOption(options, "admin"))),
+  ];
+  process.stdout.write(formatReport(results));
+  return results.some((r) => r.status === "fail") ? 1 : 0;
+}
+
+/** Accepts `HOST:PORT` as well as a URL. */
+function adminUrl(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  return /^https?:\/\//.test(value) ? value : `http://${value}`;
+}
