@@ -39,3 +39,19 @@ test("reports plain functions and resource class methods, with failures", async 
     "variables get error",
   ]);
 });
+
+test("a shared import object is wrapped once, however many instances get it", () => {
+  const calls: string[] = [];
+  class Connection {
+    static open(): Connection {
+      return new Connection();
+    }
+  }
+  const shared = { "fermyon:spin/sqlite": { Connection }, "fermyon:spin/variables": { get: () => "v" } };
+  const report = (capability: string, operation: string) => calls.push(`${capability} ${operation}`);
+  observeImports(shared, report);
+  observeImports(shared, report);
+  Connection.open();
+  shared["fermyon:spin/variables"].get();
+  assert.deepEqual(calls, ["sqlite Connection.open", "variables get"]);
+});

@@ -3,7 +3,8 @@
  * import objects one instance gets (plain functions, and the static and prototype methods of resource
  * classes such as key-value's `Store`) so that each call reports its capability, operation and whether it
  * succeeded — a thrown or rejected `GuestError` counts as a failure. Per instance and only when something
- * observes; the import objects are fresh per instance, so nothing is wrapped twice.
+ * observes. Import objects are fresh per instance; should one be shared, what was wrapped once is not wrapped
+ * again.
  */
 import type { ImportObjects } from "./capability.ts";
 
@@ -15,7 +16,7 @@ export function observeImports(imports: ImportObjects, report: HostCallReport): 
     const record = (operation: string) => (ok: boolean) => report(capability, operation, ok);
     const members = object as Record<string, unknown>;
     for (const [key, member] of Object.entries(members)) {
-      if (typeof member !== "function") continue;
+      if (typeof member !== "function" || wrapped.has(member)) continue;
       if (isClass(member)) wrapClass(member, record);
       else members[key] = wrap(member as AnyFunction, record(key));
     }
@@ -25,11 +26,15 @@ export function observeImports(imports: ImportObjects, report: HostCallReport): 
 
 type AnyFunction = (this: unknown, ...args: unknown[]) => unknown;
 
+/** Classes and functions already wrapped, so that a shared one is not wrapped on every instance. */
+const wrapped = new WeakSet<object>();
+
 function isClass(fn: object): boolean {
   return /^class[\s{]/.test(Function.prototype.toString.call(fn));
 }
 
 function wrapClass(cls: object, record: (operation: string) => (ok: boolean) => void): void {
+  wrapped.add(cls);
   const className = (cls as { name: string }).name;
   const prototype = (cls as { prototype: object }).prototype;
   for (const target of [cls, prototype]) {
@@ -46,7 +51,7 @@ function wrapClass(cls: object, record: (operation: string) => (ok: boolean) => 
 }
 
 function wrap(fn: AnyFunction, done: (ok: boolean) => void): AnyFunction {
-  return function (this: unknown, ...args: unknown[]) {
+  const observed = function (this: unknown, ...args: unknown[]) {
     let result: unknown;
     try {
       result = fn.apply(this, args);
@@ -69,4 +74,6 @@ function wrap(fn: AnyFunction, done: (ok: boolean) => void): AnyFunction {
       },
     );
   };
+  wrapped.add(observed);
+  return observed;
 }
