@@ -5,7 +5,7 @@ import tseslint from "typescript-eslint";
 
 export default tseslint.config(
   {
-    // Templates, the TypeScript example and the JS test guests are guest code with their own toolchains.
+    // Templates, the TypeScript examples and the JS test guests are guest code with their own toolchains.
     ignores: [
       "**/node_modules/",
       "**/target/",
@@ -14,7 +14,7 @@ export default tseslint.config(
       "**/.spin/",
       "bench/results/",
       "templates/",
-      "examples/hello-ts/",
+      "examples/*-ts/",
       "test/components/",
     ],
   },
