@@ -35,12 +35,12 @@ export function componentWasm(name: string): string {
 
 /**
  * Path of a probe that imports Spin host interfaces: `test/components/<name>.js` against `wit/<name>.wit`
- * (package `spindle:<name>@0.1.0`, world `<name>-imports`), whose `fermyon:spin@2.0.0` dependency is
- * `wit/<spinWit>`.
+ * (package `spindle:<name>@0.1.0`, world `<name>-imports`), whose dependency packages (`fermyon:spin@2.0.0`,
+ * `spin:postgres@3.0.0`, …) are the files `wit/<depWits>`, one package each.
  */
-export function spinProbeWasm(name: string, spinWit: string): string {
+export function spinProbeWasm(name: string, ...depWits: string[]): string {
   const world = { file: `${name}.wit`, pkg: `spindle:${name}@0.1.0`, world: `${name}-imports` };
-  return buildGuest(name, world, spinWit);
+  return buildGuest(name, world, depWits);
 }
 
 interface GuestWorld {
@@ -50,8 +50,8 @@ interface GuestWorld {
   readonly world: string;
 }
 
-function buildGuest(name: string, world: GuestWorld, spinWit?: string): string {
-  const inputs = [`${name}.js`, `wit/${world.file}`, ...(spinWit === undefined ? [] : [`wit/${spinWit}`])];
+function buildGuest(name: string, world: GuestWorld, depWits: readonly string[] = []): string {
+  const inputs = [`${name}.js`, `wit/${world.file}`, ...depWits.map((file) => `wit/${file}`)];
   const hash = createHash("sha256");
   for (const input of inputs) hash.update(readFileSync(join(COMPONENTS, input)));
   hash.update(readFileSync(join(BUILD_TOOLS, "package.json")));
@@ -62,15 +62,13 @@ function buildGuest(name: string, world: GuestWorld, spinWit?: string): string {
   const work = mkdtempSync(join(tmpdir(), "spindle-component-build-"));
   try {
     writeFileSync(join(work, "index.js"), readFileSync(join(COMPONENTS, `${name}.js`)));
-    // An empty folder under wit/deps fails the build, so the Spin package's folder exists only when used.
+    // An empty folder under wit/deps fails the build, so a package's folder exists only when used.
     mkdirSync(join(work, "wit/deps"), { recursive: true });
     writeFileSync(join(work, `wit/${world.file}`), readFileSync(join(COMPONENTS, "wit", world.file)));
-    if (spinWit !== undefined) {
-      mkdirSync(join(work, "wit/deps/fermyon-spin"));
-      writeFileSync(
-        join(work, "wit/deps/fermyon-spin/spin.wit"),
-        readFileSync(join(COMPONENTS, "wit", spinWit)),
-      );
+    for (const file of depWits) {
+      const folder = join(work, "wit/deps", file.replace(/\.wit$/, ""));
+      mkdirSync(folder);
+      writeFileSync(join(folder, "package.wit"), readFileSync(join(COMPONENTS, "wit", file)));
     }
     symlinkSync(join(PROXY_WIT, "wasi-http@0.2.3.wit"), join(work, "wit/deps/wasi-http.wit"));
     writeFileSync(join(work, "package.json"), JSON.stringify(buildPackage(world)));

@@ -4,7 +4,7 @@
  * (scripts/setup.sh installs it), so suites can skip with a clear message instead of failing.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { createServer, type AddressInfo } from "node:net";
+import { freePort } from "./ports.ts";
 import type { Scope } from "./scope.ts";
 
 export interface RunningRedis {
@@ -48,15 +48,4 @@ export async function startRedis(scope: Scope): Promise<RunningRedis | undefined
     });
   });
   return { url: `redis://127.0.0.1:${port}`, port };
-}
-
-function freePort(): Promise<number> {
-  const server = createServer();
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
