@@ -16,6 +16,7 @@ import type { RuntimeConfig } from "../app/runtime-config.ts";
 import type { ResolvedVariables } from "../app/variables.ts";
 import { silentLogger, type Logger } from "../observe/logger.ts";
 import { KEY_VALUE_IMPORTS, createKeyValueCapability } from "./key-value/key-value.ts";
+import { POSTGRES_IMPORTS, createPostgresCapability } from "./postgres/postgres.ts";
 import { REDIS_IMPORTS, createRedisCapability } from "./redis/redis.ts";
 import { SQLITE_IMPORTS, createSqliteCapability } from "./sqlite/sqlite.ts";
 import { VARIABLES_IMPORTS, createVariablesCapability } from "./variables/variables.ts";
@@ -61,6 +62,7 @@ const HOST_CAPABILITIES: readonly CapabilityKind[] = [
   { imports: VARIABLES_IMPORTS, create: createVariablesCapability },
   { imports: SQLITE_IMPORTS, create: createSqliteCapability },
   { imports: REDIS_IMPORTS, create: createRedisCapability },
+  { imports: POSTGRES_IMPORTS, create: createPostgresCapability },
 ];
 
 /** Every interface the capabilities serve, versioned. */

@@ -1,0 +1,102 @@
+/**
+ * PostgreSQL for guests (the outbound PostgreSQL capability), on node-postgres: one pool per distinct
+ * address, made on first use and shared by every instance and request that opens that address until the
+ * host closes them (Spin pools by address too). Rows come back as PostgreSQL's text form with each column's
+ * type OID, so the capability decides how every type reaches the guest; parameters go as text, bytes or
+ * null and the server infers their types. Knows nothing of guests or permissions.
+ */
+import type { Pool, PoolConfig } from "pg";
+import type { PostgresAddress } from "./postgres-address.ts";
+
+/** A statement parameter as node-postgres sends it. */
+export type PostgresParameter = string | number | boolean | Buffer | null;
+
+export interface PostgresColumn {
+  readonly name: string;
+  /** The column's type OID (`pg_type.oid`): 23 int4, 25 text, … */
+  readonly typeOid: number;
+}
+
+export interface PostgresRows {
+  readonly columns: readonly PostgresColumn[];
+  /** Each value in PostgreSQL's text output form, or null. */
+  readonly rows: readonly (readonly (string | null)[])[];
+}
+
+export interface PostgresConnection {
+  query(statement: string, parameters: readonly PostgresParameter[]): Promise<PostgresRows>;
+  /** The number of rows the statement affected. */
+  execute(statement: string, parameters: readonly PostgresParameter[]): Promise<number>;
+}
+
+/** A failure to reach or log in to the server, as opposed to a failing statement. */
+export class PostgresConnectError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "PostgresConnectError";
+  }
+}
+
+export interface PostgresPools {
+  /** A connection to `address`, checked by connecting once; rejects with `PostgresConnectError`. */
+  connect(key: string, address: PostgresAddress): Promise<PostgresConnection>;
+  close(): Promise<void>;
+}
+
+/** At most this many server connections per address, as in Spin. */
+const POOL_SIZE = 64;
+
+/** Every value as the text the server sent: the capability converts by type OID. */
+const RAW_TEXT = { getTypeParser: () => (value: string) => value };
+
+export function createPostgresPools(): PostgresPools {
+  const pools = new Map<string, Promise<Pool>>();
+  const pool = (key: string, address: PostgresAddress) => {
+    let opened = pools.get(key);
+    if (opened === undefined) {
+      opened = openPool({ ...address.config, max: POOL_SIZE, types: RAW_TEXT });
+      pools.set(key, opened);
+      opened.catch(() => pools.delete(key));
+    }
+    return opened;
+  };
+  return {
+    connect: async (key, address) => {
+      const opened = await pool(key, address);
+      try {
+        (await opened.connect()).release();
+      } catch (cause) {
+        throw new PostgresConnectError((cause as Error).message, { cause });
+      }
+      return connection(opened);
+    },
+    close: async () => {
+      const open = await Promise.allSettled(pools.values());
+      pools.clear();
+      for (const result of open) if (result.status === "fulfilled") await result.value.end();
+    },
+  };
+}
+
+async function openPool(config: PoolConfig): Promise<Pool> {
+  const { default: pg } = await import("pg");
+  const pool = new pg.Pool(config);
+  // An idle connection the server closed is dropped by the pool; this only keeps the error handled.
+  pool.on("error", () => undefined);
+  return pool;
+}
+
+function connection(pool: Pool): PostgresConnection {
+  const run = (statement: string, parameters: readonly PostgresParameter[]) =>
+    pool.query<unknown[]>({ text: statement, values: [...parameters], rowMode: "array" });
+  return {
+    query: async (statement, parameters) => {
+      const result = await run(statement, parameters);
+      return {
+        columns: result.fields.map((f) => ({ name: f.name, typeOid: f.dataTypeID })),
+        rows: result.rows as (string | null)[][],
+      };
+    },
+    execute: async (statement, parameters) => (await run(statement, parameters)).rowCount ?? 0,
+  };
+}
