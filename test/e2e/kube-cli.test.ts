@@ -3,8 +3,9 @@
 // (no real one can run here) with the app in a real registry.
 import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { request as httpsRequest } from "node:https";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { KubeClient } from "../../src/kube/client/client.ts";
@@ -17,6 +18,53 @@ import { startFakeKube, type FakeKube } from "../support/fake-kube.ts";
 import { clientFor, eventually } from "../support/kube.ts";
 import { registryUnavailable, startRegistry } from "../support/registry.ts";
 import { suiteScope } from "../support/scope.ts";
+
+/** A self-signed serving certificate for 127.0.0.1 in `dir` (tls.crt, tls.key), as cert-manager would mount. */
+function servingCert(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  execFileSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-days",
+      "1",
+      "-subj",
+      "/CN=spindle-webhook",
+      "-addext",
+      "subjectAltName=IP:127.0.0.1",
+      "-keyout",
+      join(dir, "tls.key"),
+      "-out",
+      join(dir, "tls.crt"),
+    ],
+    { stdio: "ignore" },
+  );
+}
+
+/** POSTs an AdmissionReview over HTTPS, trusting `ca`, as the API server does. */
+function postReview(
+  url: string,
+  ca: string,
+  review: unknown,
+): Promise<{ response: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(
+      url,
+      { method: "POST", ca, headers: { "content-type": "application/json" } },
+      (res) => {
+        let text = "";
+        res.setEncoding("utf8").on("data", (d: string) => (text += d));
+        res.on("end", () => resolve(JSON.parse(text) as { response: Record<string, unknown> }));
+      },
+    );
+    req.once("error", reject);
+    req.end(JSON.stringify(review));
+  });
+}
 
 const MANIFEST = `spin_manifest_version = 2
 [application]
@@ -76,7 +124,9 @@ describe("spindle kube deploy and spindle kube operator", { skip: registryUnavai
     assert.equal(fake.requests.length, before);
   });
 
-  it("runs the operator until SIGTERM, with health probes and metrics", async () => {
+  it("runs the operator until SIGTERM, with health probes, metrics and the admission webhooks", async () => {
+    const certDir = join(dir, "certs");
+    servingCert(certDir);
     await client.apply(spinAppExecutors(CURRENT_GROUP), {
       apiVersion: `${CURRENT_GROUP}/v1alpha1`,
       kind: "SpinAppExecutor",
@@ -95,6 +145,11 @@ describe("spindle kube deploy and spindle kube operator", { skip: registryUnavai
         "127.0.0.1:0",
         "--health-probe-bind-address",
         "127.0.0.1:0",
+        "--enable-webhooks",
+        "--webhook-bind-address",
+        "127.0.0.1:0",
+        "--webhook-cert-dir",
+        certDir,
       ],
       { env: { ...process.env, DOCKER_CONFIG: join(dir, "docker") }, stdio: ["ignore", "pipe", "pipe"] },
     );
@@ -122,6 +177,40 @@ describe("spindle kube deploy and spindle kube operator", { skip: registryUnavai
       const text = await (await fetch(`${metrics}/metrics`)).text();
       return success.test(text) ? true : undefined;
     }, "a successful SpinApp reconcile in the metrics");
+    const webhooks = await eventually(
+      () => /admission webhooks on (https:\S+)/.exec(stderr)?.[1],
+      "the webhook line",
+    );
+    const review = await postReview(
+      `${webhooks}/validate-core-spinkube-dev-v1alpha1-spinapp`,
+      readFileSync(join(certDir, "tls.crt"), "utf8"),
+      {
+        apiVersion: "admission.k8s.io/v1",
+        kind: "AdmissionReview",
+        request: {
+          uid: "r-1",
+          operation: "CREATE",
+          namespace: "default",
+          name: "bad",
+          object: {
+            apiVersion: `${CURRENT_GROUP}/v1alpha1`,
+            kind: "SpinApp",
+            metadata: { name: "bad" },
+            spec: { image: image, executor: "missing", replicas: 1 },
+          },
+        },
+      },
+    );
+    assert.deepEqual(review.response, {
+      uid: "r-1",
+      allowed: false,
+      status: {
+        code: 422,
+        reason: "Invalid",
+        message:
+          'SpinApp.core.spinkube.dev "bad" is invalid: spec.executor: Invalid value: "missing": executor does not exist in namespace',
+      },
+    });
     child.kill("SIGTERM");
     assert.equal(await exited, 0, stderr);
   });
