@@ -1,9 +1,11 @@
 /**
- * The serving limits from the command line and the environment: the request deadline, admission limits
- * and the shutdown grace period. A flag wins over its environment variable; a value that does not parse
+ * The serving limits from the command line and the environment: the request deadline, admission limits,
+ * the shutdown grace period and the instance memory cap. A flag wins over its environment variable; a value that does not parse
  * is an error naming where it came from. Pure apart from reading `env`.
  */
+import { WASM_PAGE_BYTES } from "../engine/memory-limit.ts";
 import { SpindleError } from "../errors.ts";
+import { ceilValue, parseQuantity } from "../kube/model/quantity.ts";
 import { DEFAULT_SERVER_LIMITS, type ServerLimits } from "../triggers/http/server.ts";
 import { stringOption, type ParsedOptions } from "./command.ts";
 
@@ -21,6 +23,8 @@ export const LIMIT_SOURCES = {
   maxConcurrent: { flag: "max-concurrent-requests", env: "SPINDLE_MAX_CONCURRENT_REQUESTS" },
   maxQueued: { flag: "max-queued-requests", env: "SPINDLE_MAX_QUEUED_REQUESTS" },
   shutdownTimeout: { flag: "shutdown-timeout", env: "SPINDLE_SHUTDOWN_TIMEOUT" },
+  // Spin's own name, which SpinKube sets from a SpinApp's invocationLimits.memory.
+  maxInstanceMemory: { flag: "max-instance-memory", env: "SPIN_MAX_INSTANCE_MEMORY" },
 } as const satisfies Record<string, Source>;
 
 export function readServerLimits(options: ParsedOptions, env: NodeJS.ProcessEnv): ServerLimits {
@@ -71,4 +75,18 @@ export function parseCount(raw: RawValue | undefined): number | undefined {
     });
   }
   return Number(text);
+}
+
+/** `--max-instance-memory` or `SPIN_MAX_INSTANCE_MEMORY` in bytes, or undefined when neither is set. */
+export function readMaxInstanceMemory(options: ParsedOptions, env: NodeJS.ProcessEnv): number | undefined {
+  const raw = readRaw(options, env, LIMIT_SOURCES.maxInstanceMemory);
+  if (raw === undefined) return undefined;
+  const quantity = parseQuantity(raw.text.trim());
+  const bytes = quantity === undefined ? undefined : Number(ceilValue(quantity));
+  if (bytes === undefined || !Number.isSafeInteger(bytes) || bytes < WASM_PAGE_BYTES) {
+    throw new SpindleError(`invalid ${raw.where} "${raw.text}": expected a memory size of at least 64Ki`, {
+      hint: "a number of bytes (SpinKube sets e.g. 134217728) or a quantity such as 64Mi or 1Gi",
+    });
+  }
+  return bytes;
 }

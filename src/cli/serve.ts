@@ -31,7 +31,7 @@ import { parseVariableFlags } from "./variable-flags.ts";
 import { parseEnvFlags } from "./env-flags.ts";
 import { readSqliteFlags } from "./sqlite-flags.ts";
 import { cacheDir } from "./cache-dir.ts";
-import { readServerLimits } from "./limit-flags.ts";
+import { readMaxInstanceMemory, readServerLimits } from "./limit-flags.ts";
 
 export const SERVE_OPTIONS: NonNullable<ParseArgsConfig["options"]> = {
   from: { type: "string", short: "f" },
@@ -51,6 +51,7 @@ export const SERVE_OPTIONS: NonNullable<ParseArgsConfig["options"]> = {
   "max-queued-requests": { type: "string" },
   "shutdown-timeout": { type: "string" },
   "log-level": { type: "string" },
+  "max-instance-memory": { type: "string" },
 };
 
 export const SERVE_USAGE = `  -f, --from <DIR|FILE>       the app: a spin.toml file or a directory holding one (default: .)
@@ -81,6 +82,9 @@ export const SERVE_USAGE = `  -f, --from <DIR|FILE>       the app: a spin.toml f
                               (env SPINDLE_SHUTDOWN_TIMEOUT; default 30s)
       --log-level <LEVEL>     debug, info, warn or error (env SPINDLE_LOG_LEVEL; default info); debug adds
                               one line per request
+      --max-instance-memory <BYTES>
+                              cap each instance's linear memory, e.g. 134217728 or 128Mi; growing past it
+                              fails in the guest (env SPIN_MAX_INSTANCE_MEMORY; default: no cap)
 `;
 
 /** The parsed serving options, checked before anything starts. */
@@ -99,6 +103,8 @@ export interface ServeSettings {
   readonly limits: ServerLimits;
   readonly logger: HostLogger;
   readonly logLevel: LogLevel;
+  /** `--max-instance-memory`, in bytes; no cap when undefined. */
+  readonly maxInstanceMemory: number | undefined;
   /** `--admin-listen`: where metrics and the dashboard are served; off when undefined. */
   readonly adminListen: ListenAddress | undefined;
 }
@@ -124,6 +130,7 @@ export function serveSettings(options: ParsedOptions): ServeSettings {
     quiet: flagOption(options, "quiet"),
     insecure: flagOption(options, "insecure"),
     limits: readServerLimits(options, process.env),
+    maxInstanceMemory: readMaxInstanceMemory(options, process.env),
     logger: createLogger(process.stderr, { json: !process.stderr.isTTY, level }),
     logLevel: level,
     adminListen: adminListen(stringOption(options, "admin-listen")),
@@ -239,6 +246,7 @@ export async function startServing(
       cacheDir: cacheDir(),
       capabilities,
       limits: settings.limits,
+      maxInstanceMemory: settings.maxInstanceMemory,
     });
   } catch (error) {
     await observability.close();

@@ -32,6 +32,8 @@ export interface ExecutorContext {
   readonly capabilities?: AppCapability | undefined;
   /** Told how long each new instance took to create; nothing observes when absent. */
   readonly observer?: Observer | undefined;
+  /** The cap on each instance's linear memory, in bytes; none when absent. */
+  readonly maxInstanceMemory?: number | undefined;
 }
 
 export async function createHttpExecutor(
@@ -61,6 +63,7 @@ export async function createHttpExecutor(
       outbound: context.outbound,
       capabilityImports: capabilityImportsOf(context.capabilities, component.id, observer),
       onInstantiated,
+      maxMemoryBytes: context.maxInstanceMemory,
     });
   }
   checkWagiBinary(component.id, component.bytes);
@@ -68,6 +71,7 @@ export async function createHttpExecutor(
     component.digest,
     component.bytes,
     `component "${component.id}" (${component.origin})`,
+    context.maxInstanceMemory,
   );
   return createWagiHandler({
     componentId: component.id,
@@ -77,6 +81,7 @@ export async function createHttpExecutor(
     files: component.files,
     output: context.output,
     onInstantiated,
+    maxMemoryBytes: context.maxInstanceMemory,
   });
 }
 

@@ -9,6 +9,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { capModuleMemory } from "../../engine/memory-limit.ts";
 import { SpindleError } from "../../errors.ts";
 import {
   GLUE_FILE,
@@ -44,15 +45,21 @@ export interface ComponentSource {
   /** Names the component in errors: `component "x" (path)`. */
   readonly what: string;
   readonly handlerExport: string;
+  /** The cap on each core module's memory, in bytes (memory-limit.ts); none when absent. */
+  readonly maxMemoryBytes?: number | undefined;
 }
 
 /** The compiled component for `source`, transpiling only when the disk cache has no entry for it. */
 export function compiledComponent(source: ComponentSource, cacheDir: string): Promise<CompiledComponent> {
-  let entry = compiled.get(source.digest);
+  const key =
+    source.maxMemoryBytes === undefined
+      ? source.digest
+      : `${source.digest} max-memory=${source.maxMemoryBytes}`;
+  let entry = compiled.get(key);
   if (entry === undefined) {
     entry = compile(source, cacheDir);
-    entry.catch(() => compiled.delete(source.digest));
-    compiled.set(source.digest, entry);
+    entry.catch(() => compiled.delete(key));
+    compiled.set(key, entry);
   }
   return entry;
 }
@@ -62,8 +69,12 @@ async function compile(source: ComponentSource, cacheDir: string): Promise<Compi
   const key = `jco ${JCO_VERSION} ${JSON.stringify(transpileOptions(source.handlerExport))}`;
   const modules = readEntry(dir, key) ?? (await writeEntry(dir, key, source));
   const coreModules = new Map<string, WebAssembly.Module>();
+  const { maxMemoryBytes, what } = source;
+  const capped = (bytes: Uint8Array<ArrayBuffer>) =>
+    maxMemoryBytes === undefined ? bytes : capModuleMemory(bytes, { maxBytes: maxMemoryBytes, what });
+  const sources = [...modules].map(([name, bytes]) => [name, capped(bytes)] as const);
   try {
-    for (const [name, bytes] of modules) coreModules.set(name, await WebAssembly.compile(bytes));
+    for (const [name, bytes] of sources) coreModules.set(name, await WebAssembly.compile(bytes));
   } catch (cause) {
     throw new SpindleError(`${source.what} cannot be compiled: ${messageOf(cause)}`, {
       cause,

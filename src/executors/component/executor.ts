@@ -10,6 +10,7 @@ import type { OutboundHttp } from "../../capabilities/outbound-http/outbound.ts"
 import { denyAllOutbound } from "../../capabilities/wasi-http/host.ts";
 import type { OutgoingResponse } from "../../capabilities/wasi-http/outgoing.ts";
 import { GuestExit } from "../../capabilities/wasi/p2/cli.ts";
+import { memoryCapNote } from "../../engine/memory-limit.ts";
 import { SpindleError } from "../../errors.ts";
 import type { GuestOutputSink } from "../guest-output.ts";
 import { GuestFault, type HttpGuestRequest, type HttpGuestResponse, type HttpHandler } from "../http.ts";
@@ -38,13 +39,21 @@ export interface ComponentHandlerOptions {
   readonly capabilityImports?: (() => Record<string, object>) | undefined;
   /** Told how long each instantiation took, in seconds. */
   readonly onInstantiated?: ((seconds: number) => void) | undefined;
+  /** The cap on each core instance's linear memory, in bytes; none when absent. */
+  readonly maxMemoryBytes?: number | undefined;
 }
 
 export async function createComponentHandler(options: ComponentHandlerOptions): Promise<HttpHandler> {
   const what = `component "${options.componentId}" (${options.origin})`;
   const world = checkHttpWorld(what, inspect(what, options.bytes));
   const compiled = await compiledComponent(
-    { digest: options.digest, bytes: options.bytes, what, handlerExport: world.handlerExport },
+    {
+      digest: options.digest,
+      bytes: options.bytes,
+      what,
+      handlerExport: world.handlerExport,
+      maxMemoryBytes: options.maxMemoryBytes,
+    },
     options.cacheDir,
   );
   const context: InstanceContext = {
@@ -55,6 +64,7 @@ export async function createComponentHandler(options: ComponentHandlerOptions): 
     outbound: options.outbound ?? denyAllOutbound,
     capabilityImports: options.capabilityImports ?? (() => ({})),
     onInstantiated: options.onInstantiated ?? (() => undefined),
+    maxMemoryBytes: options.maxMemoryBytes,
   };
   return { handle: (request) => serve(options.componentId, context, request) };
 }
@@ -76,14 +86,14 @@ async function serve(
   context: InstanceContext,
   request: HttpGuestRequest,
 ): Promise<HttpGuestResponse> {
-  const { response, finished } = invoke(context, request);
+  const { response, finished, memories } = invoke(context, request);
   const result = await response;
   if (result === undefined) {
     const failure = await finished.then(
       () => undefined,
       (error: unknown) => error,
     );
-    throw faultOf(componentId, failure);
+    throw faultOf(componentId, failure, memoryCapNote(memories, context.maxMemoryBytes));
   }
   if (result.tag === "err") {
     throw new GuestFault(componentId, `the guest answered with an error: ${JSON.stringify(result.val)}`);
@@ -113,11 +123,13 @@ function endBodyWith(response: OutgoingResponse, finished: Promise<void>): void 
   );
 }
 
-function faultOf(componentId: string, failure: unknown): GuestFault {
+function faultOf(componentId: string, failure: unknown, note: string): GuestFault {
   if (failure === undefined) {
-    return new GuestFault(componentId, "guest failed to produce a response prior to returning");
+    return new GuestFault(componentId, `guest failed to produce a response prior to returning${note}`);
   }
   const reason = failure instanceof Error ? failure.message : JSON.stringify(failure);
   const what = failure instanceof GuestExit ? "exited" : "trapped";
-  return new GuestFault(componentId, `the guest ${what} before responding: ${reason}`, { cause: failure });
+  return new GuestFault(componentId, `the guest ${what} before responding: ${reason}${note}`, {
+    cause: failure,
+  });
 }

@@ -10,6 +10,7 @@ import { IncomingRequest, type IncomingRequestData } from "../../capabilities/wa
 import { wasiHttpImports } from "../../capabilities/wasi-http/host.ts";
 import { ResponseOutparam, type ResponseResult } from "../../capabilities/wasi-http/outgoing.ts";
 import { wasiImports } from "../../capabilities/wasi/p2/host.ts";
+import { exportedMemories } from "../../engine/memory-limit.ts";
 import type { GuestOutputSink } from "../guest-output.ts";
 import type { CompiledComponent } from "./cache.ts";
 
@@ -23,6 +24,8 @@ export interface InstanceContext {
   readonly capabilityImports: () => Record<string, object>;
   /** Told how long creating the instance took, in seconds. */
   readonly onInstantiated: (seconds: number) => void;
+  /** The memory cap the core modules were compiled with; their memories are collected when set. */
+  readonly maxMemoryBytes?: number | undefined;
 }
 
 export interface Invocation {
@@ -30,18 +33,29 @@ export interface Invocation {
   readonly response: Promise<ResponseResult | undefined>;
   /** Settles when `handle` returns; rejects with the trap (or `GuestExit`) when it does not. */
   readonly finished: Promise<void>;
+  /** The core instances' exported memories, when there is a memory cap (to tell a fault at the cap). */
+  readonly memories: readonly WebAssembly.Memory[];
 }
 
 interface HandlerExport {
   handle(request: IncomingRequest, outparam: ResponseOutparam): unknown;
 }
 
-function instantiate(context: InstanceContext, imports: Record<string, object>): HandlerExport {
+function instantiate(
+  context: InstanceContext,
+  imports: Record<string, object>,
+  memories: WebAssembly.Memory[],
+): HandlerExport {
   const { compiled } = context;
+  const collect = context.maxMemoryBytes !== undefined;
   const exports = compiled.instantiate(
     (name) => compiled.coreModules.get(name) as WebAssembly.Module,
     imports,
-    (module, moduleImports) => new WebAssembly.Instance(module, moduleImports),
+    (module, moduleImports) => {
+      const instance = new WebAssembly.Instance(module, moduleImports);
+      if (collect) memories.push(...exportedMemories(instance));
+      return instance;
+    },
   ) as Record<string, HandlerExport | undefined>;
   const handler = exports[compiled.handlerExport];
   if (handler === undefined) throw new Error(`the instance has no ${compiled.handlerExport} export`);
@@ -62,10 +76,11 @@ export function invoke(context: InstanceContext, request: IncomingRequestData): 
     ...context.capabilityImports(),
   };
   const outparam = new ResponseOutparam((result) => deliver(result));
+  const memories: WebAssembly.Memory[] = [];
   const finished = (async () => {
     // Inside the async function, so a failing instantiation or a synchronous trap rejects `finished`.
     const started = performance.now();
-    const handler = instantiate(context, imports);
+    const handler = instantiate(context, imports, memories);
     context.onInstantiated((performance.now() - started) / 1000);
     await handler.handle(new IncomingRequest(request), outparam);
   })();
@@ -74,5 +89,5 @@ export function invoke(context: InstanceContext, request: IncomingRequestData): 
     () => deliver(undefined),
     () => deliver(undefined),
   );
-  return { response, finished };
+  return { response, finished, memories };
 }

@@ -9,6 +9,7 @@
  */
 import { createLateBoundPreview1 } from "../../capabilities/wasi/preview1/late-bound.ts";
 import { InstancePool } from "../../engine/instance-pool.ts";
+import { exportedMemories, memoryCapNote } from "../../engine/memory-limit.ts";
 import type { GuestOutputSink } from "../guest-output.ts";
 import { GuestFault, type HttpGuestRequest, type HttpGuestResponse, type HttpHandler } from "../http.ts";
 import { buildCgiInvocation } from "./cgi.ts";
@@ -33,6 +34,8 @@ export interface WagiHandlerOptions {
   readonly onWarning?: ((message: string, request: HttpGuestRequest) => void) | undefined;
   /** Told how long each instantiation took, in seconds (pooled ones included, off the request path). */
   readonly onInstantiated?: ((seconds: number) => void) | undefined;
+  /** The memory cap `module` was compiled with, named in the fault when a guest fails at it. */
+  readonly maxMemoryBytes?: number | undefined;
 }
 
 async function readBody(body: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
@@ -66,9 +69,10 @@ export function createWagiHandler(options: WagiHandlerOptions): HttpHandler {
   /** Runs the guest once; returns its stdout or throws a `GuestFault`. */
   function runGuest(args: readonly string[], env: readonly (readonly [string, string])[], stdin: Uint8Array) {
     const stdout: Uint8Array[] = [];
+    const instance = pool.take();
     let exitCode: number;
     try {
-      exitCode = host.run(pool.take(), {
+      exitCode = host.run(instance, {
         args,
         env,
         stdin,
@@ -78,7 +82,8 @@ export function createWagiHandler(options: WagiHandlerOptions): HttpHandler {
       });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      throw new GuestFault(componentId, `The WAGI guest trapped: ${reason}`, { cause: error });
+      const note = memoryCapNote(exportedMemories(instance), options.maxMemoryBytes);
+      throw new GuestFault(componentId, `The WAGI guest trapped: ${reason}${note}`, { cause: error });
     }
     if (exitCode !== 0) throw new GuestFault(componentId, `The WAGI guest exited with code ${exitCode}`);
     return concat(stdout);

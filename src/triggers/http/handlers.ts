@@ -29,6 +29,8 @@ export interface HandlerSettings {
   readonly cacheDir: string;
   /** The host capabilities, configured for each loaded app; components import none when absent. */
   readonly capabilities?: HostCapabilities | undefined;
+  /** The cap on each instance's linear memory, in bytes; none when absent. */
+  readonly maxInstanceMemory?: number | undefined;
 }
 
 export interface HandlerDeps {
@@ -80,6 +82,7 @@ export async function createHandlers(
       outbound: policy,
       capabilities,
       observer: settings.observer,
+      maxInstanceMemory: settings.maxInstanceMemory,
     };
     handlers.set(trigger.triggerId, await createHttpExecutor(trigger.executor, context));
   }
