@@ -1,9 +1,12 @@
 // End to end: the engine's limits through `spindle up` — the per-request deadline (a guest that loops
-// forever), admission (concurrency limit and bounded queue) and the shutdown grace period.
+// forever), admission (concurrency limit and bounded queue), the shutdown grace period and the instance
+// memory cap.
 import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { makeApp } from "../support/apps.ts";
-import { startApp, type RunningApp } from "../support/cli.ts";
+import { runSpindle, startApp, type RunningApp } from "../support/cli.ts";
+import { componentWasm, TEST_CACHE_HOME } from "../support/components.ts";
 import { holdRequest, request } from "../support/http.ts";
 import { suiteScope } from "../support/scope.ts";
 
@@ -110,5 +113,62 @@ describe("graceful shutdown", () => {
     assert.equal(await exited, 0);
     assert.ok(Date.now() - started < 3_000, `shutdown took ${Date.now() - started} ms`);
     assert.equal(await outcome, "cut off");
+  });
+});
+
+describe("instance memory cap", () => {
+  const scope = suiteScope();
+  let app: RunningApp;
+  before(async () => {
+    app = await startApp(scope, ["-f", limitsApp(scope)], { env: { SPIN_MAX_INSTANCE_MEMORY: "1048576" } });
+  });
+
+  it("lets a guest grow up to the cap", async () => {
+    const response = await request(app.url, "/limits?alloc=500000");
+    assert.deepEqual([response.status, response.body], [200, "limits: allocated 500000\n"]);
+  });
+
+  it("fails a guest that grows past the cap with a 500 and a log line naming the cap", async () => {
+    const response = await request(app.url, "/limits?alloc=4000000");
+    assert.deepEqual([response.status, response.body], [500, ""]);
+    const line = await app.stderrLine("instance memory cap");
+    assert.match(line, /"component":"limits"/);
+    assert.match(line, /trapped: unreachable \(linear memory \d+ bytes; instance memory cap 1048576 bytes\)/);
+    assert.equal((await request(app.url, "/limits")).status, 200, "the next request gets a fresh instance");
+  });
+
+  it("refuses at start-up a module that starts with more memory than --max-instance-memory", async (t) => {
+    const finished = await runSpindle([
+      "up",
+      "-f",
+      limitsApp(t),
+      "--listen",
+      "127.0.0.1:0",
+      "--max-instance-memory",
+      "64Ki",
+    ]);
+    assert.equal(finished.code, 1);
+    assert.match(
+      finished.stderr,
+      /component "limits" \(.*limits\.wasm\) starts with \d+ bytes of linear memory/,
+    );
+    assert.match(finished.stderr, /raise --max-instance-memory/);
+  });
+
+  it("refuses at start-up a JS component whose memory is larger than the cap", async (t) => {
+    const dir = makeApp(t, {
+      manifest: `spin_manifest_version = 2\n[application]\nname = "js"\n[[trigger.http]]\nroute = "/..."\ncomponent = "js"\n[component.js]\nsource = "probe.wasm"\n`,
+      files: { "probe.wasm": readFileSync(componentWasm("http-probe")) },
+    });
+    const env = { XDG_CACHE_HOME: TEST_CACHE_HOME };
+    const finished = await runSpindle(
+      ["up", "-f", dir, "--listen", "127.0.0.1:0", "--max-instance-memory", "8Mi"],
+      { env },
+    );
+    assert.equal(finished.code, 1);
+    assert.match(
+      finished.stderr,
+      /component "js" .* starts with \d+ bytes of linear memory, more than the instance memory cap of 8388608 bytes/,
+    );
   });
 });

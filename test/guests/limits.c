@@ -21,10 +21,11 @@ int main(void) {
   }
   if (strncmp(query, "alloc=", 6) == 0) {
     size_t bytes = strtoul(query + 6, NULL, 10);
-    char *block = malloc(bytes);
+    // Volatile, so the compiler cannot drop an allocation whose contents are never read.
+    char *volatile block = malloc(bytes);
     if (block == NULL) abort();
     memset(block, 1, bytes);
-    printf("content-type: text/plain\n\nlimits: allocated %zu\n", bytes);
+    printf("content-type: text/plain\n\nlimits: allocated %zu\n", bytes + block[bytes - 1] - 1);
     return 0;
   }
   if (strncmp(query, "spin=", 5) == 0) {
