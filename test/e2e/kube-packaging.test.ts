@@ -1,0 +1,86 @@
+// The operator's install manifests in deploy/operator/: every object passes the Kubernetes OpenAPI
+// schema (kubernetes-models), the webhooks point at the paths the operator serves, the RBAC grants what
+// the operator does, and the spinImage executor is a valid SpinAppExecutor. No cluster is involved.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { parseAllDocuments } from "yaml";
+import { MutatingWebhookConfiguration } from "kubernetes-models/admissionregistration.k8s.io/v1/MutatingWebhookConfiguration";
+import { ValidatingWebhookConfiguration } from "kubernetes-models/admissionregistration.k8s.io/v1/ValidatingWebhookConfiguration";
+import { Deployment } from "kubernetes-models/apps/v1/Deployment";
+import { ClusterRole } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole";
+import { ClusterRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding";
+import { Namespace } from "kubernetes-models/v1/Namespace";
+import { Service } from "kubernetes-models/v1/Service";
+import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
+import { validateSpinAppExecutor } from "../../src/kube/model/admission.ts";
+import { parseSpinAppExecutor } from "../../src/kube/model/parse.ts";
+import { webhookPaths } from "../../src/kube/webhook/review.ts";
+
+const DIR = new URL("../../deploy/operator/", import.meta.url);
+type Doc = Record<string, unknown> & { kind: string };
+const docs = (file: string): Doc[] =>
+  parseAllDocuments(readFileSync(new URL(file, DIR), "utf8")).map((d) => d.toJS() as Doc);
+
+const MODELS: Readonly<Record<string, new (data: never) => { validate(): void }>> = {
+  Namespace,
+  ServiceAccount,
+  ClusterRole,
+  ClusterRoleBinding,
+  Deployment,
+  Service,
+  MutatingWebhookConfiguration,
+  ValidatingWebhookConfiguration,
+};
+
+test("every core object of deploy/operator passes the Kubernetes schema", () => {
+  for (const file of ["rbac.yaml", "operator.yaml", "webhooks.yaml"]) {
+    for (const doc of docs(file)) {
+      const Model = MODELS[doc.kind];
+      if (Model === undefined) {
+        assert.ok(
+          String(doc["apiVersion"]).startsWith("cert-manager.io/"),
+          `${file}: unexpected ${doc.kind}`,
+        );
+        continue;
+      }
+      assert.doesNotThrow(() => new Model(structuredClone(doc) as never).validate(), `${file}: ${doc.kind}`);
+    }
+  }
+});
+
+test("the webhook configurations call the paths the operator serves", () => {
+  const paths = Object.values(webhookPaths("core.spinkube.dev")).sort();
+  const configured = docs("webhooks.yaml")
+    .flatMap((d) => (d["webhooks"] as { clientConfig: { service: { path: string } } }[] | undefined) ?? [])
+    .map((w) => w.clientConfig.service.path)
+    .sort();
+  assert.deepEqual(configured, paths);
+});
+
+test("the ClusterRole grants every verb the operator uses", () => {
+  const role = docs("rbac.yaml").find((d) => d.kind === "ClusterRole");
+  const rules = (role?.["rules"] ?? []) as { apiGroups: string[]; resources: string[]; verbs: string[] }[];
+  const allows = (group: string, resource: string, verb: string) =>
+    rules.some(
+      (r) => r.apiGroups.includes(group) && r.resources.includes(resource) && r.verbs.includes(verb),
+    );
+  const needed: [string, string, string[]][] = [
+    ["core.spinkube.dev", "spinapps", ["get", "list", "watch"]],
+    ["core.spinkube.dev", "spinapps/status", ["update"]],
+    ["core.spinkube.dev", "spinappexecutors", ["get", "list", "watch", "update"]],
+    ["apps", "deployments", ["get", "list", "watch", "patch", "delete"]],
+    ["", "services", ["get", "list", "watch", "patch", "delete"]],
+    ["", "secrets", ["get", "list", "watch", "create", "delete"]],
+    ["", "configmaps", ["get"]],
+    ["", "events", ["create"]],
+  ];
+  for (const [group, resource, verbs] of needed) {
+    for (const verb of verbs) assert.ok(allows(group, resource, verb), `${verb} ${group}/${resource}`);
+  }
+});
+
+test("the spinImage executor is a valid SpinAppExecutor", () => {
+  const [doc] = docs("spindle-executor.yaml");
+  assert.deepEqual(validateSpinAppExecutor(parseSpinAppExecutor(doc)), []);
+});
