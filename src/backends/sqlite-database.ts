@@ -18,6 +18,8 @@ export type SqlValue =
 export interface QueryResult {
   readonly columns: string[];
   readonly rows: { readonly values: SqlValue[] }[];
+  /** For a statement that returns no rows (INSERT, UPDATE, …): rows changed and the last inserted rowid. */
+  readonly effect?: { readonly changes: bigint; readonly lastInsertRowid: bigint };
 }
 
 /** One open database, shared by every component and request that uses its label; lives until `close`. */

@@ -66,7 +66,11 @@ describe("local SQLite database", () => {
     });
     const miss = await db.execute("SELECT key FROM kv WHERE key = ?", [{ tag: "text", val: "z" }]);
     assert.deepEqual(miss, { columns: ["key"], rows: [] });
-    assert.deepEqual(await db.execute("DELETE FROM kv", []), { columns: [], rows: [] });
+    assert.deepEqual(await db.execute("DELETE FROM kv", []), {
+      columns: [],
+      rows: [],
+      effect: { changes: 2n, lastInsertRowid: 2n },
+    });
     await db.close();
   });
 

@@ -48,6 +48,14 @@ function execute(db: DatabaseSync, statement: string, parameters: readonly SqlVa
   prepared.setReadBigInts(true);
   prepared.setReturnArrays(true);
   const columns = prepared.columns().map((column) => column.name);
+  if (columns.length === 0) {
+    const { changes, lastInsertRowid } = prepared.run(...parameters.map(toInput));
+    return {
+      columns,
+      rows: [],
+      effect: { changes: BigInt(changes), lastInsertRowid: BigInt(lastInsertRowid) },
+    };
+  }
   const rows = prepared.all(...parameters.map(toInput)) as unknown as SQLOutputValue[][];
   return { columns, rows: rows.map((row) => ({ values: row.map(fromOutput) })) };
 }

@@ -57,7 +57,7 @@ export function keyValueImports(access: KeyValueAccess): Record<string, object> 
       return backend(() => collect(this.#store.keys()));
     }
   }
-  return { "fermyon:spin/key-value": { Store } };
+  return { "fermyon:spin/key-value": { Store }, "spin:key-value/key-value": { Store } };
 }
 
 /** Every key once (a Redis SCAN may repeat one). */

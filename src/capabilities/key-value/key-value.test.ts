@@ -73,10 +73,15 @@ async function guestError(promise: Promise<unknown>): Promise<unknown> {
 const bytes = (text: string) => new TextEncoder().encode(text);
 
 describe("key-value capability", () => {
-  it("declares every store call as a suspending import of fermyon:spin/key-value", () => {
-    assert.deepEqual(KEY_VALUE_IMPORTS.interfaces, ["fermyon:spin/key-value@2.0.0"]);
-    assert.ok(KEY_VALUE_IMPORTS.suspending.includes("fermyon:spin/key-value#[static]store.open"));
-    assert.ok(KEY_VALUE_IMPORTS.suspending.includes("fermyon:spin/key-value#[method]store.get-keys"));
+  it("declares every store call as a suspending import, under Spin 2's and Spin 3's names", () => {
+    assert.deepEqual(KEY_VALUE_IMPORTS.interfaces, [
+      "fermyon:spin/key-value@2.0.0",
+      "spin:key-value/key-value@3.0.0",
+    ]);
+    for (const name of ["fermyon:spin/key-value", "spin:key-value/key-value"]) {
+      assert.ok(KEY_VALUE_IMPORTS.suspending.includes(`${name}#[static]store.open`));
+      assert.ok(KEY_VALUE_IMPORTS.suspending.includes(`${name}#[method]store.get-keys`));
+    }
   });
 
   it("refuses at load time a label that no store backs", async () => {

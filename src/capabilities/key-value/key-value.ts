@@ -1,6 +1,6 @@
 /**
- * The key-value capability (`fermyon:spin/key-value@2.0.0`): at load time every label a component lists
- * in `key_value_stores` must name a store of the runtime config (`default` always does), else the app does
+ * The key-value capability (`fermyon:spin/key-value@2.0.0`, and `spin:key-value@3.0.0` of the Spin 3
+ * SDKs, the same functions): at load time every label a component lists in `key_value_stores` must name a store of the runtime config (`default` always does), else the app does
  * not start; the stores are opened then and shared by label across components, requests and reloads,
  * until the process closes them. `--key-value` values are written to `default` once, before serving.
  */
@@ -12,12 +12,16 @@ import type { Capability, CapabilityImports } from "../capability.ts";
 import { keyValueImports } from "./host.ts";
 import { openStore } from "./open-store.ts";
 
-const INTERFACE = "fermyon:spin/key-value";
+/** Spin 2's interface and the Spin 3 SDK's, the same functions under two names. */
+const INTERFACES = ["fermyon:spin/key-value@2.0.0", "spin:key-value/key-value@3.0.0"];
 const FUNCTIONS = ["[static]store.open", "get", "set", "delete", "exists", "get-keys"];
 
 export const KEY_VALUE_IMPORTS: CapabilityImports = {
-  interfaces: [`${INTERFACE}@2.0.0`],
-  suspending: FUNCTIONS.map((f) => `${INTERFACE}#${f.startsWith("[") ? f : `[method]store.${f}`}`),
+  interfaces: INTERFACES,
+  suspending: INTERFACES.flatMap((versioned) => {
+    const name = versioned.split("@")[0] ?? versioned;
+    return FUNCTIONS.map((f) => `${name}#${f.startsWith("[") ? f : `[method]store.${f}`}`);
+  }),
 };
 
 export function createKeyValueCapability(): Capability {

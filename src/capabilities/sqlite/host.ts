@@ -1,5 +1,6 @@
 /**
- * The guest's `fermyon:spin/sqlite@2.0.0` for one instance: the `connection` resource as a host class whose
+ * The guest's `fermyon:spin/sqlite@2.0.0` (and `spin:sqlite@3.0.0`, which adds `last-insert-rowid` and
+ * `changes`, kept per connection from its last statement) for one instance: the `connection` resource as a host class whose
  * static `open` checks the label against the component's `sqlite_databases` (`access-denied` otherwise,
  * even for a database that exists) and whose `execute` runs one statement on the shared database. Errors
  * the guest may see are thrown as `GuestError` with the WIT variant; a failing statement (bad SQL, a
@@ -27,6 +28,7 @@ export interface SqliteAccess {
 export function sqliteImports(access: SqliteAccess): Record<string, object> {
   class Connection {
     readonly #database: SqlDatabase;
+    #effect = { changes: 0n, lastInsertRowid: 0n };
     private constructor(database: SqlDatabase) {
       this.#database = database;
     }
@@ -38,13 +40,23 @@ export function sqliteImports(access: SqliteAccess): Record<string, object> {
     }
     async execute(statement: string, parameters: readonly SqlValue[]): Promise<QueryResult> {
       try {
-        return await this.#database.execute(statement, parameters);
+        const result = await this.#database.execute(statement, parameters);
+        if (result.effect !== undefined) this.#effect = result.effect;
+        return { columns: result.columns, rows: result.rows };
       } catch (cause) {
         throw guestError({ tag: "io", val: cause instanceof Error ? cause.message : String(cause) });
       }
     }
+    /** `spin:sqlite@3.0.0`: the rowid of the last INSERT through this connection. */
+    lastInsertRowid(): bigint {
+      return this.#effect.lastInsertRowid;
+    }
+    /** `spin:sqlite@3.0.0`: rows changed by the last INSERT, UPDATE or DELETE through this connection. */
+    changes(): bigint {
+      return this.#effect.changes;
+    }
   }
-  return { "fermyon:spin/sqlite": { Connection } };
+  return { "fermyon:spin/sqlite": { Connection }, "spin:sqlite/sqlite": { Connection } };
 }
 
 function guestError(error: SqliteError): GuestError<SqliteError> {

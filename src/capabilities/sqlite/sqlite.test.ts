@@ -54,6 +54,8 @@ function context(
 
 interface GuestConnection {
   execute(statement: string, parameters: SqlValue[]): Promise<QueryResult>;
+  lastInsertRowid(): bigint;
+  changes(): bigint;
 }
 type ConnectionClass = { open(label: string): Promise<GuestConnection> };
 
@@ -73,12 +75,14 @@ async function guestError(promise: Promise<unknown>): Promise<unknown> {
 const text = (val: string): SqlValue => ({ tag: "text", val });
 
 describe("sqlite capability", () => {
-  it("declares open and execute as suspending imports of fermyon:spin/sqlite@2.0.0", () => {
+  it("declares open and execute as suspending imports, under Spin 2's and Spin 3's names", () => {
     assert.deepEqual(SQLITE_IMPORTS, {
-      interfaces: ["fermyon:spin/sqlite@2.0.0"],
+      interfaces: ["fermyon:spin/sqlite@2.0.0", "spin:sqlite/sqlite@3.0.0"],
       suspending: [
         "fermyon:spin/sqlite#[static]connection.open",
         "fermyon:spin/sqlite#[method]connection.execute",
+        "spin:sqlite/sqlite#[static]connection.open",
+        "spin:sqlite/sqlite#[method]connection.execute",
       ],
     });
   });
@@ -142,6 +146,8 @@ describe("sqlite capability", () => {
       columns: [],
       rows: [],
     });
+    assert.equal(writer.lastInsertRowid(), 1n, "spin:sqlite@3.0.0's last-insert-rowid");
+    assert.equal(writer.changes(), 1n, "spin:sqlite@3.0.0's changes");
     const reader = await connectionClass(configured.prepare("b")).open("default");
     assert.deepEqual(await reader.execute("SELECT * FROM t", []), {
       columns: ["n", "r", "s", "b", "z"],

@@ -13,11 +13,15 @@ import type { Capability, CapabilityImports } from "../capability.ts";
 import { sqliteImports } from "./host.ts";
 import { libsqlRefused, openDatabase } from "./open-database.ts";
 
-const INTERFACE = "fermyon:spin/sqlite";
+/** Spin 2's interface and the Spin 3 SDK's, which adds two synchronous functions. */
+const INTERFACES = ["fermyon:spin/sqlite@2.0.0", "spin:sqlite/sqlite@3.0.0"];
 
 export const SQLITE_IMPORTS: CapabilityImports = {
-  interfaces: [`${INTERFACE}@2.0.0`],
-  suspending: [`${INTERFACE}#[static]connection.open`, `${INTERFACE}#[method]connection.execute`],
+  interfaces: INTERFACES,
+  suspending: INTERFACES.flatMap((versioned) => {
+    const name = versioned.split("@")[0] ?? versioned;
+    return [`${name}#[static]connection.open`, `${name}#[method]connection.execute`];
+  }),
 };
 
 export function createSqliteCapability(): Capability {

@@ -1,6 +1,7 @@
 /**
- * The variables capability (`fermyon:spin/variables@2.0.0`): a component sees only the variables it
- * declares in `[component.<id>.variables]`, each template rendered with the app's resolved variables once,
+ * The variables capability (`fermyon:spin/variables@2.0.0`, and `spin:variables@3.0.0` of the Spin 3
+ * SDKs, the same function): a component sees only the variables it declares in
+ * `[component.<id>.variables]`, each template rendered with the app's resolved variables once,
  * at load time. `get` answers `invalid-name(reason)` for a name outside Spin's key rules and
  * `undefined(message)` for a name the component does not declare. The rendered values are shared by all
  * instances; each instance's import object is one closure.
@@ -17,7 +18,7 @@ export type VariablesError = {
 };
 
 export const VARIABLES_IMPORTS: CapabilityImports = {
-  interfaces: ["fermyon:spin/variables@2.0.0"],
+  interfaces: ["fermyon:spin/variables@2.0.0", "spin:variables/variables@3.0.0"],
   suspending: [],
 };
 
@@ -52,19 +53,18 @@ export function variablesImports(
   componentId: string,
   values: ReadonlyMap<string, string>,
 ): Record<string, object> {
-  return {
-    "fermyon:spin/variables": {
-      get(name: string): string {
-        const reason = invalidNameReason(name);
-        if (reason !== undefined)
-          throw guestError({ tag: "invalid-name", val: `invalid variable name "${name}": ${reason}` });
-        const value = values.get(name);
-        if (value === undefined)
-          throw guestError({ tag: "undefined", val: `no variable for "${componentId}"."${name}"` });
-        return value;
-      },
+  const interfaceObject = {
+    get(name: string): string {
+      const reason = invalidNameReason(name);
+      if (reason !== undefined)
+        throw guestError({ tag: "invalid-name", val: `invalid variable name "${name}": ${reason}` });
+      const value = values.get(name);
+      if (value === undefined)
+        throw guestError({ tag: "undefined", val: `no variable for "${componentId}"."${name}"` });
+      return value;
     },
   };
+  return { "fermyon:spin/variables": interfaceObject, "spin:variables/variables": interfaceObject };
 }
 
 function guestError(error: VariablesError): GuestError<VariablesError> {
