@@ -232,6 +232,7 @@ export async function startServing(
     admin: settings.adminListen,
     app,
     accessLog: settings.logLevel === "debug" ? logger : undefined,
+    logger,
     env: process.env,
   });
   try {

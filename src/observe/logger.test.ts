@@ -61,3 +61,18 @@ test("secret headers and secret values never reach the output", () => {
   assert.equal(line["path"], "/x/[redacted]");
   assert.equal(line["note"], "abc", "values too short to be secrets are left alone");
 });
+
+test("tee: every written line also goes to the listeners, as JSON", () => {
+  const { lines, out } = capture();
+  const logger = createLogger(out, { now });
+  const teed: string[] = [];
+  logger.tee((json) => teed.push(json));
+  logger.warn("careful", { component: "a" });
+  assert.equal(lines.length, 1);
+  assert.deepEqual(JSON.parse(teed[0] ?? ""), {
+    level: "warn",
+    time: "2026-01-02T03:04:05.000Z",
+    component: "a",
+    msg: "careful",
+  });
+});

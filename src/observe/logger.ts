@@ -25,6 +25,8 @@ export type LogFields = Readonly<Record<string, LogValue>>;
 export interface HostLogger extends Logger {
   /** Cuts each of `values` out of every later line. */
   redact(values: Iterable<string>): void;
+  /** Also hands every line written, as pino's JSON text (secrets already removed), to `listener`. */
+  tee(listener: (json: string) => void): void;
 }
 
 export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
@@ -45,6 +47,7 @@ const SECRET_HEADERS = ["authorization", "proxy-authorization", "cookie", "set-c
 export function createLogger(out: { write(line: string): unknown }, options: LoggerOptions = {}): HostLogger {
   const now = options.now ?? (() => new Date());
   const secrets = new Set<string>();
+  const listeners: ((json: string) => void)[] = [];
   const root = pino(
     {
       level: options.level ?? "info",
@@ -54,8 +57,10 @@ export function createLogger(out: { write(line: string): unknown }, options: Log
       redact: { paths: SECRET_HEADERS.map((h) => `headers["${h}"]`), censor: REDACTED },
     },
     {
-      write:
-        options.json === true ? (line: string) => out.write(line) : (line: string) => out.write(pretty(line)),
+      write(line: string) {
+        out.write(options.json === true ? line : pretty(line));
+        for (const listener of listeners) listener(line);
+      },
     },
   );
   const scrub = (text: string) => {
@@ -82,6 +87,7 @@ export function createLogger(out: { write(line: string): unknown }, options: Log
       // Very short values would cut ordinary words out of every line; they are too weak to be secrets.
       for (const value of values) if (value.length >= 4) secrets.add(value);
     },
+    tee: (listener) => listeners.push(listener),
   };
 }
 

@@ -9,7 +9,7 @@ import { createAccessLog } from "./access-log.ts";
 import { startAdminServer, type RunningAdmin } from "./admin-server.ts";
 import { createFeed, type Feed } from "./dashboard/feed.ts";
 import { dashboardRoutes, type AppView } from "./dashboard/routes.ts";
-import type { Logger } from "./logger.ts";
+import type { HostLogger, Logger } from "./logger.ts";
 import { createMetrics } from "./metrics.ts";
 import { combineObservers, type Observer } from "./observer.ts";
 import { startTracing } from "./tracing.ts";
@@ -21,6 +21,8 @@ export interface ObservabilityOptions {
   readonly app: () => AppView | undefined;
   /** Where to write one line per request (`--log-level debug`); none when undefined. */
   readonly accessLog?: Logger | undefined;
+  /** The process's logger: its warnings and errors also go to the dashboard. */
+  readonly logger?: HostLogger | undefined;
   /** The environment, read for the `OTEL_*` tracing settings. */
   readonly env: NodeJS.ProcessEnv;
 }
@@ -41,7 +43,9 @@ export async function startObservability(options: ObservabilityOptions): Promise
   let feed: Feed | undefined;
   if (options.admin !== undefined) {
     const metrics = createMetrics();
-    feed = createFeed();
+    const created = createFeed();
+    feed = created;
+    options.logger?.tee((json) => created.hostLog(json));
     observers.push(metrics.observer, feed.observer);
     const routes = dashboardRoutes(feed, options.app);
     admin = await startAdminServer({ ...options.admin, metrics, routes });

@@ -1,6 +1,7 @@
 // End to end: the dashboard on the admin listener, in real headless Chromium (Debian's `chromium` package,
 // driven by playwright-core): it loads with nothing from outside the admin listener, lists the app's
-// routes, shows a request made during the test with its guest's log line and its error, and draws charts.
+// routes, shows a request made during the test with its guest's log line and its error (in the errors and,
+// as the host's log line, in the log), and draws charts.
 // A screenshot is saved under test-results/.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -75,7 +76,7 @@ describe("dashboard", { skip }, () => {
     ]);
   });
 
-  it("shows a request made now, its guest's log line and a failed request in the errors", async () => {
+  it("shows a request made now, its guest's log line, and a failed one in the errors and the log", async () => {
     assert.equal((await request(app.url, "/status/seen-by-the-dashboard?stderr")).status, 200);
     assert.equal((await request(app.url, "/status/broken?trap")).status, 500);
     const row = page.locator("#requests tbody tr", { hasText: "/status/seen-by-the-dashboard" });
@@ -84,6 +85,9 @@ describe("dashboard", { skip }, () => {
     await page.locator("#errors li", { hasText: "/status/broken" }).waitFor({ timeout: 5_000 });
     await page
       .locator("#logs", { hasText: "[status] wagi-status: a line on stderr" })
+      .waitFor({ timeout: 5_000 });
+    await page
+      .locator("#logs", { hasText: "[status] spindle: ERROR request failed" })
       .waitFor({ timeout: 5_000 });
     await page.locator("#routes tbody tr", { hasText: "status" }).filter({ hasText: "2" }).waitFor();
   });

@@ -160,7 +160,10 @@ function renderLogs() {
     ...components.map((c) => new Option(c, c, false, c === chosen)),
   );
   const lines = state.logs.filter((l) => chosen === "" || l.component === chosen);
-  byId("logs").textContent = lines.map((l) => `${clock(l.time)} [${l.component}] ${l.line}`).join("\n");
+  const source = (/** @type {LogRecord} */ l) => (l.stream === "host" ? " spindle:" : "");
+  byId("logs").textContent = lines
+    .map((l) => `${clock(l.time)} [${l.component}]${source(l)} ${l.line}`)
+    .join("\n");
 }
 
 function render() {

@@ -1,7 +1,8 @@
 /**
  * What the dashboard shows, kept in memory: an `Observer` that folds requests into one point per second
  * (rate, errors, latency p50/p99) for the last two minutes, counts requests per route, buckets
- * instantiation times, and keeps the latest requests, errors and guest log lines (per component). Every
+ * instantiation times, and keeps the latest requests, errors, guest log lines and host warnings and errors
+ * (per component). Every
  * second it hands subscribers (the dashboard's event streams) the new point and what happened since the
  * last one. One per process, bounded in size whatever the load.
  */
@@ -37,7 +38,8 @@ export interface RequestRecord {
 export interface LogRecord {
   readonly time: number;
   readonly component: string;
-  readonly stream: "stdout" | "stderr";
+  /** `host` for Spindle's own warnings and errors about the component. */
+  readonly stream: "stdout" | "stderr" | "host";
   readonly line: string;
 }
 
@@ -70,6 +72,8 @@ export interface Snapshot {
 
 export interface Feed {
   readonly observer: Observer;
+  /** Takes one host log line (pino's JSON); keeps warnings and errors, under their component. */
+  hostLog(json: string): void;
   snapshot(): Snapshot;
   /** Calls `listener` once a second with the new tick; returns the unsubscribe function. */
   subscribe(listener: (tick: Tick) => void): () => void;
@@ -94,6 +98,10 @@ export function createFeed(now: () => number = Date.now): Feed {
   };
   return {
     observer,
+    hostLog(json) {
+      const record = hostRecord(json, now());
+      if (record !== undefined) state.log(record);
+    },
     snapshot: () => state.snapshot(),
     subscribe(listener) {
       listeners.add(listener);
@@ -101,6 +109,14 @@ export function createFeed(now: () => number = Date.now): Feed {
     },
     close: () => clearInterval(timer),
   };
+}
+
+function hostRecord(json: string, time: number): LogRecord | undefined {
+  const { level, msg, component, request_id: requestId } = JSON.parse(json) as Record<string, unknown>;
+  if (level !== "warn" && level !== "error") return undefined;
+  const id = typeof requestId === "string" ? ` (request ${requestId})` : "";
+  const line = `${level.toUpperCase()} ${String(msg)}${id}`;
+  return { time, component: typeof component === "string" ? component : "spindle", stream: "host", line };
 }
 
 function observeRequest(state: FeedState, start: RequestStart, now: () => number): RequestObservation {
