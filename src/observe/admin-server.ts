@@ -69,7 +69,7 @@ function metricsRoute(metrics: Metrics): AdminRoute {
   };
 }
 
-export function answer(res: ServerResponse, status: number, text: string): void {
+function answer(res: ServerResponse, status: number, text: string): void {
   res.statusCode = status;
   res.setHeader("content-type", "text/plain; charset=utf-8");
   res.end(text);

@@ -40,7 +40,7 @@ export interface LoggerOptions {
   readonly now?: () => Date;
 }
 
-export const REDACTED = "[redacted]";
+const REDACTED = "[redacted]";
 
 const SECRET_HEADERS = ["authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"];
 

@@ -14,7 +14,7 @@ const LOG_LINES_PER_COMPONENT = 100;
 /** Latencies kept per second for the quantiles; beyond it a second's quantiles come from a sample. */
 const LATENCIES_PER_SECOND = 2000;
 /** Upper bounds of the instantiation histogram, in milliseconds (the last bucket is everything above). */
-export const INSTANTIATION_BOUNDS_MS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 100];
+const INSTANTIATION_BOUNDS_MS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 100];
 
 export interface Point {
   readonly time: number;
