@@ -16,6 +16,7 @@ import type { RuntimeConfig } from "../app/runtime-config.ts";
 import type { ResolvedVariables } from "../app/variables.ts";
 import { silentLogger, type Logger } from "../observe/logger.ts";
 import { KEY_VALUE_IMPORTS, createKeyValueCapability } from "./key-value/key-value.ts";
+import { MQTT_IMPORTS, createMqttCapability } from "./mqtt/mqtt.ts";
 import { POSTGRES_IMPORTS, createPostgresCapability } from "./postgres/postgres.ts";
 import { REDIS_IMPORTS, createRedisCapability } from "./redis/redis.ts";
 import { SQLITE_IMPORTS, createSqliteCapability } from "./sqlite/sqlite.ts";
@@ -63,6 +64,7 @@ const HOST_CAPABILITIES: readonly CapabilityKind[] = [
   { imports: SQLITE_IMPORTS, create: createSqliteCapability },
   { imports: REDIS_IMPORTS, create: createRedisCapability },
   { imports: POSTGRES_IMPORTS, create: createPostgresCapability },
+  { imports: MQTT_IMPORTS, create: createMqttCapability },
 ];
 
 /** Every interface the capabilities serve, versioned. */
