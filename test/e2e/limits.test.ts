@@ -57,6 +57,30 @@ describe("request deadline", () => {
   });
 });
 
+describe("request deadline of a JS component", () => {
+  const scope = suiteScope();
+  let app: RunningApp;
+  before(async () => {
+    const dir = makeApp(scope, {
+      manifest: `spin_manifest_version = 2\n[application]\nname = "js"\n[[trigger.http]]\nroute = "/..."\ncomponent = "looping"\n[component.looping]\nsource = "loop.wasm"\n`,
+      files: { "loop.wasm": readFileSync(componentWasm("loop-probe")) },
+    });
+    const env = { XDG_CACHE_HOME: TEST_CACHE_HOME };
+    app = await startApp(scope, ["-f", dir, "--request-timeout", "1s"], { env, startTimeoutMs: 120_000 });
+  });
+
+  for (const path of ["/loop", "/loop-after-wait"]) {
+    it(`answers 504 for ${path} and goes on serving`, async () => {
+      const [stuck, served] = await Promise.all([request(app.url, path), request(app.url, "/")]);
+      assert.deepEqual([stuck.status, served.status, served.body], [504, 200, "ok\n"]);
+      assert.match(
+        await app.stderrLine(`"path":"${path}"`),
+        /exceeded its deadline.*"component":"looping"|"component":"looping".*exceeded its deadline/,
+      );
+    });
+  }
+});
+
 describe("admission", () => {
   const scope = suiteScope();
   let app: RunningApp;
