@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { KubeClient } from "../../src/kube/client/client.ts";
 import { kubeconfigConnection } from "../../src/kube/client/connection.ts";
+import { realDelay } from "../../src/kube/operator/delay.ts";
 import { Operator } from "../../src/kube/operator/operator.ts";
 import type { AppSource } from "../../src/kube/operator/app-inspector.ts";
 import type { FakeKube } from "./fake-kube.ts";
@@ -16,9 +17,8 @@ export function clientFor(t: Scope, fake: FakeKube): KubeClient {
   return client;
 }
 
-/** Retries wait one turn of the event loop instead of their backoff. */
-const noSleep = (_ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => (signal?.aborted === true ? resolve() : setImmediate(resolve)));
+/** Retries wait at most 10 ms instead of their backoff, so failing apps neither stall nor spin the CPU. */
+const noSleep = (ms: number, signal?: AbortSignal) => realDelay(Math.min(ms, 10), signal);
 
 export function startOperator(
   t: Scope,

@@ -1,7 +1,9 @@
 /**
  * Why a reconcile could not act on a SpinApp, and how each reason shows in the cluster: the one place
- * where failure kinds map to the `Accepted` condition, to a Warning Event, and to whether the queue
- * retries. `MissingExecutor` is SpinKube's (an Event only, then a retry); the others are Spindle's.
+ * where failure kinds map to the `Accepted` condition and to a Warning Event. Every failure is also
+ * retried with backoff, as SpinKube's controller retries any error: what it waits for (an executor, a
+ * referenced Secret, an image pushed again) may change without the SpinApp changing.
+ * `MissingExecutor` is SpinKube's (an Event only); the others are Spindle's.
  */
 import { SpindleError } from "../../errors.ts";
 import type { ConditionInput } from "./status.ts";
@@ -19,25 +21,19 @@ export class ReconcileFailure extends SpindleError {
   }
 }
 
-interface Presentation {
-  /** Whether the `Accepted` condition records it (SpinKube reports a missing executor by Event only). */
-  readonly condition: boolean;
-  /** Whether retrying can help without the SpinApp changing (a change re-queues the app anyway). */
-  readonly retry: boolean;
-}
-
-const PRESENTATION: Readonly<Record<FailureKind, Presentation>> = {
-  MissingExecutor: { condition: false, retry: true },
-  MissingVariables: { condition: true, retry: false },
-  ImageUnreadable: { condition: true, retry: true },
-  InvalidSpec: { condition: true, retry: false },
+/** Whether the `Accepted` condition records the kind (SpinKube reports a missing executor by Event only). */
+const IN_CONDITION: Readonly<Record<FailureKind, boolean>> = {
+  MissingExecutor: false,
+  MissingVariables: true,
+  ImageUnreadable: true,
+  InvalidSpec: true,
 };
 
 export const ACCEPTED = "Accepted";
 
 /** The `Accepted` condition for a failure, or `undefined` when the kind is reported by Event only. */
 export function failureCondition(failure: ReconcileFailure): ConditionInput | undefined {
-  if (!PRESENTATION[failure.kind].condition) return undefined;
+  if (!IN_CONDITION[failure.kind]) return undefined;
   return { type: ACCEPTED, status: "False", reason: failure.kind, message: failure.message };
 }
 
@@ -48,10 +44,6 @@ export const ACCEPTED_CONDITION: ConditionInput = {
   reason: "Reconciled",
   message: "the app's objects are applied",
 };
-
-export function shouldRetry(failure: ReconcileFailure): boolean {
-  return PRESENTATION[failure.kind].retry;
-}
 
 /** The Warning Event for a failure: reason = kind. */
 export function failureEvent(failure: ReconcileFailure): { reason: string; message: string } {

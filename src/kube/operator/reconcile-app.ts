@@ -24,13 +24,7 @@ import { KubeApiError } from "../client/api-error.ts";
 import { missingVariables } from "./app-facts.ts";
 import type { AppSource } from "./app-inspector.ts";
 import type { EventRecorder } from "./events.ts";
-import {
-  ACCEPTED_CONDITION,
-  ReconcileFailure,
-  failureCondition,
-  failureEvent,
-  shouldRetry,
-} from "./failures.ts";
+import { ACCEPTED_CONDITION, ReconcileFailure, failureCondition, failureEvent } from "./failures.ts";
 import { writeChildren } from "./children.ts";
 import { sameJson } from "./same-json.ts";
 import { computeStatus, setCondition, type ConditionInput, type SpinAppStatus } from "./status.ts";
@@ -56,7 +50,7 @@ export async function reconcileApp(deps: AppReconcilerDeps, namespace: string, n
     await deps.events.record(raw, { type: "Warning", ...failureEvent(failure) });
     const condition = failureCondition(failure);
     if (condition !== undefined) await writeCondition(deps, raw, condition);
-    if (shouldRetry(failure)) throw failure;
+    throw failure;
   }
 }
 
