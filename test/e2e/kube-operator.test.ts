@@ -160,8 +160,12 @@ describe("the operator", { skip: registryUnavailable() ?? false }, () => {
 
   it("writes the status from the Deployment and Service, as SpinKube's updateStatus does", async () => {
     const current = await eventually(() => deployment("hello"), "the Deployment");
+    // No resourceVersion: the operator may apply the Deployment again meanwhile, and this is not a race test.
+    const metadata: Record<string, unknown> & { name: string } = { ...current.metadata };
+    delete metadata["resourceVersion"];
     await client.updateStatus(DEPLOYMENTS, {
       ...current,
+      metadata,
       status: {
         readyReplicas: 1,
         conditions: [

@@ -42,7 +42,13 @@ export class KubeTransport {
 
   /** Sends the request and resolves with the decoded JSON body; a non-2xx answer throws `KubeApiError`. */
   async json(spec: ApiRequest): Promise<unknown> {
-    const response = await this.#open(spec);
+    const response = await this.#open(spec).catch((error: unknown) => {
+      // A kept-alive connection the server closed while idle fails on reuse. One more attempt is safe:
+      // the operator's requests are idempotent (apply, get, put with a resourceVersion) or tolerate a
+      // repeat (a create answered AlreadyExists).
+      if (!isReset(error)) throw error;
+      return this.#open(spec);
+    });
     const text = await readText(response);
     const body = parseJson(text);
     const status = response.statusCode ?? 0;
@@ -101,6 +107,12 @@ function unreachable(what: string, server: string, cause: Error): Error {
     cause,
     hint: "check the server address in the kubeconfig and that the cluster is up",
   });
+}
+
+function isReset(error: unknown): boolean {
+  const cause =
+    error instanceof KubeApiError ? (error.cause as NodeJS.ErrnoException | undefined) : undefined;
+  return cause?.code === "ECONNRESET" || cause?.code === "EPIPE";
 }
 
 async function readText(response: IncomingMessage): Promise<string> {
