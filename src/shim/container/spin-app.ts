@@ -14,6 +14,7 @@ import { envProvider, type VariableProvider } from "../../app/variables.ts";
 import { createHostCapabilities } from "../../capabilities/capability.ts";
 import { SpindleError } from "../../errors.ts";
 import { loadManifest } from "../../manifest/load.ts";
+import { readMaxInstanceMemory } from "../../cli/limit-flags.ts";
 import { createLogger } from "../../observe/logger.ts";
 import { parseListenAddress } from "../../triggers/http/listen-address.ts";
 import { formatStartup } from "../../triggers/http/route-table.ts";
@@ -58,7 +59,11 @@ export async function serveSpinApp(container: ContainerApp): Promise<ServingApp>
     logDirFlag: undefined,
     defaultStateDir: join(container.root, ".spin"),
   });
-  const capabilities = createHostCapabilities(runtimeConfig);
+  const logger = createLogger(container.stderr);
+  const capabilities = createHostCapabilities(runtimeConfig, logger);
+  // SpinKube sets the pod's memory limit as SPIN_MAX_INSTANCE_MEMORY in the container environment.
+  const noFlags = { values: {}, positionals: [] };
+  const maxInstanceMemory = readMaxInstanceMemory(noFlags, Object.fromEntries(container.env));
   try {
     const trigger = await startHttpTrigger(runnable.app, {
       listen: parseListenAddress(container.env.get("SPIN_HTTP_LISTEN_ADDR") ?? SHIM_DEFAULT_LISTEN),
@@ -68,9 +73,10 @@ export async function serveSpinApp(container: ContainerApp): Promise<ServingApp>
       // runtime config names a log directory.
       logDir: file?.logDir,
       echo: container.stdout,
-      logger: createLogger(container.stderr),
+      logger,
       cacheDir: join(container.root, ".cache", "spindle"),
       capabilities,
+      maxInstanceMemory,
     });
     container.stdout.write(formatStartup(trigger.baseUrl, trigger.routes));
     return {
