@@ -21,6 +21,12 @@ test("parses families, labels with escapes, and histograms", () => {
   assert.equal(families.get("lat")?.samples.length, 4);
 });
 
+test("reads NaN and infinities in any letter case, as Prometheus does (prom-client writes Nan)", () => {
+  const families = parsePrometheusText('# TYPE g gauge\ng{a="1"} Nan\ng{a="2"} -Inf\ng{a="3"} +inf\n');
+  const values = families.get("g")?.samples.map((sample) => sample.value);
+  assert.deepEqual(values, [NaN, -Infinity, Infinity]);
+});
+
 test("rejects malformed expositions", () => {
   for (const bad of [
     "req_total 1\n",

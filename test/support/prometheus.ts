@@ -70,10 +70,25 @@ function parseSample(line: string, fail: (why: string) => Error): Sample {
     if (key in labels) throw fail(`label ${key} repeated`);
     labels[key] = escaped.replace(/\\(.)/g, (_, c: string) => (c === "n" ? "\n" : c));
   }
-  const value = raw === "+Inf" ? Infinity : raw === "-Inf" ? -Infinity : Number(raw);
-  if (Number.isNaN(value) && raw !== "NaN") throw fail("bad value");
-  return { name, labels, value };
+  return { name, labels, value: parseValue(raw, fail) };
 }
+
+/** A sample value as Prometheus reads it (Go's ParseFloat): NaN and Inf in any letter case, as prom-client
+ * writes `Nan`. */
+function parseValue(raw: string, fail: (why: string) => Error): number {
+  const special = SPECIAL_VALUES.get(raw.toLowerCase());
+  if (special !== undefined) return special;
+  const value = Number(raw);
+  if (Number.isNaN(value) || raw.trim() === "") throw fail("bad value");
+  return value;
+}
+
+const SPECIAL_VALUES = new Map([
+  ["nan", NaN],
+  ["+inf", Infinity],
+  ["inf", Infinity],
+  ["-inf", -Infinity],
+]);
 
 function belongs(sample: string, family: Family): boolean {
   if (sample === family.name) return family.type !== "histogram";
