@@ -1,12 +1,11 @@
+import { testApp, testContext } from "../test-support.ts";
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { AppComponent, LoadedApp } from "../../app/load.ts";
-import type { LockedComponent } from "../../app/locked.ts";
-import type { KeyValueStoreConfig, RuntimeConfig } from "../../app/runtime-config.ts";
-import { silentLogger } from "../../observe/logger.ts";
+import type { LoadedApp } from "../../app/load.ts";
+import type { KeyValueStoreConfig } from "../../app/runtime-config.ts";
 import { SpindleError } from "../../errors.ts";
 import type { CapabilityContext } from "../capability.ts";
 import { GuestError } from "../wasi/p2/guest-error.ts";
@@ -14,40 +13,21 @@ import { createKeyValueCapability, KEY_VALUE_IMPORTS } from "./key-value.ts";
 import { MAX_OPEN_STORES } from "./host.ts";
 
 function app(stores: Record<string, readonly string[] | undefined>): LoadedApp {
-  const components = Object.entries(stores).map(([id, labels]): AppComponent => {
-    const locked: LockedComponent = {
-      id,
-      source: { content_type: "application/wasm" },
-      ...(labels === undefined ? {} : { metadata: { key_value_stores: labels } }),
-    };
-    return {
-      id,
-      locked,
-      bytes: new Uint8Array(),
-      digest: "sha256:0",
-      kind: "component",
-      origin: "test",
-      environment: new Map(),
-      files: new Map(),
-    };
-  });
-  const locked = { spin_lock_version: 1 as const, metadata: { name: "t" }, triggers: [], components: [] };
-  return { locked, name: "t", components: new Map(components.map((c) => [c.id, c])) };
+  const grants = Object.entries(stores).map(([id, labels]) => [
+    id,
+    labels === undefined ? {} : { metadata: { key_value_stores: labels } },
+  ]);
+  return testApp(Object.fromEntries(grants) as Record<string, object>);
 }
 
 function context(
   stores: Record<string, KeyValueStoreConfig> = {},
   seed: Record<string, string> = {},
 ): CapabilityContext {
-  const runtimeConfig: RuntimeConfig = {
-    stateDir: undefined,
-    logDir: undefined,
+  return testContext({
     keyValueStores: new Map(Object.entries({ default: { type: "spin" }, ...stores })),
     keyValueSeed: new Map(Object.entries(seed)),
-    sqliteDatabases: new Map(),
-    sqliteStatements: [],
-  };
-  return { runtimeConfig, variables: { values: new Map(), secrets: new Set() }, logger: silentLogger };
+  });
 }
 
 interface GuestStore {

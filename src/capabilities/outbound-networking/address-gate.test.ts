@@ -1,26 +1,12 @@
+import { testApp } from "../test-support.ts";
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { AppComponent, LoadedApp } from "../../app/load.ts";
+import type { LoadedApp } from "../../app/load.ts";
 import type { Logger, LogFields } from "../../observe/logger.ts";
 import { addressGates, readAddress } from "./address-gate.ts";
 
 function app(hosts: readonly string[]): LoadedApp {
-  const component: AppComponent = {
-    id: "web",
-    locked: {
-      id: "web",
-      source: { content_type: "application/wasm" },
-      metadata: { allowed_outbound_hosts: hosts },
-    },
-    bytes: new Uint8Array(),
-    digest: "sha256:0",
-    kind: "component",
-    origin: "test",
-    environment: new Map(),
-    files: new Map(),
-  };
-  const locked = { spin_lock_version: 1 as const, metadata: { name: "t" }, triggers: [], components: [] };
-  return { locked, name: "t", components: new Map([["web", component]]) };
+  return testApp({ web: { metadata: { allowed_outbound_hosts: hosts } } });
 }
 
 function recorder(): { logger: Logger; lines: string[] } {

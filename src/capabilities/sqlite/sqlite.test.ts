@@ -1,38 +1,23 @@
+import { testApp, testContext } from "../test-support.ts";
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { AppComponent, LoadedApp } from "../../app/load.ts";
-import type { LockedComponent } from "../../app/locked.ts";
-import type { RuntimeConfig, SqliteDatabaseConfig } from "../../app/runtime-config.ts";
+import type { LoadedApp } from "../../app/load.ts";
+import type { SqliteDatabaseConfig } from "../../app/runtime-config.ts";
 import type { QueryResult, SqlValue } from "../../backends/sqlite-database.ts";
-import { silentLogger } from "../../observe/logger.ts";
 import { SpindleError } from "../../errors.ts";
 import type { CapabilityContext } from "../capability.ts";
 import { GuestError } from "../wasi/p2/guest-error.ts";
 import { createSqliteCapability, SQLITE_IMPORTS } from "./sqlite.ts";
 
 function app(databases: Record<string, readonly string[] | undefined>): LoadedApp {
-  const components = Object.entries(databases).map(([id, labels]): AppComponent => {
-    const locked: LockedComponent = {
-      id,
-      source: { content_type: "application/wasm" },
-      ...(labels === undefined ? {} : { metadata: { databases: labels } }),
-    };
-    return {
-      id,
-      locked,
-      bytes: new Uint8Array(),
-      digest: "sha256:0",
-      kind: "component",
-      origin: "test",
-      environment: new Map(),
-      files: new Map(),
-    };
-  });
-  const locked = { spin_lock_version: 1 as const, metadata: { name: "t" }, triggers: [], components: [] };
-  return { locked, name: "t", components: new Map(components.map((c) => [c.id, c])) };
+  const grants = Object.entries(databases).map(([id, labels]) => [
+    id,
+    labels === undefined ? {} : { metadata: { databases: labels } },
+  ]);
+  return testApp(Object.fromEntries(grants) as Record<string, object>);
 }
 
 const MEMORY: SqliteDatabaseConfig = { type: "spin", allowAttachFile: false };
@@ -41,15 +26,10 @@ function context(
   databases: Record<string, SqliteDatabaseConfig> = {},
   statements: readonly string[] = [],
 ): CapabilityContext {
-  const runtimeConfig: RuntimeConfig = {
-    stateDir: undefined,
-    logDir: undefined,
-    keyValueStores: new Map(),
-    keyValueSeed: new Map(),
+  return testContext({
     sqliteDatabases: new Map(Object.entries({ default: MEMORY, ...databases })),
     sqliteStatements: statements,
-  };
-  return { runtimeConfig, variables: { values: new Map(), secrets: new Set() }, logger: silentLogger };
+  });
 }
 
 interface GuestConnection {

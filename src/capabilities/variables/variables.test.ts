@@ -1,34 +1,17 @@
+import { testApp, testContext } from "../test-support.ts";
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { AppComponent, LoadedApp } from "../../app/load.ts";
-import type { RuntimeConfig } from "../../app/runtime-config.ts";
+import type { LoadedApp } from "../../app/load.ts";
 import { silentLogger } from "../../observe/logger.ts";
 import { GuestError } from "../wasi/p2/guest-error.ts";
 import { createVariablesCapability } from "./variables.ts";
 
 function app(configs: Record<string, Record<string, string> | undefined>): LoadedApp {
-  const components = Object.entries(configs).map(([id, config]): AppComponent => ({
-    id,
-    locked: { id, source: { content_type: "application/wasm" }, ...(config === undefined ? {} : { config }) },
-    bytes: new Uint8Array(),
-    digest: "sha256:0",
-    kind: "component",
-    origin: "test",
-    environment: new Map(),
-    files: new Map(),
-  }));
-  const locked = { spin_lock_version: 1 as const, metadata: { name: "t" }, triggers: [], components: [] };
-  return { locked, name: "t", components: new Map(components.map((c) => [c.id, c])) };
+  const fields = Object.entries(configs).map(([id, config]) => [id, config === undefined ? {} : { config }]);
+  return testApp(Object.fromEntries(fields) as Record<string, object>);
 }
 
-const runtimeConfig: RuntimeConfig = {
-  stateDir: undefined,
-  logDir: undefined,
-  keyValueStores: new Map(),
-  keyValueSeed: new Map(),
-  sqliteDatabases: new Map(),
-  sqliteStatements: [],
-};
+const { runtimeConfig } = testContext();
 
 type Get = (name: string) => string;
 
