@@ -221,9 +221,11 @@ export async function startServing(
   });
   const capabilities = createHostCapabilities(runtimeConfig, settings.logger);
   let trigger: RunningHttpTrigger | undefined;
+  // The app `spindle watch` last reloaded: the dashboard names the app being served, not the first one.
+  let served = runnable.app;
   const app = () =>
     trigger && {
-      name: runnable.app.name,
+      name: served.name,
       routes: trigger.routes.map((r) => ({ component: r.component, route: r.display })),
     };
   const { logger } = settings;
@@ -261,9 +263,10 @@ export async function startServing(
     get routes() {
       return running.routes;
     },
-    reload: (next, variables) => {
+    reload: async (next, variables) => {
       logger.redact(secretValues(variables));
-      return running.reload(next, variables);
+      await running.reload(next, variables);
+      served = next;
     },
     close: async () => {
       await running.close();

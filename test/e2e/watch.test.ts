@@ -1,6 +1,6 @@
 // End to end: `spindle watch` rebuilds on a source change and reloads on the same port, reloads on
 // spin.toml edits, keeps serving the last good app when a build breaks, and is not retriggered by its
-// own build output.
+// own build output; its dashboard follows the reloaded app.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { makeApp } from "../support/apps.ts";
 import { startApp, type RunningApp } from "../support/cli.ts";
 import { request } from "../support/http.ts";
+import { adminUrl } from "../support/prometheus.ts";
 
 const source = (text: string) => `#include <stdio.h>
 int main(void) { printf("content-type: text/plain\\n\\n${text}\\n"); return 0; }
@@ -68,5 +69,35 @@ describe("spindle watch", () => {
       builds,
       app.output().stdout,
     );
+  });
+
+  it("shows the reloaded app's name and routes on the dashboard", async (t) => {
+    const dashboarded = (name: string, routes: string) => `spin_manifest_version = 2
+[application]
+name = "${name}"
+${routes}
+[component.status]
+source = "status.wasm"
+`;
+    const route = (path: string) =>
+      `[[trigger.http]]\nroute = "${path}"\ncomponent = "status"\nexecutor = { type = "wagi" }\n`;
+    const dir = makeApp(t, {
+      manifest: dashboarded("before", route("/a")),
+      guests: { "status.wasm": "wagi-status" },
+    });
+    const app = await startApp(t, ["-f", dir, "--admin-listen", "127.0.0.1:0"], { command: "watch" });
+    const snapshot = async () =>
+      ((await (await fetch(`${adminUrl(app)}/api/snapshot`)).json()) as { app: unknown }).app;
+    assert.deepEqual(await snapshot(), { name: "before", routes: [{ component: "status", route: "/a" }] });
+
+    writeFileSync(join(dir, "spin.toml"), dashboarded("after", route("/a") + route("/b")));
+    await until(app, 1, /^Reloaded after \(spin\.toml changed\)$/gm);
+    assert.deepEqual(await snapshot(), {
+      name: "after",
+      routes: [
+        { component: "status", route: "/a" },
+        { component: "status", route: "/b" },
+      ],
+    });
   });
 });
