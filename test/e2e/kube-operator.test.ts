@@ -9,6 +9,8 @@ import { join } from "node:path";
 import type { KubeClient, KubeResource } from "../../src/kube/client/client.ts";
 import {
   DEPLOYMENTS,
+  HORIZONTAL_POD_AUTOSCALERS,
+  SCALED_OBJECTS,
   SECRETS,
   SERVICES,
   spinAppExecutors,
@@ -209,6 +211,100 @@ describe("the operator", { skip: registryUnavailable() ?? false }, () => {
       const spec = (await deployment("hello"))?.["spec"] as { replicas?: number } | undefined;
       return spec?.replicas === 3 ? true : undefined;
     }, "replicas 3");
+  });
+
+  it("applies an HPA owned by an autoscaled app, a ScaledObject instead by annotation, and neither once autoscaling is off", async () => {
+    const hpa = () => client.get(HORIZONTAL_POD_AUTOSCALERS, "default", "scaled-autoscaler");
+    const scaledObject = () => client.get(SCALED_OBJECTS, "default", "scaled-autoscaler");
+    const scaled = (annotations: Record<string, string>, spec: Record<string, unknown>) => {
+      const app = spinApp("scaled", images.http, {
+        replicas: undefined,
+        resources: { limits: { cpu: "100m", memory: "128Mi" } },
+        ...spec,
+      });
+      return { ...app, metadata: { ...app.metadata, annotations } };
+    };
+    await client.apply(APPS, scaled({}, { enableAutoscaling: true }));
+    const applied = await eventually(hpa, "the HPA");
+    const expected = buildAppObjects(
+      parseSpinApp(await client.get(APPS, "default", "scaled")),
+      parseSpinAppExecutor(await client.get(EXECUTORS, "default", "containerd-shim-spin")),
+      { hasHttpTriggers: true },
+    );
+    assert.equal(expected.autoscaler?.kind, "HorizontalPodAutoscaler");
+    assert.deepEqual(asApplied(applied), JSON.parse(JSON.stringify(expected.autoscaler)));
+    const spec = (await eventually(deployment.bind(null, "scaled"), "the Deployment"))["spec"] as object;
+    assert.equal("replicas" in spec, false);
+    const applies = fake.requests.filter(
+      (r) => r.method === "PATCH" && r.path.endsWith("/scaled-autoscaler"),
+    );
+    assert.ok(applies.every((r) => r.query.get("fieldManager") === "spindle-operator"));
+
+    await client.apply(APPS, scaled({ "spindle.dev/autoscaler": "keda" }, { enableAutoscaling: true }));
+    const keda = await eventually(scaledObject, "the ScaledObject");
+    assert.deepEqual((keda["spec"] as { scaleTargetRef: unknown }).scaleTargetRef, {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      name: "scaled",
+    });
+    await eventually(async () => ((await hpa()) === undefined ? true : undefined), "the HPA's removal");
+
+    await client.apply(APPS, scaled({ "spindle.dev/autoscaler": "keda" }, { replicas: 2 }));
+    await eventually(
+      async () => ((await scaledObject()) === undefined ? true : undefined),
+      "the ScaledObject's removal",
+    );
+    await eventually(async () => {
+      const replicas = ((await deployment("scaled"))?.["spec"] as { replicas?: number }).replicas;
+      return replicas === 2 ? true : undefined;
+    }, "replicas 2");
+    assert.equal(await hpa(), undefined);
+  });
+
+  it("leaves an autoscaler it does not own alone", async () => {
+    const mine = {
+      apiVersion: "autoscaling/v2",
+      kind: "HorizontalPodAutoscaler",
+      metadata: { name: "worker-autoscaler", namespace: "default" },
+      spec: {
+        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "worker" },
+        maxReplicas: 3,
+      },
+    };
+    await client.apply(HORIZONTAL_POD_AUTOSCALERS, mine);
+    await client.apply(APPS, spinApp("worker", images.worker, { replicas: 2 }));
+    await eventually(async () => {
+      const app = await client.get(APPS, "default", "worker");
+      return (app?.["status"] as { deploymentName?: string } | undefined)?.deploymentName;
+    }, "the worker's status, written after its children");
+    assert.ok(await client.get(HORIZONTAL_POD_AUTOSCALERS, "default", "worker-autoscaler"));
+    await client.delete(HORIZONTAL_POD_AUTOSCALERS, "default", "worker-autoscaler");
+  });
+
+  it("reports a KEDA autoscaler on a cluster without KEDA in the Accepted condition", async () => {
+    const bare = await startFakeKube(scope, { unservedGroups: ["keda.sh"] });
+    const bareClient = clientFor(scope, bare);
+    await bareClient.apply(EXECUTORS, executor("containerd-shim-spin"));
+    startOperator(scope, bare);
+    await bareClient.apply(APPS, spinApp("plain", images.http));
+    const app = spinApp("scaled", images.http, { replicas: undefined, enableAutoscaling: true });
+    await bareClient.apply(APPS, {
+      ...app,
+      metadata: { ...app.metadata, annotations: { "spindle.dev/autoscaler": "keda" } },
+    });
+    const condition = await eventually(async () => {
+      const found = await bareClient.get(APPS, "default", "scaled");
+      const conditions = (found?.["status"] as { conditions?: Record<string, string>[] } | undefined)
+        ?.conditions;
+      return conditions?.find((c) => c["type"] === "Accepted" && c["status"] === "False");
+    }, "Accepted=False");
+    assert.equal(condition["reason"], "InvalidSpec");
+    assert.equal(
+      condition["message"],
+      "the cluster does not serve keda.sh/v1alpha1 ScaledObjects, so the app's autoscaler cannot be created",
+    );
+    await eventually(() => bareClient.get(SERVICES, "default", "plain"), "the plain app's Service");
+    await bareClient.delete(APPS, "default", "scaled");
   });
 
   it("makes no Service for an app without HTTP triggers", async () => {

@@ -73,6 +73,8 @@ test("the ClusterRole grants every verb the operator uses", () => {
     ["", "services", ["get", "list", "watch", "patch", "delete"]],
     ["", "secrets", ["get", "list", "watch", "create", "delete"]],
     ["", "configmaps", ["get"]],
+    ["autoscaling", "horizontalpodautoscalers", ["get", "create", "patch", "delete"]],
+    ["keda.sh", "scaledobjects", ["get", "create", "patch", "delete"]],
     ["", "events", ["create"]],
   ];
   for (const [group, resource, verbs] of needed) {

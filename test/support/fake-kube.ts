@@ -8,7 +8,8 @@
  * a simplification: the applied object replaces everything but metadata identity and status (one field
  * manager, no field ownership), and an apply that changes nothing is a no-op, as on a real server. It does
  * no ownerReference garbage collection and runs no Deployment controller: tests set a Deployment's status
- * themselves. Every request is recorded for assertions.
+ * themselves. Every request is recorded for assertions. API groups named in `unservedGroups` answer 404,
+ * as a cluster without that CRD does.
  */
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -77,7 +78,13 @@ export interface FakeKube {
 
 const ROUTE = /^\/(api\/v1|apis\/[^/]+\/[^/]+)(?:\/namespaces\/([^/]+))?\/([^/]+)(?:\/([^/]+))?(\/status)?$/;
 
-export async function startFakeKube(t: Scope): Promise<FakeKube> {
+export interface FakeKubeOptions {
+  /** API groups (`keda.sh`) the fake does not serve. */
+  readonly unservedGroups?: readonly string[];
+}
+
+export async function startFakeKube(t: Scope, options: FakeKubeOptions = {}): Promise<FakeKube> {
+  const unserved = new Set((options.unservedGroups ?? []).map((group) => `apis/${group}`));
   const token = randomUUID();
   const store = new Map<string, StoredObject>();
   const changes: Change[] = [];
@@ -245,7 +252,9 @@ export async function startFakeKube(t: Scope): Promise<FakeKube> {
       return send(res, 401, status(401, "Unauthorized", "Unauthorized"));
     }
     const match = ROUTE.exec(url.pathname);
-    if (match === null) return send(res, 404, status(404, "NotFound", `no route ${url.pathname}`));
+    if (match === null || unserved.has((match[1] ?? "").replace(/\/[^/]+$/, ""))) {
+      return send(res, 404, status(404, "NotFound", "the server could not find the requested resource"));
+    }
     const route: Route = {
       base: match[1] ?? "",
       namespace: match[2],

@@ -1,16 +1,11 @@
 /**
  * Everything the operator applies for one SpinApp, computed in one pure call: the runtime-config Secret,
  * the Deployment (when the executor creates one), the Service (when the app has HTTP triggers) and the
- * HPA (when autoscaling is enabled, for offline rendering: the operator, like SpinKube's, applies no
- * autoscaler). The reconcile loop only reads referenced data, calls this, and applies the result.
+ * autoscaler (an HPA or a KEDA ScaledObject, when the app enables autoscaling and has a Deployment). The
+ * reconcile loop only reads referenced data, calls this, and applies the result.
  */
 import type { SpinApp, SpinAppExecutor } from "../model/types.ts";
-import {
-  autoscalerSettingsFor,
-  buildHorizontalPodAutoscaler,
-  DEFAULT_AUTOSCALING,
-  type AutoscalingPolicy,
-} from "./autoscaling.ts";
+import { buildAutoscaler, type AutoscalingPolicy } from "./autoscaling.ts";
 import { buildDeployment } from "./deployment.ts";
 import { buildRuntimeConfigSecret, renderRuntimeConfig, type ReferencedData } from "./runtime-config.ts";
 import { buildService } from "./service.ts";
@@ -23,6 +18,7 @@ export interface AppObjectOptions {
   readonly hasHttpTriggers: boolean;
   /** Data of the Secrets and ConfigMaps the runtime config refers to. */
   readonly referenced?: ReferencedData;
+  /** The autoscaler bounds and target where the app's annotations set none. */
   readonly autoscaling?: AutoscalingPolicy;
 }
 
@@ -32,7 +28,7 @@ export interface AppObjects {
   readonly caSecretName?: string;
   readonly deployment?: ReturnType<typeof buildDeployment>;
   readonly service?: ReturnType<typeof buildService>;
-  readonly autoscaler?: ReturnType<typeof buildHorizontalPodAutoscaler>;
+  readonly autoscaler?: ReturnType<typeof buildAutoscaler>;
 }
 
 /** The CA Secret name an executor asks for, if any. */
@@ -50,7 +46,11 @@ export function buildAppObjects(
 ): AppObjects {
   const service = options.hasHttpTriggers ? { service: buildService(app) } : {};
   if (!executor.spec.createDeployment) return service;
-  return { ...deploymentObjects(app, executor, options), ...service, ...autoscalerObject(app, options) };
+  return {
+    ...deploymentObjects(app, executor, options),
+    ...service,
+    ...autoscalerObject(app, executor, options),
+  };
 }
 
 function deploymentObjects(app: SpinApp, executor: SpinAppExecutor, options: AppObjectOptions): AppObjects {
@@ -71,8 +71,7 @@ function deploymentObjects(app: SpinApp, executor: SpinAppExecutor, options: App
   };
 }
 
-function autoscalerObject(app: SpinApp, options: AppObjectOptions): AppObjects {
+function autoscalerObject(app: SpinApp, executor: SpinAppExecutor, options: AppObjectOptions): AppObjects {
   if (!app.spec.enableAutoscaling) return {};
-  const settings = autoscalerSettingsFor(app, options.autoscaling ?? DEFAULT_AUTOSCALING);
-  return { autoscaler: buildHorizontalPodAutoscaler(settings) };
+  return { autoscaler: buildAutoscaler(app, executor, options.autoscaling) };
 }

@@ -23,6 +23,20 @@ export const DEPLOYMENTS: ResourceType = {
   kind: "Deployment",
 };
 
+export const HORIZONTAL_POD_AUTOSCALERS: ResourceType = {
+  group: "autoscaling",
+  version: "v2",
+  plural: "horizontalpodautoscalers",
+  kind: "HorizontalPodAutoscaler",
+};
+/** Served only where KEDA is installed. */
+export const SCALED_OBJECTS: ResourceType = {
+  group: "keda.sh",
+  version: "v1alpha1",
+  plural: "scaledobjects",
+  kind: "ScaledObject",
+};
+
 export function spinApps(group: ApiGroup): ResourceType {
   return { group, version: VERSION, plural: "spinapps", kind: "SpinApp" };
 }

@@ -1,17 +1,27 @@
 /**
  * Writes the objects built for one SpinApp: the runtime-config Secret (created once, never patched: its
- * name is the hash of its content), the CA bundle Secret when missing, the Deployment and Service by
- * server-side apply, and the clean-ups: runtime-config Secrets of earlier versions of the app (which
- * SpinKube leaves behind, spin-operator#151), the Deployment when the executor stops creating one, and
- * the Service when the app no longer has HTTP triggers. Thin I/O over the builders' output.
+ * name is the hash of its content), the CA bundle Secret when missing, the Deployment, Service and
+ * autoscaler by server-side apply, and the clean-ups: runtime-config Secrets of earlier versions of the
+ * app (which SpinKube leaves behind, spin-operator#151), the Deployment when the executor stops creating
+ * one, the Service when the app no longer has HTTP triggers, and the autoscaler the app no longer asks
+ * for (or of the other kind). Thin I/O over the builders' output.
  */
 import { rootCertificates } from "node:tls";
-import { isAlreadyExists } from "../client/api-error.ts";
+import { isAlreadyExists, isNotFound } from "../client/api-error.ts";
 import type { KubeClient, KubeResource } from "../client/client.ts";
-import { DEPLOYMENTS, SECRETS, SERVICES } from "../client/resources.ts";
+import {
+  apiVersionOf,
+  DEPLOYMENTS,
+  HORIZONTAL_POD_AUTOSCALERS,
+  SCALED_OBJECTS,
+  SECRETS,
+  SERVICES,
+  type ResourceType,
+} from "../client/resources.ts";
 import type { AppObjects } from "../builders/app-objects.ts";
 import { appNameLabel } from "../builders/labels.ts";
 import type { SpinApp } from "../model/types.ts";
+import { ReconcileFailure } from "./failures.ts";
 
 /** SpinKube's marker on the CA Secret it creates (an annotation, not a label). */
 const MANAGED_BY = { "app.kubernetes.io/managed-by": "spin-operator.spinkube.dev" };
@@ -31,7 +41,36 @@ export async function writeChildren(client: KubeClient, app: SpinApp, objects: A
     await client.delete(DEPLOYMENTS, namespace, app.metadata.name);
   }
   if (objects.service !== undefined) await client.apply(SERVICES, objects.service);
-  else await deleteOwned(client, SERVICES, app);
+  else await deleteOwned(client, SERVICES, app, app.metadata.name);
+  await writeAutoscaler(client, app, objects.autoscaler);
+}
+
+/** Applies the autoscaler, and deletes the app's autoscaler of the other kind or of either kind. */
+async function writeAutoscaler(client: KubeClient, app: SpinApp, autoscaler: AppObjects["autoscaler"]) {
+  for (const type of [HORIZONTAL_POD_AUTOSCALERS, SCALED_OBJECTS]) {
+    if (autoscaler?.kind === type.kind) await applyAutoscaler(client, type, autoscaler);
+    else await deleteOwned(client, type, app, `${app.metadata.name}-autoscaler`);
+  }
+}
+
+/** An API server without KEDA answers 404 for ScaledObjects; that is the user's to fix, not a retry's. */
+async function applyAutoscaler(client: KubeClient, type: ResourceType, object: KubeResource) {
+  try {
+    await client.apply(type, object);
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+    throw new ReconcileFailure(
+      "InvalidSpec",
+      `the cluster does not serve ${apiVersionOf(type)} ${type.kind}s, so the app's autoscaler cannot be created`,
+      {
+        cause: error,
+        hint:
+          type === SCALED_OBJECTS
+            ? "Install KEDA, or set the annotation spindle.dev/autoscaler: hpa."
+            : "Use a cluster that serves autoscaling/v2.",
+      },
+    );
+  }
 }
 
 async function createOnce(client: KubeClient, type: typeof SECRETS, object: KubeResource): Promise<void> {
@@ -71,12 +110,11 @@ async function collectStaleSecrets(client: KubeClient, app: SpinApp, current: st
   }
 }
 
-async function deleteOwned(client: KubeClient, type: typeof SERVICES, app: SpinApp): Promise<void> {
+/** Deletes `name` if this app owns it; an object the user made under that name is left alone. */
+async function deleteOwned(client: KubeClient, type: ResourceType, app: SpinApp, name: string) {
   const namespace = app.metadata.namespace ?? "default";
-  const existing = await client.get(type, namespace, app.metadata.name);
-  if (existing !== undefined && ownedBy(existing, app)) {
-    await client.delete(type, namespace, app.metadata.name);
-  }
+  const existing = await client.get(type, namespace, name);
+  if (existing !== undefined && ownedBy(existing, app)) await client.delete(type, namespace, name);
 }
 
 function ownedBy(object: KubeResource, app: SpinApp): boolean {
