@@ -5,10 +5,11 @@
  * the locked app finds it like a single-file layer. Every byte is verified, and
  * nothing is written until all of it is: a failed pull leaves the cache as it was. (The downloaded layers
  * are held in memory meanwhile, which suits apps of up to a few hundred megabytes.) Knows nothing of Spin
- * apps: `pulled-app.ts` interprets the result.
+ * apps: `pulled-app.ts` interprets the result. The source is a registry client, or any store that serves
+ * the same manifest and blobs by digest (the containerd shim reads containerd's content store).
  */
 import type { RegistryCache } from "./cache.ts";
-import type { RegistryClient } from "./client.ts";
+import type { PulledManifest } from "./client.ts";
 import { sha256Digest } from "./digest.ts";
 import { ARCHIVE_LAYER, SPIN_LOCKED_APP, WASM_LAYER_TYPES } from "./media-types.ts";
 import type { Descriptor, OciManifest } from "./oci-manifest.ts";
@@ -29,10 +30,18 @@ export interface PulledArtifact {
   readonly layerPaths: ReadonlyMap<string, string>;
 }
 
+/** Where an artifact's manifest and blobs come from; `RegistryClient` is one. */
+export interface ArtifactSource {
+  /** The image manifest `ref` names (for an index, its wasm entry's), with its verified digest. */
+  pullManifest(ref: Reference): Promise<PulledManifest>;
+  /** The blob's bytes, verified against `digest`. */
+  pullBlob(repository: string, digest: string): Promise<Uint8Array>;
+}
+
 const PARALLEL_LAYERS = 16;
 
 export async function pullArtifact(
-  client: RegistryClient,
+  client: ArtifactSource,
   reference: Reference,
   cache: RegistryCache,
   progress?: Progress,

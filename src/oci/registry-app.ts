@@ -12,9 +12,9 @@ import { loadManifest } from "../manifest/load.ts";
 import { RegistryCache } from "./cache.ts";
 import { RegistryClient, type ClientOptions } from "./client.ts";
 import { lockedAppFromArtifact } from "./pulled-app.ts";
-import { pullArtifact, type PulledArtifact } from "./pull.ts";
+import { pullArtifact, type ArtifactSource, type PulledArtifact } from "./pull.ts";
 import { pushArtifact } from "./push.ts";
-import { DOCKER_HUB, parseReference, tryParseReference } from "./reference.ts";
+import { DOCKER_HUB, parseReference, tryParseReference, type Reference } from "./reference.ts";
 import { buildSpinArtifact } from "./spin-artifact.ts";
 import type { Progress } from "../observe/progress.ts";
 
@@ -70,6 +70,19 @@ export function pullApp(reference: string, options: RegistryOptions): Promise<Pu
 export async function loadFromRegistry(reference: string, options: RegistryOptions): Promise<LockedApp> {
   const artifact = await pullApp(reference, options);
   return lockedAppFromArtifact(artifact, new RegistryCache(options.cacheDir));
+}
+
+/**
+ * What `loadFromRegistry` does, from another source of the same artifact: its layers are cached under
+ * `cacheDir` and the locked app points at them.
+ */
+export async function loadFromSource(
+  source: ArtifactSource,
+  reference: Reference,
+  cacheDir: string,
+): Promise<LockedApp> {
+  const cache = new RegistryCache(cacheDir);
+  return lockedAppFromArtifact(await pullArtifact(source, reference, cache), cache);
 }
 
 /**

@@ -1,17 +1,27 @@
 // End to end: containerd-shim-spindle-v2 under Debian's real containerd, driven by `ctr` as a user would:
 // a container whose root filesystem holds a spin.toml and a Wasm guest built from source serves HTTP,
 // shows in `ctr task ls`, stops with the exit status its signal calls for, and is deleted; an app that
-// cannot load reports why on the container's stderr.
+// cannot load reports why on the container's stderr. A Spin OCI artifact pushed with `spindle registry
+// push` to a real registry and fetched with `ctr content fetch` runs from its Wasm layers.
 import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { makeApp } from "../support/apps.ts";
+import { runSpindle } from "../support/cli.ts";
 import { buildImageTar } from "../support/oci-image.ts";
 import { containerdUnavailable, startContainerd, type Containerd } from "../support/containerd.ts";
 import { request } from "../support/http.ts";
-import { suiteScope } from "../support/scope.ts";
+import {
+  pushBlobByHand,
+  putManifestByHand,
+  registryUnavailable,
+  startRegistry,
+  type TestRegistry,
+} from "../support/registry.ts";
+import { suiteScope, type Scope } from "../support/scope.ts";
 
 const MANIFEST = `spin_manifest_version = 2
 [application]
@@ -45,6 +55,23 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>): Prom
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Whether a process is still there. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** An empty directory for `ctr run --rootfs`, removed with the scope. */
+function emptyDir(scope: Scope): string {
+  const dir = mkdtempSync(join(tmpdir(), "spindle-root-"));
+  scope.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }
 
 const skip = containerdUnavailable();
@@ -147,15 +174,7 @@ describe("containerd shim", { skip }, () => {
       await stopped(id);
       assert.equal(await remove(id), 0);
     }
-    const alive = () => {
-      try {
-        process.kill(pid, 0);
-        return true;
-      } catch {
-        return false;
-      }
-    };
-    await until("the shim to exit", () => Promise.resolve(alive() ? undefined : true));
+    await until("the shim to exit", () => Promise.resolve(alive(pid) ? undefined : true));
   });
 
   it("serves an image built FROM scratch, mounting its snapshot as the root filesystem", async () => {
@@ -196,5 +215,84 @@ describe("containerd shim", { skip }, () => {
       /\/spindle\/imaged\/rootfs/,
       "rootfs unmounted",
     );
+  });
+
+  describe("apps from a Spin OCI artifact's layers", { skip: registryUnavailable() ?? false }, () => {
+    let registry: TestRegistry;
+    before(async () => {
+      registry = await startRegistry(scope);
+    });
+
+    /**
+     * Fetches `reference` into containerd (containerd 1.6.20 cannot unpack an artifact, so `ctr images
+     * pull` and `ctr run <image>` fail; `content fetch` stores it all) and runs it with the image named by
+     * annotation over an empty root.
+     */
+    async function runArtifact(id: string, reference: string, port: number): Promise<string> {
+      const fetched = await containerd.ctr("content", "fetch", "--plain-http", reference);
+      assert.equal(fetched.code, 0, fetched.stderr);
+      const annotation = `--annotation=io.kubernetes.cri.image-name=${reference}`;
+      const log = join(containerd.dir, `${id}.log`);
+      const env = `SPIN_HTTP_LISTEN_ADDR=127.0.0.1:${port}`;
+      const root = emptyDir(scope);
+      const result = await containerd.ctr(
+        ...["run", "-d", "--runtime", RUNTIME, "--net-host", "--env", env, "--log-uri", `file://${log}`],
+        ...[annotation, "--rootfs", root, id, "/"],
+      );
+      assert.equal(result.code, 0, result.stderr);
+      return log;
+    }
+
+    it("serves an app pushed with `spindle registry push` and cleans up after it", async () => {
+      const home = emptyDir(scope);
+      const reference = `${registry.host}/shim/greet:v1`;
+      const pushed = await runSpindle(["registry", "push", reference, "-f", rootfs], {
+        env: { XDG_CACHE_HOME: join(home, "cache"), DOCKER_CONFIG: join(home, "docker") },
+      });
+      assert.equal(pushed.code, 0, pushed.stderr);
+      const port = await freePort();
+      await runArtifact("layered", reference, port);
+      const response = await until("the app to answer", async () => {
+        const res = await request(`http://127.0.0.1:${port}`, "/?GREETING");
+        return res.status === 200 ? res : undefined;
+      });
+      assert.equal(response.body, "hello from containerd\n");
+      const pid = Number(await taskColumn("layered", 1));
+      assert.equal((await containerd.ctr("task", "kill", "layered")).code, 0);
+      await stopped("layered");
+      assert.equal(await remove("layered"), 0);
+      await until("the shim to exit", () => Promise.resolve(alive(pid) ? undefined : true));
+      await assert.rejects(request(`http://127.0.0.1:${port}`, "/"));
+    });
+
+    it("reports a locked app whose Wasm is not among the layers on stderr and exits 137", async () => {
+      const repository = "shim/broken";
+      const missing = `sha256:${"0".repeat(64)}`;
+      const locked = {
+        spin_lock_version: 1,
+        metadata: { name: "broken" },
+        triggers: [{ id: "t", trigger_type: "http", trigger_config: { route: "/...", component: "web" } }],
+        components: [{ id: "web", source: { content_type: "application/wasm", digest: missing } }],
+      };
+      const layer = await pushBlobByHand(
+        registry.host,
+        repository,
+        "application/vnd.fermyon.spin.application.v1+config",
+        JSON.stringify(locked),
+      );
+      const config = await pushBlobByHand(
+        registry.host,
+        repository,
+        "application/vnd.oci.image.config.v1+json",
+        JSON.stringify({ architecture: "wasm", os: "wasip1", rootfs: { type: "layers", diff_ids: [] } }),
+      );
+      const manifestType = "application/vnd.oci.image.manifest.v1+json";
+      const manifest = { schemaVersion: 2, mediaType: manifestType, config, layers: [layer] };
+      await putManifestByHand(registry.host, repository, "v1", manifest, manifestType);
+      const log = await runArtifact("broken-layers", `${registry.host}/${repository}:v1`, await freePort());
+      await stopped("broken-layers");
+      assert.match(readFileSync(log, "utf8"), new RegExp(`^Error: .*${missing}, which is not a layer`, "m"));
+      assert.equal(await remove("broken-layers"), 137);
+    });
   });
 });

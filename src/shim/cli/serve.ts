@@ -8,7 +8,9 @@ import { rmSync } from "node:fs";
 import { SpindleError } from "../../errors.ts";
 import { createLogger } from "../../observe/logger.ts";
 import { noEvents, publishBinaryPublisher } from "../events.ts";
-import { runSpinApp } from "../container/run.ts";
+import { ContainerdClient } from "../containerd/client.ts";
+import { containerdImageApps } from "../container/image-app.ts";
+import { spinAppRunner } from "../container/run.ts";
 import { taskService, TASK_SERVICE } from "../task/service.ts";
 import { TaskManager } from "../task/tasks.ts";
 import { TtrpcServer } from "../ttrpc/server.ts";
@@ -27,7 +29,10 @@ export async function serveShim(args: ShimArgs): Promise<void> {
           namespace: args.namespace,
           onError: (error) => logger.warn("cannot publish a task event", { error: error.message }),
         });
-  const tasks = new TaskManager({ events, runner: runSpinApp });
+  // Without containerd's address (a shim run by hand) apps can only come from `/spin.toml`.
+  const containerd = args.address === "" ? undefined : new ContainerdClient(args.address, args.namespace);
+  const images = containerd === undefined ? undefined : containerdImageApps(containerd);
+  const tasks = new TaskManager({ events, runner: spinAppRunner(images) });
   const server = new TtrpcServer();
   let shutdown: () => void = () => undefined;
   const idle = new Promise<void>((resolve) => (shutdown = resolve));
@@ -49,5 +54,6 @@ export async function serveShim(args: ShimArgs): Promise<void> {
   await new Promise((resolve) => setImmediate(resolve));
   await events.flush();
   await server.close();
+  containerd?.close();
   rmSync(path, { force: true });
 }

@@ -7,6 +7,7 @@
  */
 import { constants } from "node:os";
 import { SpindleError } from "../../errors.ts";
+import type { ImageApps } from "./image-app.ts";
 import { serveSpinApp, type ContainerApp, type ServingApp } from "./spin-app.ts";
 
 export const LOAD_FAILED_STATUS = 137;
@@ -19,29 +20,33 @@ export interface ContainerRun {
 
 export type Runner = (container: ContainerApp) => ContainerRun;
 
-/** The real runner; tests of the task service inject their own. */
-export const runSpinApp: Runner = (container) => {
-  let finish: (status: number) => void = () => undefined;
-  const exited = new Promise<number>((resolve) => (finish = resolve));
-  const serving: Promise<ServingApp | undefined> = serveSpinApp(container).catch((error: unknown) => {
-    container.stderr.write(describe(error));
-    finish(LOAD_FAILED_STATUS);
-    return undefined;
-  });
-  return {
-    exited,
-    kill(signal) {
-      if (signal === 0) return;
-      const status = exitStatusForSignal(signal);
-      if (status === 0) {
-        void serving.then((app) => app?.close()).finally(() => finish(0));
-        return;
-      }
-      finish(status);
-      void serving.then((app) => app?.close());
-    },
+/** The real runner, finding apps in image layers with `images`; tests of the task service inject their own. */
+export const spinAppRunner =
+  (images?: ImageApps): Runner =>
+  (container) => {
+    let finish: (status: number) => void = () => undefined;
+    const exited = new Promise<number>((resolve) => (finish = resolve));
+    const serving: Promise<ServingApp | undefined> = serveSpinApp(container, images).catch(
+      (error: unknown) => {
+        container.stderr.write(describe(error));
+        finish(LOAD_FAILED_STATUS);
+        return undefined;
+      },
+    );
+    return {
+      exited,
+      kill(signal) {
+        if (signal === 0) return;
+        const status = exitStatusForSignal(signal);
+        if (status === 0) {
+          void serving.then((app) => app?.close()).finally(() => finish(0));
+          return;
+        }
+        finish(status);
+        void serving.then((app) => app?.close());
+      },
+    };
   };
-};
 
 /** 0 for the signals that ask for a clean shutdown, otherwise the shell's 128 + signal. */
 export function exitStatusForSignal(signal: number): number {

@@ -1,16 +1,18 @@
 /**
- * Serves the Spin app a container carries, the way containerd-shim-spin does: the manifest is `/spin.toml`
- * in the container's root filesystem, `/runtime-config.toml` is used when present, variables come from
+ * Serves the Spin app a container carries, the way containerd-shim-spin does: the app in the image's Wasm
+ * layers when it has them (see `image-app.ts`), else the manifest `/spin.toml` in the container's root
+ * filesystem; `/runtime-config.toml` is used when present, variables come from
  * the container environment (`SPIN_VARIABLE_<NAME>`, overridden by a plain `<NAME>`), and the HTTP trigger
- * listens on `SPIN_HTTP_LISTEN_ADDR` (default `0.0.0.0:80`). From the manifest on, this is the path
- * `spindle up` takes: lock, resolve variables, load, start the HTTP trigger with the host capabilities.
+ * listens on `SPIN_HTTP_LISTEN_ADDR` (default `0.0.0.0:80`). From the app on, this is the path `spindle
+ * up` takes: lock (a manifest), resolve variables, load, start the HTTP trigger with the host capabilities.
  * The app's state directory is `/.spin` and its download cache `/.cache/spindle`, both in the container.
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { prepareLocalApp } from "../../app/local-app.ts";
+import { loadApp } from "../../app/load.ts";
+import { prepareLocalApp, type RunnableApp } from "../../app/local-app.ts";
 import { hostRuntimeConfig, readRuntimeConfigFile } from "../../app/runtime-config.ts";
-import { envProvider, type VariableProvider } from "../../app/variables.ts";
+import { envProvider, resolveVariables, type VariableProvider } from "../../app/variables.ts";
 import { createHostCapabilities } from "../../capabilities/capability.ts";
 import { SpindleError } from "../../errors.ts";
 import { loadManifest } from "../../manifest/load.ts";
@@ -19,12 +21,16 @@ import { createLogger } from "../../observe/logger.ts";
 import { parseListenAddress } from "../../triggers/http/listen-address.ts";
 import { formatStartup } from "../../triggers/http/route-table.ts";
 import { startHttpTrigger } from "../../triggers/http/trigger.ts";
+import type { ImageApps } from "./image-app.ts";
 import type { OutputStream } from "./stdio.ts";
 
 /** The shim's default, as Spin's shim: every interface of the pod's network, port 80. */
 export const SHIM_DEFAULT_LISTEN = "0.0.0.0:80";
 
 export interface ContainerApp {
+  readonly id: string;
+  /** The OCI spec's annotations. */
+  readonly annotations: Readonly<Record<string, string>>;
   /** Absolute path of the container's root filesystem. */
   readonly root: string;
   readonly env: ReadonlyMap<string, string>;
@@ -37,22 +43,13 @@ export interface ServingApp {
   close(): Promise<void>;
 }
 
-export async function serveSpinApp(container: ContainerApp): Promise<ServingApp> {
-  const manifestPath = join(container.root, "spin.toml");
-  if (!existsSync(manifestPath)) {
-    throw new SpindleError("the container has no /spin.toml in its root filesystem", {
-      hint: "build the image FROM scratch with spin.toml and its Wasm files at /",
-    });
-  }
-  const manifest = await loadManifest(manifestPath);
+/** `images` finds apps in image layers; without it (no containerd to ask) only `/spin.toml` is read. */
+export async function serveSpinApp(container: ContainerApp, images?: ImageApps): Promise<ServingApp> {
+  const runnable = await prepareContainerApp(container, images);
   const runtimeConfigPath = join(container.root, "runtime-config.toml");
   const file = existsSync(runtimeConfigPath)
     ? readRuntimeConfigFile(runtimeConfigPath, container.root)
     : undefined;
-  const runnable = await prepareLocalApp(manifest, {
-    cacheDir: join(container.root, ".cache", "spindle"),
-    variableProviders: containerVariables(container.env),
-  });
   const runtimeConfig = hostRuntimeConfig({
     file,
     stateDirFlag: undefined,
@@ -89,6 +86,22 @@ export async function serveSpinApp(container: ContainerApp): Promise<ServingApp>
     await capabilities.close();
     throw error;
   }
+}
+
+async function prepareContainerApp(container: ContainerApp, images?: ImageApps): Promise<RunnableApp> {
+  const cacheDir = join(container.root, ".cache", "spindle");
+  const variableProviders = containerVariables(container.env);
+  const locked = await images?.lockedApp(container, cacheDir);
+  if (locked !== undefined) {
+    return { app: loadApp(locked), variables: resolveVariables(locked, variableProviders) };
+  }
+  const manifestPath = join(container.root, "spin.toml");
+  if (!existsSync(manifestPath)) {
+    throw new SpindleError("the container's image has no Wasm layers and its root filesystem no /spin.toml", {
+      hint: "run a Spin OCI artifact (`spindle registry push`), or an image built FROM scratch with spin.toml and its Wasm files at /",
+    });
+  }
+  return prepareLocalApp(await loadManifest(manifestPath), { cacheDir, variableProviders });
 }
 
 /** Spin's shim rule: a plain `<NAME>` in the container environment wins over `SPIN_VARIABLE_<NAME>`. */

@@ -32,6 +32,7 @@ interface Task {
   readonly request: Message<typeof CreateTaskRequest>;
   readonly rootfs: MountedRootfs;
   readonly env: ReadonlyMap<string, string>;
+  readonly annotations: Readonly<Record<string, string>>;
   readonly stdout: OutputStream;
   readonly stderr: OutputStream;
   readonly exited: Promise<Exit>;
@@ -92,6 +93,7 @@ export class TaskManager {
       request,
       rootfs,
       env: spec.env,
+      annotations: spec.annotations,
       stdout: openOutput(request.stdout),
       stderr: openOutput(request.stderr),
       exited,
@@ -121,6 +123,8 @@ export class TaskManager {
       throw new ShimError("failed-precondition", `task ${id} has already been started`);
     }
     const run = this.#options.runner({
+      id,
+      annotations: task.annotations,
       root: task.rootfs.dir,
       env: task.env,
       stdout: task.stdout,
