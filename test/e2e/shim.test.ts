@@ -37,6 +37,31 @@ source = "greet.wasm"
 environment = { GREETING = "hello from containerd" }
 `;
 
+/** Two components, one with a file too big to be inlined in the locked app, so it travels as a layer. */
+const FILES_MANIFEST = `spin_manifest_version = 2
+[application]
+name = "layers"
+
+[[trigger.http]]
+route = "/greet"
+component = "greet"
+executor = { type = "wagi" }
+
+[[trigger.http]]
+route = "/files"
+component = "files"
+executor = { type = "wagi" }
+
+[component.greet]
+source = "greet.wasm"
+environment = { GREETING = "hello from containerd" }
+
+[component.files]
+source = "cat.wasm"
+files = ["static/**/*"]
+`;
+const BIG_FILE = "a file that travels as its own layer\n".repeat(20);
+
 const RUNTIME = "io.containerd.spindle.v2";
 
 function freePort(): Promise<number> {
@@ -219,8 +244,14 @@ describe("containerd shim", { skip }, () => {
 
   describe("apps from a Spin OCI artifact's layers", { skip: registryUnavailable() ?? false }, () => {
     let registry: TestRegistry;
+    let filesApp: string;
     before(async () => {
       registry = await startRegistry(scope);
+      filesApp = makeApp(scope, {
+        manifest: FILES_MANIFEST,
+        guests: { "greet.wasm": "greet-var", "cat.wasm": "cat-file" },
+        files: { "static/big.txt": BIG_FILE },
+      });
     });
 
     /**
@@ -243,26 +274,57 @@ describe("containerd shim", { skip }, () => {
       return log;
     }
 
-    it("serves an app pushed with `spindle registry push` and cleans up after it", async () => {
-      const home = emptyDir(scope);
-      const reference = `${registry.host}/shim/greet:v1`;
-      const pushed = await runSpindle(["registry", "push", reference, "-f", rootfs], {
-        env: { XDG_CACHE_HOME: join(home, "cache"), DOCKER_CONFIG: join(home, "docker") },
+    for (const layout of ["one layer per file", "archive layers"]) {
+      it(`serves an app pushed with \`spindle registry push\` (${layout}) and cleans up after it`, async () => {
+        const id = layout === "archive layers" ? "layered-archive" : "layered";
+        const home = emptyDir(scope);
+        const reference = `${registry.host}/shim/${id}:v1`;
+        const pushed = await runSpindle(["registry", "push", reference, "-f", filesApp], {
+          env: {
+            XDG_CACHE_HOME: join(home, "cache"),
+            DOCKER_CONFIG: join(home, "docker"),
+            ...(layout === "archive layers" ? { SPIN_OCI_ARCHIVE_LAYERS: "1" } : {}),
+          },
+        });
+        assert.equal(pushed.code, 0, pushed.stderr);
+        const port = await freePort();
+        await runArtifact(id, reference, port);
+        const response = await until("the app to answer", async () => {
+          const res = await request(`http://127.0.0.1:${port}`, "/greet?GREETING");
+          return res.status === 200 ? res : undefined;
+        });
+        assert.equal(response.body, "hello from containerd\n");
+        const file = await request(`http://127.0.0.1:${port}`, "/files?/static/big.txt");
+        assert.deepEqual([file.status, file.body], [200, BIG_FILE]);
+        const pid = Number(await taskColumn(id, 1));
+        assert.equal((await containerd.ctr("task", "kill", id)).code, 0);
+        await stopped(id);
+        assert.equal(await remove(id), 0);
+        await until("the shim to exit", () => Promise.resolve(alive(pid) ? undefined : true));
+        await assert.rejects(request(`http://127.0.0.1:${port}`, "/greet?GREETING"));
       });
-      assert.equal(pushed.code, 0, pushed.stderr);
-      const port = await freePort();
-      await runArtifact("layered", reference, port);
-      const response = await until("the app to answer", async () => {
-        const res = await request(`http://127.0.0.1:${port}`, "/?GREETING");
-        return res.status === 200 ? res : undefined;
-      });
-      assert.equal(response.body, "hello from containerd\n");
-      const pid = Number(await taskColumn("layered", 1));
-      assert.equal((await containerd.ctr("task", "kill", "layered")).code, 0);
-      await stopped("layered");
-      assert.equal(await remove("layered"), 0);
-      await until("the shim to exit", () => Promise.resolve(alive(pid) ? undefined : true));
-      await assert.rejects(request(`http://127.0.0.1:${port}`, "/"));
+    }
+
+    it("reports an image containerd does not have on stderr and exits 137", async () => {
+      const reference = `${registry.host}/shim/never-fetched:v1`;
+      const log = join(containerd.dir, "unfetched.log");
+      const result = await containerd.ctr(
+        ...["run", "-d", "--runtime", RUNTIME, "--log-uri", `file://${log}`],
+        ...[
+          `--annotation=io.kubernetes.cri.image-name=${reference}`,
+          "--rootfs",
+          emptyDir(scope),
+          "unfetched",
+          "/",
+        ],
+      );
+      assert.equal(result.code, 0, result.stderr);
+      await stopped("unfetched");
+      assert.match(
+        readFileSync(log, "utf8"),
+        new RegExp(`^Error: image ${reference} was not found in containerd's namespace "spindle"`, "m"),
+      );
+      assert.equal(await remove("unfetched"), 137);
     });
 
     it("reports a locked app whose Wasm is not among the layers on stderr and exits 137", async () => {
