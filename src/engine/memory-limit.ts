@@ -8,10 +8,9 @@
  * once per module and cap, before compilation (the compile caches key on the cap).
  */
 import { SpindleError } from "../errors.ts";
+import { concat, encodeU32, readU32, SECTION, sections } from "./wasm-binary.ts";
 
 export const WASM_PAGE_BYTES = 65_536;
-const MEMORY_SECTION = 5;
-const HEADER_BYTES = 8;
 
 /** Where a cap applies, for messages: `component "x" (path)` and the cap in bytes. */
 export interface MemoryCap {
@@ -34,28 +33,16 @@ export function capModuleMemory(bytes: Uint8Array, cap: MemoryCap): Uint8Array<A
 
 function rewrite(bytes: Uint8Array, cap: MemoryCap): Uint8Array<ArrayBuffer> {
   const maxPages = Math.floor(cap.maxBytes / WASM_PAGE_BYTES);
-  let offset = HEADER_BYTES;
-  while (offset < bytes.length) {
-    const id = bytes[offset] as number;
-    const size = readU32(bytes, offset + 1);
-    const contentStart = offset + 1 + size.length;
-    if (id === MEMORY_SECTION) {
-      const content = capMemorySection(
-        bytes.subarray(contentStart, contentStart + size.value),
-        maxPages,
-        cap,
-      );
-      return concat([
-        bytes.subarray(0, offset),
-        [MEMORY_SECTION],
-        encodeU32(content.length),
-        content,
-        bytes.subarray(contentStart + size.value),
-      ]);
-    }
-    offset = contentStart + size.value;
-  }
-  return new Uint8Array(bytes);
+  const memory = sections(bytes).find((section) => section.id === SECTION.memory);
+  if (memory === undefined) return new Uint8Array(bytes);
+  const content = capMemorySection(bytes.subarray(memory.contentStart, memory.end), maxPages, cap);
+  return concat([
+    bytes.subarray(0, memory.start),
+    [SECTION.memory],
+    encodeU32(content.length),
+    content,
+    bytes.subarray(memory.end),
+  ]);
 }
 
 function capMemorySection(section: Uint8Array, maxPages: number, cap: MemoryCap): Uint8Array {
@@ -91,38 +78,6 @@ function unsupported(cap: MemoryCap, what: string): SpindleError {
   return new SpindleError(`${cap.what} defines ${what}, which the instance memory cap cannot limit`, {
     hint: "run it without --max-instance-memory (and without SPIN_MAX_INSTANCE_MEMORY)",
   });
-}
-
-function readU32(bytes: Uint8Array, start: number): { value: number; length: number } {
-  let value = 0;
-  for (let i = 0; i < 5; i++) {
-    const byte = bytes[start + i];
-    if (byte === undefined) break;
-    value += (byte & 0x7f) * 2 ** (7 * i);
-    if ((byte & 0x80) === 0) return { value, length: i + 1 };
-  }
-  throw new Error("malformed WebAssembly: bad LEB128 number");
-}
-
-function encodeU32(value: number): number[] {
-  const out: number[] = [];
-  let rest = value;
-  do {
-    const byte = rest & 0x7f;
-    rest = Math.floor(rest / 128);
-    out.push(rest === 0 ? byte : byte | 0x80);
-  } while (rest !== 0);
-  return out;
-}
-
-function concat(parts: readonly (Uint8Array | readonly number[])[]): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }
 
 /** The memories an instance exports (where its guest's heap lives). */

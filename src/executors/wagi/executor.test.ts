@@ -6,6 +6,8 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
 import wabtInit from "wabt";
+import type { EngineModule } from "../../engine/memory-recycler.ts";
+import { compileRecyclable } from "../../engine/module-cache.ts";
 import { SpindleError } from "../../errors.ts";
 import { GuestFault, type HttpGuestRequest, type HttpGuestResponse } from "../http.ts";
 import { buildCgiInvocation } from "./cgi.ts";
@@ -18,17 +20,17 @@ const wabt = await wabtInit();
 const encoder = new TextEncoder();
 const text = (bytes: HttpGuestResponse["body"]): string => new TextDecoder().decode(bytes as Uint8Array);
 
-async function compileC(name: string): Promise<WebAssembly.Module> {
+async function compileC(name: string): Promise<EngineModule> {
   const output = join(work, `${name}.wasm`);
   const args = ["--target=wasm32-wasi", "-O2", "-Wl,--strip-all", "-o", output, join(guests, `${name}.c`)];
   await promisify(execFile)("clang", args);
-  return new WebAssembly.Module(readFileSync(output));
+  return compileRecyclable(readFileSync(output));
 }
 
-function compileWat(source: string): WebAssembly.Module {
+function compileWat(source: string): Promise<EngineModule> {
   const parsed = wabt.parseWat("guest.wat", source);
   try {
-    return new WebAssembly.Module(new Uint8Array(parsed.toBinary({}).buffer));
+    return compileRecyclable(new Uint8Array(parsed.toBinary({}).buffer));
   } finally {
     parsed.destroy();
   }
@@ -100,8 +102,8 @@ void describe(
   "createWagiHandler with C guests",
   { skip: hasClang ? false : "clang is not installed" },
   () => {
-    let echoEnv: WebAssembly.Module;
-    let catFile: WebAssembly.Module;
+    let echoEnv: EngineModule;
+    let catFile: EngineModule;
     before(async () => {
       [echoEnv, catFile] = await Promise.all([compileC("echo-env"), compileC("cat-file")]);
     });
@@ -174,7 +176,7 @@ const WAT_PRELUDE = `
 void describe("createWagiHandler with WAT guests", () => {
   void it("sends stderr to the output sink and stdout to the client", async () => {
     const out = sink();
-    const module = compileWat(`(module ${WAT_PRELUDE}
+    const module = await compileWat(`(module ${WAT_PRELUDE}
       (func (export "_start") (call $write (i32.const 2) (i32.const 200) (i32.const 5))
         (call $write (i32.const 1) (i32.const 100) (i32.const 26)) (call $write (i32.const 1) (i32.const 200) (i32.const 5))))`);
     const response = await createWagiHandler({ ...out.options, module }).handle(request("/app"));
@@ -183,7 +185,7 @@ void describe("createWagiHandler with WAT guests", () => {
   });
 
   void it("starts every request from a fresh instance", async () => {
-    const module = compileWat(`(module ${WAT_PRELUDE}
+    const module = await compileWat(`(module ${WAT_PRELUDE}
       (global $runs (mut i32) (i32.const 48))
       (func (export "_start")
         (global.set $runs (i32.add (global.get $runs) (i32.const 1)))
@@ -198,7 +200,7 @@ void describe("createWagiHandler with WAT guests", () => {
 
   void it("gives every request a never-used instance even when instances are pooled", async () => {
     // Counts runs in a global and in linear memory; either would show 2 on a reused instance.
-    const module = compileWat(`(module ${WAT_PRELUDE}
+    const module = await compileWat(`(module ${WAT_PRELUDE}
       (global $runs (mut i32) (i32.const 48))
       (data (i32.const 300) "0")
       (func (export "_start")
@@ -219,13 +221,33 @@ void describe("createWagiHandler with WAT guests", () => {
     );
   });
 
+  void it("shows a request nothing a previous request left in a recycled memory", async () => {
+    // Prints the byte at 400 (as a digit), then leaves 7 there; a reused memory that was not wiped shows 7.
+    const module = await compileWat(`(module ${WAT_PRELUDE}
+      (func (export "_start")
+        (i32.store8 (i32.const 301) (i32.add (i32.load8_u (i32.const 400)) (i32.const 48)))
+        (i32.store8 (i32.const 400) (i32.const 7))
+        (call $write (i32.const 1) (i32.const 100) (i32.const 26)) (call $write (i32.const 1) (i32.const 301) (i32.const 1))))`);
+    assert.ok(module.memories !== undefined, "the module runs on recycled memories");
+    const handler = createWagiHandler({ ...sink().options, module, poolSize: 1 });
+    const bodies: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      bodies.push(text((await handler.handle(request("/app"))).body));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    assert.deepEqual(bodies, ["0", "0", "0", "0", "0"]);
+    assert.ok(module.memories.idle <= 1, "memories came back to be reused");
+  });
+
   void it("treats proc_exit(0) as success and a non-zero exit as a fault", async () => {
-    const exiting = (code: number) =>
-      compileWat(`(module ${WAT_PRELUDE}
+    const exiting = async (code: number) =>
+      await compileWat(`(module ${WAT_PRELUDE}
         (func (export "_start") (call $write (i32.const 1) (i32.const 100) (i32.const 26)) (call $proc_exit (i32.const ${code}))))`);
-    const ok = await createWagiHandler({ ...sink().options, module: exiting(0) }).handle(request("/app"));
+    const ok = await createWagiHandler({ ...sink().options, module: await exiting(0) }).handle(
+      request("/app"),
+    );
     assert.equal(ok.status, 200);
-    const failing = createWagiHandler({ ...sink().options, module: exiting(3) });
+    const failing = createWagiHandler({ ...sink().options, module: await exiting(3) });
     await assert.rejects(failing.handle(request("/app")), (error) => {
       assert.ok(error instanceof GuestFault);
       assert.equal(error.component, "app");
@@ -235,7 +257,7 @@ void describe("createWagiHandler with WAT guests", () => {
   });
 
   void it("turns a trap into a fault carrying the trap as its cause", async () => {
-    const module = compileWat(`(module ${WAT_PRELUDE} (func (export "_start") unreachable))`);
+    const module = await compileWat(`(module ${WAT_PRELUDE} (func (export "_start") unreachable))`);
     await assert.rejects(
       createWagiHandler({ ...sink().options, module }).handle(request("/app")),
       (error) => {
@@ -247,15 +269,15 @@ void describe("createWagiHandler with WAT guests", () => {
   });
 
   void it("faults when the guest writes nothing to stdout", async () => {
-    const module = compileWat(`(module ${WAT_PRELUDE} (func (export "_start")))`);
+    const module = await compileWat(`(module ${WAT_PRELUDE} (func (export "_start")))`);
     await assert.rejects(
       createWagiHandler({ ...sink().options, module }).handle(request("/app")),
       /did not write to stdout/,
     );
   });
 
-  void it("refuses at load time a module that is not a preview 1 command", () => {
-    const module = compileWat(
+  void it("refuses at load time a module that is not a preview 1 command", async () => {
+    const module = await compileWat(
       `(module (import "env" "f" (func)) (memory (export "memory") 1) (func (export "_start")))`,
     );
     assert.throws(() => createWagiHandler({ ...sink().options, module }), SpindleError);

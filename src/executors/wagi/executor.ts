@@ -2,7 +2,8 @@
  * The WAGI executor: serves HTTP requests with a WASI preview 1 command module the CGI way. Each request
  * runs a never-used instance, taken from the handler's instance pool (instantiated ahead of time against a
  * late-bound preview 1 host), with a fresh host bound to it for that one run and then dropped, so nothing
- * survives between requests; the body is the guest's stdin, argv and environment carry the request
+ * survives between requests (its memory, recycled when the guest ended cleanly, is zeroed first: see
+ * memory-recycler.ts); the body is the guest's stdin, argv and environment carry the request
  * (cgi.ts), stdout is the response (output.ts) and stderr goes to the component's output sink. One handler
  * per (trigger, component) pair, built at load time; the module is compiled once and shared, and up to
  * the pool's size of idle instances (with their memories) live as long as the handler.
@@ -10,6 +11,7 @@
 import { createLateBoundPreview1 } from "../../capabilities/wasi/preview1/late-bound.ts";
 import { InstancePool } from "../../engine/instance-pool.ts";
 import { exportedMemories, memoryCapNote } from "../../engine/memory-limit.ts";
+import { instantiate, type EngineModule } from "../../engine/memory-recycler.ts";
 import type { GuestOutputSink } from "../guest-output.ts";
 import { GuestFault, type HttpGuestRequest, type HttpGuestResponse, type HttpHandler } from "../http.ts";
 import { buildCgiInvocation } from "./cgi.ts";
@@ -18,8 +20,8 @@ import { validateWagiModule } from "./validate.ts";
 
 export interface WagiHandlerOptions {
   readonly componentId: string;
-  /** Compiled once per component; instantiated once per request, ahead of time. */
-  readonly module: WebAssembly.Module;
+  /** Compiled once per component (module-cache.ts); instantiated once per request, ahead of time. */
+  readonly module: EngineModule;
   /** How many never-used instances to keep ready; the pool's default when undefined, 0 for none. */
   readonly poolSize?: number | undefined;
   /** The trigger's `executor.argv` template; Spin's default when undefined. */
@@ -54,14 +56,14 @@ function concat(chunks: readonly Uint8Array[]): Uint8Array {
  */
 export function createWagiHandler(options: WagiHandlerOptions): HttpHandler {
   const { componentId, module, output } = options;
-  validateWagiModule(componentId, module);
+  validateWagiModule(componentId, module.module);
   const host = createLateBoundPreview1();
   const pool = new InstancePool({
     create: () => {
       const started = performance.now();
-      const instance = new WebAssembly.Instance(module, host.imports);
+      const created = instantiate(module, host.imports);
       options.onInstantiated?.((performance.now() - started) / 1000);
-      return instance;
+      return created;
     },
     ...(options.poolSize === undefined ? {} : { size: options.poolSize }),
   });
@@ -69,7 +71,7 @@ export function createWagiHandler(options: WagiHandlerOptions): HttpHandler {
   /** Runs the guest once; returns its stdout or throws a `GuestFault`. */
   function runGuest(args: readonly string[], env: readonly (readonly [string, string])[], stdin: Uint8Array) {
     const stdout: Uint8Array[] = [];
-    const instance = pool.take();
+    const { instance, recycle } = pool.take();
     let exitCode: number;
     try {
       exitCode = host.run(instance, {
@@ -85,6 +87,7 @@ export function createWagiHandler(options: WagiHandlerOptions): HttpHandler {
       const note = memoryCapNote(exportedMemories(instance), options.maxMemoryBytes);
       throw new GuestFault(componentId, `The WAGI guest trapped: ${reason}${note}`, { cause: error });
     }
+    recycle();
     if (exitCode !== 0) throw new GuestFault(componentId, `The WAGI guest exited with code ${exitCode}`);
     return concat(stdout);
   }

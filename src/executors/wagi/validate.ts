@@ -5,6 +5,7 @@
  * with a message naming the component instead of failing every request.
  */
 import { PREVIEW1_FUNCTIONS } from "../../capabilities/wasi/preview1/abi.ts";
+import { MEMORY_IMPORT } from "../../engine/memory-import.ts";
 import { SpindleError } from "../../errors.ts";
 
 const PROVIDED = new Set<string>(PREVIEW1_FUNCTIONS);
@@ -48,6 +49,7 @@ export function validateWagiModule(componentId: string, module: WebAssembly.Modu
     }
   }
   for (const { module: namespace, name, kind } of WebAssembly.Module.imports(module)) {
+    if (namespace === MEMORY_IMPORT.module) continue; // the engine's own, for recycled memories
     if (namespace !== "wasi_snapshot_preview1" || kind !== "function" || !PROVIDED.has(name)) {
       throw new SpindleError(
         `Component '${componentId}' imports ${kind} '${namespace}.${name}', which the WAGI executor does not provide`,
