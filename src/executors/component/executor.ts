@@ -1,22 +1,24 @@
 /**
  * The component executor: serves HTTP with a WebAssembly component exporting
  * `wasi:http/incoming-handler@0.2.x` (what the Spin JS SDK builds), Spin's way: a fresh instance per
- * request, the response sent as soon as the guest sets it, the body streamed as the guest writes it. A
- * fault before the response is a `GuestFault` (the trigger answers 500); after it, the body stream errors
- * and the response is cut off. One handler per (trigger, component) pair, built at load time, where the
+ * request (instantiated ahead of time by a small pool, so the request does not wait for it), the
+ * response sent as soon as the guest sets it, the body streamed as the guest writes it. A fault before
+ * the response is a `GuestFault` (the trigger answers 500); after it, the body stream errors and the
+ * response is cut off. One handler per (trigger, component) pair, built at load time, where the
  * component is checked, transpiled (or read from the disk cache) and compiled once.
  */
 import type { OutboundHttp } from "../../capabilities/outbound-http/outbound.ts";
 import { denyAllOutbound } from "../../capabilities/wasi-http/host.ts";
 import type { OutgoingResponse } from "../../capabilities/wasi-http/outgoing.ts";
 import { GuestExit } from "../../capabilities/wasi/p2/cli.ts";
+import { InstancePool } from "../../engine/instance-pool.ts";
 import { memoryCapNote } from "../../engine/memory-limit.ts";
 import { SpindleError } from "../../errors.ts";
 import type { GuestOutputSink } from "../guest-output.ts";
 import { GuestFault, type HttpGuestRequest, type HttpGuestResponse, type HttpHandler } from "../http.ts";
 import { compiledComponent } from "./cache.ts";
 import { inspectComponent, MalformedComponent } from "./inspect.ts";
-import { invoke, type InstanceContext } from "./invocation.ts";
+import { createInstance, invoke, type InstanceContext, type ReadyInstance } from "./invocation.ts";
 import { checkHttpWorld } from "./world.ts";
 
 export interface ComponentHandlerOptions {
@@ -41,7 +43,15 @@ export interface ComponentHandlerOptions {
   readonly onInstantiated?: ((seconds: number) => void) | undefined;
   /** The cap on each core instance's linear memory, in bytes; none when absent. */
   readonly maxMemoryBytes?: number | undefined;
+  /** How many never-used instances to keep ready; `COMPONENT_POOL_SIZE` when absent, 0 for none. */
+  readonly poolSize?: number | undefined;
 }
+
+/**
+ * Ready instances per component. Few, because a JS guest's instance holds about 10 MB: enough that a
+ * request arriving at a quiet server, or two at once, finds one ready.
+ */
+export const COMPONENT_POOL_SIZE = 2;
 
 export async function createComponentHandler(options: ComponentHandlerOptions): Promise<HttpHandler> {
   const what = `component "${options.componentId}" (${options.origin})`;
@@ -66,7 +76,11 @@ export async function createComponentHandler(options: ComponentHandlerOptions): 
     onInstantiated: options.onInstantiated ?? (() => undefined),
     maxMemoryBytes: options.maxMemoryBytes,
   };
-  return { handle: (request) => serve(options.componentId, context, request) };
+  const pool = new InstancePool({
+    create: () => createInstance(context),
+    size: options.poolSize ?? COMPONENT_POOL_SIZE,
+  });
+  return { handle: (request) => serve(options.componentId, context, () => pool.take(), request) };
 }
 
 function inspect(what: string, bytes: Uint8Array) {
@@ -84,9 +98,10 @@ function inspect(what: string, bytes: Uint8Array) {
 async function serve(
   componentId: string,
   context: InstanceContext,
+  take: () => ReadyInstance,
   request: HttpGuestRequest,
 ): Promise<HttpGuestResponse> {
-  const { response, finished, memories } = invoke(context, request);
+  const { response, finished, memories } = invoke(take, request);
   const result = await response;
   if (result === undefined) {
     const failure = await finished.then(

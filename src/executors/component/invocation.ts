@@ -1,10 +1,10 @@
 /**
- * One request's run of a component: a fresh instance with its own host objects (WASI, wasi:http, the
- * request and the response slot), and the call to `incoming-handler.handle`. Reports two moments
+ * One request's run of a component: a never-used instance with its own host objects (WASI, wasi:http,
+ * the capabilities), the request and the response slot, and the call to `incoming-handler.handle`. Reports two moments
  * separately, because the response starts before the guest finishes: `response` settles when the guest
  * sets its response-outparam (or fails or returns first), `finished` when `handle` returns or traps.
  * Per request, never reused; costs one instantiation (about 2.5 ms for a 12 MB JS component, less on a
- * recycled memory).
+ * recycled memory), which a pool can pay before the request arrives.
  */
 import type { OutboundHttp } from "../../capabilities/outbound-http/outbound.ts";
 import { IncomingRequest, type IncomingRequestData } from "../../capabilities/wasi-http/incoming.ts";
@@ -39,7 +39,7 @@ export interface Invocation {
   readonly memories: readonly WebAssembly.Memory[];
 }
 
-interface HandlerExport {
+export interface HandlerExport {
   handle(request: IncomingRequest, outparam: ResponseOutparam): unknown;
 }
 
@@ -66,9 +66,17 @@ function instantiate(
   return handler;
 }
 
-export function invoke(context: InstanceContext, request: IncomingRequestData): Invocation {
-  let deliver: (result: ResponseResult | undefined) => void = () => undefined;
-  const response = new Promise<ResponseResult | undefined>((resolve) => (deliver = resolve));
+/** A never-used instance with its own host objects, ready to serve one request. */
+export interface ReadyInstance {
+  readonly handler: HandlerExport;
+  /** Its core instances' exported memories, when there is a memory cap. */
+  readonly memories: readonly WebAssembly.Memory[];
+  /** Hand its memories on to later instances (memory-recycler.ts). */
+  readonly recycles: readonly (() => void)[];
+}
+
+/** Instantiates the component with fresh host objects; throws when instantiation fails. */
+export function createInstance(context: InstanceContext): ReadyInstance {
   const imports = {
     ...wasiImports({
       environment: context.environment,
@@ -79,18 +87,28 @@ export function invoke(context: InstanceContext, request: IncomingRequestData): 
     ...wasiHttpImports(context.outbound),
     ...context.capabilityImports(),
   };
-  const outparam = new ResponseOutparam((result) => deliver(result));
   const memories: WebAssembly.Memory[] = [];
   const recycles: (() => void)[] = [];
+  const started = performance.now();
+  const handler = instantiate(context, imports, memories, recycles);
+  context.onInstantiated((performance.now() - started) / 1000);
+  return { handler, memories, recycles };
+}
+
+/** Serves `request` with the instance `take` hands out (created then, or earlier by a pool). */
+export function invoke(take: () => ReadyInstance, request: IncomingRequestData): Invocation {
+  let deliver: (result: ResponseResult | undefined) => void = () => undefined;
+  const response = new Promise<ResponseResult | undefined>((resolve) => (deliver = resolve));
+  const outparam = new ResponseOutparam((result) => deliver(result));
+  const memories: WebAssembly.Memory[] = [];
   const finished = (async () => {
     // Inside the async function, so a failing instantiation or a synchronous trap rejects `finished`.
-    const started = performance.now();
-    const handler = instantiate(context, imports, memories, recycles);
-    context.onInstantiated((performance.now() - started) / 1000);
-    await handler.handle(new IncomingRequest(request), outparam);
+    const instance = take();
+    memories.push(...instance.memories);
+    await instance.handler.handle(new IncomingRequest(request), outparam);
     // The guest has returned and no guest code runs again (the world exports only functions), so its
     // memories can serve later instances; after a trap or a termination they are simply dropped.
-    for (const recycle of recycles) recycle();
+    for (const recycle of instance.recycles) recycle();
   })();
   // A response set before the end was delivered first; this only answers "never set".
   finished.then(
