@@ -31,6 +31,8 @@ import { parseVariableFlags } from "./variable-flags.ts";
 import { parseEnvFlags } from "./env-flags.ts";
 import { readSqliteFlags } from "./sqlite-flags.ts";
 import { cacheDir } from "./cache-dir.ts";
+import type { InstanceReuse } from "../engine/instance-reuse.ts";
+import { readInstanceReuse } from "./instance-reuse-flags.ts";
 import { readMaxInstanceMemory, readServerLimits } from "./limit-flags.ts";
 
 export const SERVE_OPTIONS: NonNullable<ParseArgsConfig["options"]> = {
@@ -52,6 +54,7 @@ export const SERVE_OPTIONS: NonNullable<ParseArgsConfig["options"]> = {
   "shutdown-timeout": { type: "string" },
   "log-level": { type: "string" },
   "max-instance-memory": { type: "string" },
+  "instance-reuse": { type: "string", multiple: true },
 };
 
 export const SERVE_USAGE = `  -f, --from <DIR|FILE>       the app: a spin.toml file or a directory holding one (default: .)
@@ -85,6 +88,10 @@ export const SERVE_USAGE = `  -f, --from <DIR|FILE>       the app: a spin.toml f
       --max-instance-memory <BYTES>
                               cap each instance's linear memory, e.g. 134217728 or 128Mi; growing past it
                               fails in the guest (env SPIN_MAX_INSTANCE_MEMORY; default: no cap)
+      --instance-reuse <N|COMPONENT=N>
+                              let one instance serve up to N requests, one at a time, for every component
+                              or for one (repeatable; env SPINDLE_INSTANCE_REUSE, comma-separated; default 1:
+                              a fresh instance per request). Faster, but requests see each other's guest state
 `;
 
 /** The parsed serving options, checked before anything starts. */
@@ -105,6 +112,8 @@ export interface ServeSettings {
   readonly logLevel: LogLevel;
   /** `--max-instance-memory`, in bytes; no cap when undefined. */
   readonly maxInstanceMemory: number | undefined;
+  /** `--instance-reuse`: requests per instance by component. */
+  readonly instanceReuse: InstanceReuse;
   /** `--admin-listen`: where metrics and the dashboard are served; off when undefined. */
   readonly adminListen: ListenAddress | undefined;
 }
@@ -131,6 +140,7 @@ export function serveSettings(options: ParsedOptions): ServeSettings {
     insecure: flagOption(options, "insecure"),
     limits: readServerLimits(options, process.env),
     maxInstanceMemory: readMaxInstanceMemory(options, process.env),
+    instanceReuse: readInstanceReuse(listOption(options, "instance-reuse"), process.env),
     logger: createLogger(process.stderr, { json: !process.stderr.isTTY, level }),
     logLevel: level,
     adminListen: adminListen(stringOption(options, "admin-listen")),
@@ -250,6 +260,7 @@ export async function startServing(
       capabilities,
       limits: settings.limits,
       maxInstanceMemory: settings.maxInstanceMemory,
+      instanceReuse: settings.instanceReuse,
     });
   } catch (error) {
     await observability.close();

@@ -34,6 +34,10 @@ export interface ExecutorContext {
   readonly observer?: Observer | undefined;
   /** The cap on each instance's linear memory, in bytes; none when absent. */
   readonly maxInstanceMemory?: number | undefined;
+  /** How many requests one component instance may serve; 1 when absent (WAGI instances serve one). */
+  readonly requestsPerInstance?: number | undefined;
+  /** Hears host-side notes about the component. */
+  readonly onWarning?: ((message: string) => void) | undefined;
 }
 
 export async function createHttpExecutor(
@@ -64,6 +68,8 @@ export async function createHttpExecutor(
       capabilityImports: capabilityImportsOf(context.capabilities, component.id, observer),
       onInstantiated,
       maxMemoryBytes: context.maxInstanceMemory,
+      requestsPerInstance: context.requestsPerInstance,
+      onWarning: context.onWarning,
     });
   }
   checkWagiBinary(component.id, component.bytes);

@@ -101,6 +101,11 @@ class IncomingMessage {
     return this.#headers.frozenView();
   }
 
+  /** Whether the guest has taken the body (a request it never took can still be served again). */
+  get bodyTaken(): boolean {
+    return this.#consumed;
+  }
+
   consume(): IncomingBody {
     if (this.#consumed) throw new GuestError(undefined, "the body was already consumed");
     this.#consumed = true;

@@ -9,16 +9,18 @@
  */
 import type { OutboundHttp } from "../../capabilities/outbound-http/outbound.ts";
 import { denyAllOutbound } from "../../capabilities/wasi-http/host.ts";
+import { IncomingRequest } from "../../capabilities/wasi-http/incoming.ts";
 import type { OutgoingResponse } from "../../capabilities/wasi-http/outgoing.ts";
 import { GuestExit } from "../../capabilities/wasi/p2/cli.ts";
 import { InstancePool } from "../../engine/instance-pool.ts";
+import { ReuseSet, type Lease } from "../../engine/instance-reuse.ts";
 import { memoryCapNote } from "../../engine/memory-limit.ts";
 import { SpindleError } from "../../errors.ts";
 import type { GuestOutputSink } from "../guest-output.ts";
 import { GuestFault, type HttpGuestRequest, type HttpGuestResponse, type HttpHandler } from "../http.ts";
 import { compiledComponent } from "./cache.ts";
 import { inspectComponent, MalformedComponent } from "./inspect.ts";
-import { createInstance, invoke, type InstanceContext, type ReadyInstance } from "./invocation.ts";
+import { createInstance, invoke, retire, type InstanceContext, type ReadyInstance } from "./invocation.ts";
 import { checkHttpWorld } from "./world.ts";
 
 export interface ComponentHandlerOptions {
@@ -45,6 +47,10 @@ export interface ComponentHandlerOptions {
   readonly maxMemoryBytes?: number | undefined;
   /** How many never-used instances to keep ready; `COMPONENT_POOL_SIZE` when absent, 0 for none. */
   readonly poolSize?: number | undefined;
+  /** How many requests one instance may serve (instance-reuse.ts); 1, a fresh one each, when absent. */
+  readonly requestsPerInstance?: number | undefined;
+  /** Hears host-side notes about the component (instance reuse switched off). */
+  readonly onWarning?: ((message: string) => void) | undefined;
 }
 
 /**
@@ -80,7 +86,24 @@ export async function createComponentHandler(options: ComponentHandlerOptions): 
     create: () => createInstance(context),
     size: options.poolSize ?? COMPONENT_POOL_SIZE,
   });
-  return { handle: (request) => serve(options.componentId, context, () => pool.take(), request) };
+  const handler: Handler = {
+    componentId: options.componentId,
+    context,
+    instances: new ReuseSet({
+      fresh: () => pool.take(),
+      retire,
+      limit: options.requestsPerInstance ?? 1,
+    }),
+    warn: options.onWarning ?? (() => undefined),
+  };
+  return { handle: (request) => serve(handler, request) };
+}
+
+interface Handler {
+  readonly componentId: string;
+  readonly context: InstanceContext;
+  readonly instances: ReuseSet<ReadyInstance>;
+  readonly warn: (message: string) => void;
 }
 
 function inspect(what: string, bytes: Uint8Array) {
@@ -95,21 +118,29 @@ function inspect(what: string, bytes: Uint8Array) {
   }
 }
 
-async function serve(
-  componentId: string,
-  context: InstanceContext,
-  take: () => ReadyInstance,
-  request: HttpGuestRequest,
-): Promise<HttpGuestResponse> {
-  const { response, finished, memories } = invoke(take, request);
+async function serve(handler: Handler, request: HttpGuestRequest): Promise<HttpGuestResponse> {
+  const { componentId, context, instances } = handler;
+  const incoming = new IncomingRequest(request);
+  let lease: Lease<ReadyInstance> | undefined;
+  const { response, finished, memories } = invoke(() => (lease = instances.take()).instance, incoming);
   const result = await response;
   if (result === undefined) {
     const failure = await finished.then(
       () => undefined,
       (error: unknown) => error,
     );
+    if (failure === undefined && lease !== undefined && lease.served > 0) {
+      stopReuse(handler, lease.instance);
+      // Nothing of the request was taken, so a fresh instance can serve it as if this never happened.
+      if (!incoming.bodyTaken) return serve(handler, request);
+    }
     throw faultOf(componentId, failure, memoryCapNote(memories, context.maxMemoryBytes));
   }
+  const served = lease as Lease<ReadyInstance>;
+  finished.then(
+    () => instances.done(served),
+    () => undefined,
+  );
   if (result.tag === "err") {
     throw new GuestFault(componentId, `the guest answered with an error: ${JSON.stringify(result.val)}`);
   }
@@ -121,6 +152,17 @@ async function serve(
     body: outgoing.queue,
     trailers: () => outgoing.trailerList(),
   };
+}
+
+/** A used instance returned without answering: this guest cannot serve two requests on one instance. */
+function stopReuse(handler: Handler, instance: ReadyInstance): void {
+  retire(instance);
+  if (!handler.instances.enabled) return; // another request found out first
+  handler.instances.disable();
+  handler.warn(
+    `component "${handler.componentId}" returned without a response on an instance that had served a request before, ` +
+      "so it cannot reuse instances (Spin JS SDK guests cannot); instance reuse is now off for it and every request gets a fresh instance",
+  );
 }
 
 /** After the response is out, the guest's end decides how the body ends. */

@@ -7,7 +7,7 @@
  * recycled memory), which a pool can pay before the request arrives.
  */
 import type { OutboundHttp } from "../../capabilities/outbound-http/outbound.ts";
-import { IncomingRequest, type IncomingRequestData } from "../../capabilities/wasi-http/incoming.ts";
+import type { IncomingRequest } from "../../capabilities/wasi-http/incoming.ts";
 import { wasiHttpImports } from "../../capabilities/wasi-http/host.ts";
 import { ResponseOutparam, type ResponseResult } from "../../capabilities/wasi-http/outgoing.ts";
 import { wasiImports } from "../../capabilities/wasi/p2/host.ts";
@@ -96,7 +96,7 @@ export function createInstance(context: InstanceContext): ReadyInstance {
 }
 
 /** Serves `request` with the instance `take` hands out (created then, or earlier by a pool). */
-export function invoke(take: () => ReadyInstance, request: IncomingRequestData): Invocation {
+export function invoke(take: () => ReadyInstance, request: IncomingRequest): Invocation {
   let deliver: (result: ResponseResult | undefined) => void = () => undefined;
   const response = new Promise<ResponseResult | undefined>((resolve) => (deliver = resolve));
   const outparam = new ResponseOutparam((result) => deliver(result));
@@ -105,10 +105,7 @@ export function invoke(take: () => ReadyInstance, request: IncomingRequestData):
     // Inside the async function, so a failing instantiation or a synchronous trap rejects `finished`.
     const instance = take();
     memories.push(...instance.memories);
-    await instance.handler.handle(new IncomingRequest(request), outparam);
-    // The guest has returned and no guest code runs again (the world exports only functions), so its
-    // memories can serve later instances; after a trap or a termination they are simply dropped.
-    for (const recycle of instance.recycles) recycle();
+    await instance.handler.handle(request, outparam);
   })();
   // A response set before the end was delivered first; this only answers "never set".
   finished.then(
@@ -116,4 +113,12 @@ export function invoke(take: () => ReadyInstance, request: IncomingRequestData):
     () => deliver(undefined),
   );
   return { response, finished, memories };
+}
+
+/**
+ * Hands an instance's memories on to later instances. Only once the guest has returned: no guest code
+ * runs again then (the world exports only functions); after a trap or a termination they are dropped.
+ */
+export function retire(instance: ReadyInstance): void {
+  for (const recycle of instance.recycles) recycle();
 }

@@ -12,7 +12,9 @@ import { buildAllowList } from "../../capabilities/outbound-http/allow-list.ts";
 import type { OutboundHttp } from "../../capabilities/outbound-http/outbound.ts";
 import { createOutboundHttp } from "../../capabilities/outbound-http/policy.ts";
 import type { HttpHandler } from "../../executors/http.ts";
+import { SpindleError } from "../../errors.ts";
 import { createHttpExecutor } from "../../executors/select.ts";
+import { NO_REUSE, requestsPerInstance, type InstanceReuse } from "../../engine/instance-reuse.ts";
 import { createGuestOutput, type ClosableGuestOutput } from "../../observe/guest-output.ts";
 import type { Logger } from "../../observe/logger.ts";
 import type { Observer } from "../../observe/observer.ts";
@@ -31,6 +33,8 @@ export interface HandlerSettings {
   readonly capabilities?: HostCapabilities | undefined;
   /** The cap on each instance's linear memory, in bytes; none when absent. */
   readonly maxInstanceMemory?: number | undefined;
+  /** How many requests an instance may serve, by component; a fresh instance each when absent. */
+  readonly instanceReuse?: InstanceReuse | undefined;
 }
 
 export interface HandlerDeps {
@@ -51,6 +55,8 @@ export async function createHandlers(
   const componentIds = [...app.components.keys()];
   const outbound = new Map<string, OutboundHttp>();
   const handlers = new Map<string, HttpHandler>();
+  const reuse = settings.instanceReuse ?? NO_REUSE;
+  checkReuseTargets(reuse, componentIds);
   const capabilities = await settings.capabilities?.configureApp(app, deps.variables);
   for (const trigger of triggers) {
     const component = app.components.get(trigger.component);
@@ -83,10 +89,21 @@ export async function createHandlers(
       capabilities,
       observer: settings.observer,
       maxInstanceMemory: settings.maxInstanceMemory,
+      requestsPerInstance: requestsPerInstance(reuse, component.id),
+      onWarning: (message: string) => settings.logger.warn(message, { component: component.id }),
     };
     handlers.set(trigger.triggerId, await createHttpExecutor(trigger.executor, context));
   }
   return handlers;
+}
+
+function checkReuseTargets(reuse: InstanceReuse, componentIds: readonly string[]): void {
+  for (const id of reuse.components.keys()) {
+    if (componentIds.includes(id)) continue;
+    throw new SpindleError(`--instance-reuse names component "${id}", which the app does not have`, {
+      hint: `the app's components are: ${componentIds.join(", ")}`,
+    });
+  }
 }
 
 function outputFor(componentId: string, deps: HandlerDeps): ClosableGuestOutput {
