@@ -27,6 +27,20 @@ export interface CapabilityImports {
   readonly interfaces: readonly string[];
   /** Functions that return a promise, in the glue's `interface#function` form (JSPI suspending imports). */
   readonly suspending: readonly string[];
+  /** How its host calls are described to observers (tracing); nothing beyond their names when absent. */
+  readonly calls?: HostCallKind;
+}
+
+/** What observers may learn about a capability's host calls beyond their names. */
+export interface HostCallKind {
+  /** OpenTelemetry's `db.system.name`, for a capability that talks to a database. */
+  readonly dbSystem?: string;
+  /**
+   * What the first argument of a resource's static `open` is, which later calls on the resource inherit:
+   * a store or database `label` (recorded as given), or a server `address` (only its host and port are
+   * recorded: an address may carry credentials).
+   */
+  readonly opens?: "label" | "address";
 }
 
 export interface CapabilityContext {
@@ -75,6 +89,13 @@ export const CAPABILITY_INTERFACES: readonly string[] = HOST_CAPABILITIES.flatMa
 /** Every capability function that may suspend the guest. */
 export const CAPABILITY_SUSPENDING_IMPORTS: readonly string[] = HOST_CAPABILITIES.flatMap(
   (c) => c.imports.suspending,
+);
+
+/** The call descriptions of the capabilities that have one, by unversioned interface name. */
+export const CAPABILITY_CALL_KINDS: ReadonlyMap<string, HostCallKind> = new Map(
+  HOST_CAPABILITIES.flatMap(({ imports: { interfaces, calls } }) =>
+    calls === undefined ? [] : interfaces.map((name) => [name.split("@")[0] ?? name, calls] as const),
+  ),
 );
 
 /** All capabilities of one host process, configured together for each loaded app. */

@@ -4,7 +4,7 @@
  * a new executor is a new case here, never a branch in a trigger. Runs at load time, once per trigger.
  */
 import type { AppComponent } from "../app/load.ts";
-import type { AppCapability } from "../capabilities/capability.ts";
+import { CAPABILITY_CALL_KINDS, type AppCapability } from "../capabilities/capability.ts";
 import { observeImports } from "../capabilities/observed.ts";
 import type { OutboundHttp } from "../capabilities/outbound-http/outbound.ts";
 import { compileModule } from "../engine/module-cache.ts";
@@ -98,6 +98,5 @@ function capabilityImportsOf(
 ) {
   if (capabilities === undefined) return undefined;
   if (observer === undefined || observer === noopObserver) return () => capabilities.prepare(componentId);
-  const report = observer.hostCall.bind(observer);
-  return () => observeImports(capabilities.prepare(componentId), report);
+  return () => observeImports(capabilities.prepare(componentId), observer, CAPABILITY_CALL_KINDS);
 }

@@ -37,8 +37,9 @@ export function createMetrics(): Metrics {
           status: outcome.status === undefined ? "error" : String(outcome.status),
         }),
     }),
-    hostCall: (capability, operation, ok) =>
-      m.hostCalls.inc({ capability, operation, outcome: ok ? "ok" : "error" }),
+    hostCall: ({ capability, operation }) => ({
+      end: (failure) => m.hostCalls.inc({ capability, operation, outcome: failure ? "error" : "ok" }),
+    }),
   };
   return { observer, render: () => registry.metrics(), contentType: registry.contentType };
 }

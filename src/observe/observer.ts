@@ -1,7 +1,7 @@
 /**
  * The observer interfaces the core calls at the moments worth measuring — a request arriving, being routed
  * and ending; an instance being created; a request turned away; a guest printing a line; an outbound HTTP
- * request — and the no-op default used when nothing observes. The core (triggers, executors, capabilities)
+ * request; a host capability call — and the no-op default used when nothing observes. The core (triggers, executors, capabilities)
  * depends only on this file; metrics, the dashboard and tracing implement it in `src/observe/` and are
  * combined with `combineObservers`. Every method is called on the request path, so implementations must be
  * cheap and must never throw.
@@ -52,6 +52,37 @@ export interface OutboundObservation {
   end(outcome: { readonly status?: number | undefined; readonly error?: string | undefined }): void;
 }
 
+export interface HostCallStart {
+  /** The capability, named after its interface (`key-value`, `sqlite`, `redis`, …). */
+  readonly capability: string;
+  /** The function called: `get`, or `Store.get` for a method of a resource. */
+  readonly operation: string;
+  /** OpenTelemetry's `db.system.name`, for a capability that talks to a database. */
+  readonly dbSystem: string | undefined;
+  /** The store or database label the call works on, when it has one. */
+  readonly label: string | undefined;
+  /** The server the call talks to, when it has one (its host and port; never its credentials). */
+  readonly server: ServerAddress | undefined;
+}
+
+export interface ServerAddress {
+  /** A host name or IP address, an IPv6 address without brackets. */
+  readonly address: string;
+  readonly port: number | undefined;
+}
+
+/** Why a host call failed: `type` is the WIT error variant's tag (or the exception's name). */
+export interface HostCallFailure {
+  readonly type: string;
+  readonly message: string;
+}
+
+/** One host call, from its start until it returns, or until its promise settles. Per call, never reused. */
+export interface HostCallObservation {
+  /** The call returned (no `failure`) or failed; called exactly once. */
+  end(failure?: HostCallFailure): void;
+}
+
 export interface Observer {
   request(start: RequestStart): RequestObservation;
   /** A new instance of `component` was created, taking `seconds`. */
@@ -61,8 +92,8 @@ export interface Observer {
   /** A whole line a guest wrote to stdout or stderr. */
   guestOutput(component: string, stream: "stdout" | "stderr", line: string): void;
   outbound(start: OutboundStart): OutboundObservation;
-  /** A host capability call (`key-value`, `sqlite`, …) finished, failed when `ok` is false. */
-  hostCall(capability: string, operation: string, ok: boolean): void;
+  /** A guest calls a host capability (`key-value`, `sqlite`, …). */
+  hostCall(start: HostCallStart): HostCallObservation;
 }
 
 const noRequest: RequestObservation = {
@@ -73,6 +104,8 @@ const noRequest: RequestObservation = {
 
 const noOutbound: OutboundObservation = { headers: [], end: () => undefined };
 
+const noHostCall: HostCallObservation = { end: () => undefined };
+
 /** Observes nothing; the default wherever no observer is given. */
 export const noopObserver: Observer = {
   request: () => noRequest,
@@ -80,7 +113,7 @@ export const noopObserver: Observer = {
   rejected: () => undefined,
   guestOutput: () => undefined,
   outbound: () => noOutbound,
-  hostCall: () => undefined,
+  hostCall: () => noHostCall,
 };
 
 /** One observer calling each of `observers` in turn; the no-op observer when there are none. */
@@ -94,7 +127,7 @@ export function combineObservers(observers: readonly Observer[]): Observer {
     guestOutput: (component, stream, line) =>
       observers.forEach((o) => o.guestOutput(component, stream, line)),
     outbound: (start) => combineOutbound(observers.map((o) => o.outbound(start))),
-    hostCall: (capability, operation, ok) => observers.forEach((o) => o.hostCall(capability, operation, ok)),
+    hostCall: (start) => combineHostCalls(observers.map((o) => o.hostCall(start))),
   };
 }
 
@@ -111,4 +144,8 @@ function combineOutbound(parts: readonly OutboundObservation[]): OutboundObserva
     headers: parts.flatMap((p) => p.headers),
     end: (outcome) => parts.forEach((p) => p.end(outcome)),
   };
+}
+
+function combineHostCalls(parts: readonly HostCallObservation[]): HostCallObservation {
+  return { end: (failure) => parts.forEach((p) => p.end(failure)) };
 }

@@ -2,8 +2,9 @@
  * Tracing with the OpenTelemetry SDK, exported over OTLP/HTTP (JSON) to the endpoint the standard
  * `OTEL_EXPORTER_OTLP_*` variables name: a server span per request (a child of the caller's span when the
  * request carries a W3C `traceparent`), named after the matched route; a client span per outbound HTTP
- * request a guest makes, whose context goes out in the request's `traceparent`; and an event on the request
- * span per host capability call (key-value, SQLite, …). The current request span is carried through the
+ * request a guest makes, whose context goes out in the request's `traceparent`; and a child span of the
+ * request span per host capability call (key-value, SQLite, Redis, …), with OpenTelemetry's database
+ * attributes where the capability talks to a database. The current request span is carried through the
  * guest's asynchronous work by an `AsyncLocalStorage`, not by a global context manager. Loaded only by
  * tracing.ts, and only when tracing is configured.
  */
@@ -15,6 +16,7 @@ import {
   defaultTextMapGetter,
   defaultTextMapSetter,
   trace,
+  type Attributes,
   type Span,
   type Tracer,
 } from "@opentelemetry/api";
@@ -22,12 +24,16 @@ import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BatchSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
-import type {
-  Observer,
-  OutboundObservation,
-  OutboundStart,
-  RequestObservation,
-  RequestStart,
+import {
+  noopObserver,
+  type HostCallObservation,
+  type HostCallStart,
+  type Observer,
+  type OutboundObservation,
+  type OutboundStart,
+  type RequestObservation,
+  type RequestStart,
+  type ServerAddress,
 } from "./observer.ts";
 import type { Tracing } from "./tracing.ts";
 
@@ -46,8 +52,7 @@ export function createOtelTracing(env: NodeJS.ProcessEnv): Tracing {
     rejected: (reason) => current.getStore()?.setAttribute("spindle.rejected", reason),
     guestOutput: () => undefined,
     outbound: (start) => outboundSpan(tracer, current.getStore(), start),
-    hostCall: (capability, operation, ok) =>
-      current.getStore()?.addEvent(`${capability} ${operation}`, { "spindle.ok": ok }),
+    hostCall: (start) => hostCallSpan(tracer, current.getStore(), start),
   };
   return { observer, close: () => provider.shutdown() };
 }
@@ -116,4 +121,47 @@ function outboundSpan(tracer: Tracer, parent: Span | undefined, start: OutboundS
       span.end();
     },
   };
+}
+
+/** A host call's span, a child of the request's; none for a call made outside any request. */
+function hostCallSpan(tracer: Tracer, parent: Span | undefined, start: HostCallStart): HostCallObservation {
+  if (parent === undefined) return noopObserver.hostCall(start);
+  const remote = start.dbSystem !== undefined || start.label !== undefined || start.server !== undefined;
+  const span = tracer.startSpan(
+    `${start.capability} ${start.operation}`,
+    { kind: remote ? SpanKind.CLIENT : SpanKind.INTERNAL, attributes: hostCallAttributes(start) },
+    trace.setSpan(ROOT_CONTEXT, parent),
+  );
+  return {
+    end(failure) {
+      if (failure !== undefined) {
+        span.setAttribute("error.type", failure.type);
+        span.setStatus({ code: SpanStatusCode.ERROR, message: failure.message });
+      }
+      span.end();
+    },
+  };
+}
+
+/** OpenTelemetry's database attributes for a database, Spindle's own names for the rest. */
+function hostCallAttributes(start: HostCallStart): Attributes {
+  const attributes: Attributes = {
+    "spindle.capability": start.capability,
+    "spindle.operation": start.operation,
+    ...serverAttributes(start.server),
+  };
+  if (start.dbSystem === undefined) {
+    if (start.label !== undefined) attributes["spindle.store"] = start.label;
+    return attributes;
+  }
+  attributes["db.system.name"] = start.dbSystem;
+  attributes["db.operation.name"] = start.operation.slice(start.operation.lastIndexOf(".") + 1);
+  if (start.label !== undefined) attributes["db.namespace"] = start.label;
+  return attributes;
+}
+
+function serverAttributes(server: ServerAddress | undefined): Attributes {
+  if (server === undefined) return {};
+  const port = server.port === undefined ? {} : { "server.port": server.port };
+  return { "server.address": server.address, ...port };
 }

@@ -1,8 +1,9 @@
 // A fetch-event HTTP component that calls Spin's key-value and variables host interfaces and reports the
 // outcome, so end-to-end tests can assert the host from the outside. `/kv-conformance` and
 // `/variables-conformance` mirror Spin's conformance cases (200 with an empty body when every check holds,
-// 500 with the first failed check otherwise); the other routes perform one call each. See
-// test/e2e/key-value.test.ts and test/e2e/variables-capability.test.ts.
+// 500 with the first failed check otherwise); the other routes perform one call each, except
+// `/kv/get-then-fetch`, a key-value get followed by an outbound request to the `x-target` header's URL. See
+// test/e2e/key-value.test.ts, test/e2e/variables-capability.test.ts and test/e2e/traces.test.ts.
 //
 // It runs inside the component (StarlingMonkey), against WIT imports that neither the type checker nor the
 // linter can resolve, so both skip this folder.
@@ -57,6 +58,11 @@ async function route(request) {
       return json(attempt(() => Store.open(label).exists(key)));
     case "/kv/keys":
       return json(attempt(() => Store.open(label).getKeys().sort()));
+    case "/kv/get-then-fetch": {
+      const value = text(Store.open(label).get(key));
+      const response = await fetch(request.headers.get("x-target") ?? "");
+      return json({ value, upstream: response.status });
+    }
     case "/var":
       return json(attempt(() => getVariable(query.get("name") ?? "")));
     default:

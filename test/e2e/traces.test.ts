@@ -1,6 +1,6 @@
 // End to end: OpenTelemetry traces over OTLP/HTTP (JSON) to a receiver this test runs. A request becomes a
-// server span, a child of the caller's `traceparent`; the guest's outbound request becomes a client span
-// under it, and its `traceparent` reaches the upstream server.
+// server span, a child of the caller's `traceparent`; the guest's outbound request and host capability
+// calls become child spans of it, and the outbound request's `traceparent` reaches the upstream server.
 import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
 import { createServer, type IncomingHttpHeaders } from "node:http";
@@ -20,8 +20,10 @@ interface OtlpSpan {
   readonly parentSpanId?: string;
   readonly name: string;
   readonly kind: number;
+  readonly startTimeUnixNano: string;
+  readonly endTimeUnixNano: string;
   readonly attributes: readonly { key: string; value: Record<string, unknown> }[];
-  readonly events?: readonly { name: string }[];
+  readonly status?: { code?: number; message?: string };
 }
 
 interface OtlpExport {
@@ -31,8 +33,10 @@ interface OtlpExport {
   }[];
 }
 
+const INTERNAL = 1;
 const SERVER = 2;
 const CLIENT = 3;
+const STATUS_ERROR = 2;
 const TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
 const CALLER_SPAN = "00f067aa0ba902b7";
 
@@ -117,6 +121,11 @@ allowed_outbound_hosts = ["${target.url}"]
 [component.kv]
 source = "kv.wasm"
 key_value_stores = ["default"]
+allowed_outbound_hosts = ["${target.url}"]
+variables = { greeting = "hello" }
+
+[variables]
+greeting = { default = "hello" }
 `,
     });
     copyFileSync(componentWasm("http-probe"), join(dir, "probe.wasm"));
@@ -164,24 +173,64 @@ key_value_stores = ["default"]
     assert.equal(target.seen[0]?.["traceparent"], `00-${TRACE_ID}-${client.spanId}-01`);
   });
 
-  it("records the guest's host capability calls as events of its request span", async () => {
-    assert.equal((await request(app.url, "/kv/kv/set?key=a&value=1")).status, 200);
-    const span = await eventually(
-      () => receiver.spans.find((s) => attribute(s, "url.path")?.["stringValue"] === "/kv/kv/set"),
-      "the key-value request's span",
-    );
+  it("makes a key-value get and an outbound request child spans of the request span", async () => {
+    const traceId = "0af7651916cd43dd8448eb211c80319c";
+    const response = await request(app.url, "/kv/kv/get-then-fetch?key=absent", {
+      headers: { traceparent: `00-${traceId}-${CALLER_SPAN}-01`, "x-target": `${target.url}/after-get` },
+    });
+    assert.equal(response.status, 200, response.body);
+    const spans = await eventually(() => {
+      const found = receiver.spans.filter((s) => s.traceId === traceId);
+      return found.length >= 4 ? found : undefined;
+    }, "the request's four spans");
+    const server = spans.find((s) => s.kind === SERVER);
+    const get = spans.find((s) => s.name === "key-value Store.get");
+    const outbound = spans.find((s) => s.kind === CLIENT && s.name === "GET");
+    assert.ok(server && get && outbound, JSON.stringify(spans.map((s) => s.name)));
     assert.deepEqual(
-      span.events?.map((e) => e.name),
-      ["key-value Store.open", "key-value Store.set"],
+      spans.filter((s) => s !== server).map((s) => [s.name, s.parentSpanId]),
+      ["key-value Store.open", "key-value Store.get", "GET"].map((name) => [name, server.spanId]),
     );
+    assert.deepEqual(attribute(get, "spindle.capability"), { stringValue: "key-value" });
+    assert.deepEqual(attribute(get, "spindle.store"), { stringValue: "default" });
+    assert.ok(
+      BigInt(get.endTimeUnixNano) <= BigInt(outbound.startTimeUnixNano),
+      "the get ends before the request",
+    );
+    assert.ok(BigInt(outbound.endTimeUnixNano) <= BigInt(server.endTimeUnixNano));
+    assert.deepEqual(attribute(outbound, "url.full"), { stringValue: `${target.url}/after-get` });
+    const seen = target.seen.find((headers) => headers["traceparent"]?.includes(traceId));
+    assert.equal(seen?.["traceparent"], `00-${traceId}-${outbound.spanId}-01`);
+  });
+
+  it("marks a failed host call's span as an error, and names the error", async () => {
+    assert.equal((await request(app.url, "/kv/kv/open?store=forbidden")).status, 200);
+    const open = await eventually(
+      () => receiver.spans.find((s) => s.name === "key-value Store.open" && s.status?.code === STATUS_ERROR),
+      "the failed open's span",
+    );
+    assert.deepEqual(attribute(open, "error.type"), { stringValue: "access-denied" });
+    assert.deepEqual(attribute(open, "spindle.store"), { stringValue: "forbidden" });
+    assert.equal(open.kind, CLIENT);
+  });
+
+  it("traces a synchronous host call (variables) as an internal span", async () => {
+    assert.equal((await request(app.url, "/kv/var?name=greeting")).status, 200);
+    const get = await eventually(
+      () => receiver.spans.find((s) => s.name === "variables get"),
+      "the variable's span",
+    );
+    assert.equal(get.kind, INTERNAL);
+    assert.ok(receiver.spans.some((s) => s.kind === SERVER && s.spanId === get.parentSpanId));
   });
 
   it("starts a new trace for a request without a traceparent", async () => {
     await request(app.url, "/probe/nothing-here");
     const span = await eventually(
-      () => receiver.spans.find((s) => s.kind === SERVER && s.traceId !== TRACE_ID),
-      "a span of a new trace",
+      () => receiver.spans.find((s) => attribute(s, "url.path")?.["stringValue"] === "/probe/nothing-here"),
+      "the request's span",
     );
+    assert.notEqual(span.traceId, TRACE_ID);
     assert.equal(span.parentSpanId ?? "", "");
   });
 });

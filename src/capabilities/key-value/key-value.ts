@@ -22,6 +22,7 @@ export const KEY_VALUE_IMPORTS: CapabilityImports = {
     const name = versioned.split("@")[0] ?? versioned;
     return FUNCTIONS.map((f) => `${name}#${f.startsWith("[") ? f : `[method]store.${f}`}`);
   }),
+  calls: { opens: "label" },
 };
 
 export function createKeyValueCapability(): Capability {

@@ -14,6 +14,7 @@ const INTERFACE = "fermyon:spin/mqtt";
 export const MQTT_IMPORTS: CapabilityImports = {
   interfaces: [`${INTERFACE}@2.0.0`],
   suspending: [`${INTERFACE}#[static]connection.open`, `${INTERFACE}#[method]connection.publish`],
+  calls: { opens: "address" },
 };
 
 export function createMqttCapability(): Capability {

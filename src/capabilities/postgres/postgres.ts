@@ -19,6 +19,7 @@ const FUNCTIONS = ["[static]connection.open", "[method]connection.query", "[meth
 export const POSTGRES_IMPORTS: CapabilityImports = {
   interfaces: [`${V2}@2.0.0`, "fermyon:spin/rdbms-types@2.0.0", `${V3}@3.0.0`],
   suspending: [V2, V3].flatMap((name) => FUNCTIONS.map((f) => `${name}#${f}`)),
+  calls: { dbSystem: "postgresql", opens: "address" },
 };
 
 const TIME_KINDS = new Set<ColumnKind>(["date", "time", "datetime"]);

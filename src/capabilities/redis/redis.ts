@@ -18,6 +18,7 @@ export const REDIS_IMPORTS: CapabilityImports = {
     `${INTERFACE}#[static]connection.open`,
     ...METHODS.map((m) => `${INTERFACE}#[method]connection.${m}`),
   ],
+  calls: { dbSystem: "redis", opens: "address" },
 };
 
 export function createRedisCapability(): Capability {

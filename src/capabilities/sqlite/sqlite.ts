@@ -22,6 +22,7 @@ export const SQLITE_IMPORTS: CapabilityImports = {
     const name = versioned.split("@")[0] ?? versioned;
     return [`${name}#[static]connection.open`, `${name}#[method]connection.execute`];
   }),
+  calls: { dbSystem: "sqlite", opens: "label" },
 };
 
 export function createSqliteCapability(): Capability {

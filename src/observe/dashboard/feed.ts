@@ -6,7 +6,7 @@
  * second it hands subscribers (the dashboard's event streams) the new point and what happened since the
  * last one. One per process, bounded in size whatever the load.
  */
-import type { Observer, RequestObservation, RequestStart } from "../observer.ts";
+import { noopObserver, type Observer, type RequestObservation, type RequestStart } from "../observer.ts";
 
 const HISTORY_SECONDS = 120;
 const RECENT = 50;
@@ -94,7 +94,7 @@ export function createFeed(now: () => number = Date.now): Feed {
     rejected: () => undefined, // The rejected request's own end (503/504) is what the dashboard shows.
     guestOutput: (component, stream, line) => state.log({ time: now(), component, stream, line }),
     outbound: () => ({ headers: [], end: () => undefined }),
-    hostCall: () => undefined,
+    hostCall: (start) => noopObserver.hostCall(start),
   };
   return {
     observer,
