@@ -2,15 +2,15 @@
  * Everything a serving process observes, assembled from its settings: Prometheus metrics, the dashboard's
  * feed and the admin listener serving both when `--admin-listen` is given, the access log at
  * `--log-level debug`, OpenTelemetry tracing when the `OTEL_EXPORTER_OTLP_*` environment asks for it, and
- * nothing otherwise. Hands the core one combined `Observer` and
- * closes what it started. One per `spindle up` / `spindle watch`.
+ * nothing otherwise. prom-client (which itself loads `@opentelemetry/api`) is imported only with an admin
+ * listener, and the OpenTelemetry SDK only with tracing. Hands the core one combined `Observer` and closes
+ * what it started. One per `spindle up` / `spindle watch`.
  */
 import { createAccessLog } from "./access-log.ts";
 import { startAdminServer, type RunningAdmin } from "./admin-server.ts";
 import { createFeed, type Feed } from "./dashboard/feed.ts";
 import { dashboardRoutes, type AppView } from "./dashboard/routes.ts";
 import type { HostLogger, Logger } from "./logger.ts";
-import { createMetrics } from "./metrics.ts";
 import { combineObservers, type Observer } from "./observer.ts";
 import { startTracing } from "./tracing.ts";
 
@@ -42,6 +42,7 @@ export async function startObservability(options: ObservabilityOptions): Promise
   let admin: RunningAdmin | undefined;
   let feed: Feed | undefined;
   if (options.admin !== undefined) {
+    const { createMetrics } = await import("./metrics.ts");
     const metrics = createMetrics();
     const created = createFeed();
     feed = created;
