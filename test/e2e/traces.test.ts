@@ -9,8 +9,9 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { makeApp } from "../support/apps.ts";
 import { startApp, type RunningApp } from "../support/cli.ts";
-import { TEST_CACHE_HOME, componentWasm } from "../support/components.ts";
+import { TEST_CACHE_HOME, componentWasm, spinProbeWasm } from "../support/components.ts";
 import { request } from "../support/http.ts";
+import { REDIS_MISSING, redisAvailable, startRedis } from "../support/redis.ts";
 import { suiteScope, type Scope } from "../support/scope.ts";
 import { kvProbeWasm } from "./key-value-probe.ts";
 
@@ -91,6 +92,19 @@ async function eventually<T>(find: () => T | undefined, what: string): Promise<T
   throw new Error(`timed out waiting for ${what}`);
 }
 
+/** Serves the app in `dir`, exporting its spans every 100 ms to the receiver at `otlp`. */
+function startTraced(scope: Scope, dir: string, otlp: string): Promise<RunningApp> {
+  return startApp(scope, ["-f", dir], {
+    env: {
+      XDG_CACHE_HOME: TEST_CACHE_HOME,
+      OTEL_EXPORTER_OTLP_ENDPOINT: otlp,
+      OTEL_SERVICE_NAME: "traced-test",
+      OTEL_BSP_SCHEDULE_DELAY: "100",
+    },
+    startTimeoutMs: 180_000,
+  });
+}
+
 const attribute = (span: OtlpSpan, key: string) => span.attributes.find((a) => a.key === key)?.value;
 
 describe("traces over OTLP", () => {
@@ -130,15 +144,7 @@ greeting = { default = "hello" }
     });
     copyFileSync(componentWasm("http-probe"), join(dir, "probe.wasm"));
     copyFileSync(kvProbeWasm(), join(dir, "kv.wasm"));
-    app = await startApp(scope, ["-f", dir], {
-      env: {
-        XDG_CACHE_HOME: TEST_CACHE_HOME,
-        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-        OTEL_SERVICE_NAME: "traced-test",
-        OTEL_BSP_SCHEDULE_DELAY: "100",
-      },
-      startTimeoutMs: 180_000,
-    });
+    app = await startTraced(scope, dir, receiver.url);
   });
 
   it("exports a server span per request, child of the caller's traceparent", async () => {
@@ -232,5 +238,48 @@ greeting = { default = "hello" }
     );
     assert.notEqual(span.traceId, TRACE_ID);
     assert.equal(span.parentSpanId ?? "", "");
+  });
+});
+
+describe("traces of Redis calls", { skip: redisAvailable() ? false : REDIS_MISSING }, () => {
+  const scope = suiteScope();
+
+  it("are client spans with the database system, operation and server", async () => {
+    const receiver = await otlpReceiver(scope);
+    const redis = await startRedis(scope);
+    if (redis === undefined) throw new Error(REDIS_MISSING);
+    const dir = makeApp(scope, {
+      manifest: `spin_manifest_version = 2
+[application]
+name = "traced-redis"
+
+[[trigger.http]]
+route = "/redis"
+component = "probe"
+
+[component.probe]
+source = "probe.wasm"
+allowed_outbound_hosts = ["redis://127.0.0.1:${redis.port}"]
+`,
+    });
+    copyFileSync(spinProbeWasm("redis-probe", "redis-spin.wit"), join(dir, "probe.wasm"));
+    const app = await startTraced(scope, dir, receiver.url);
+    const steps = [["set", "traced", "yes"]];
+    const response = await request(app.url, "/redis", {
+      method: "POST",
+      body: JSON.stringify({ address: redis.url, steps }),
+    });
+    assert.equal(response.status, 200, response.body);
+    const set = await eventually(
+      () => receiver.spans.find((s) => s.name === "redis Connection.set"),
+      "the set's span",
+    );
+    const server = receiver.spans.find((s) => s.kind === SERVER);
+    assert.equal(set.parentSpanId, server?.spanId);
+    assert.equal(set.kind, CLIENT);
+    assert.deepEqual(attribute(set, "db.system.name"), { stringValue: "redis" });
+    assert.deepEqual(attribute(set, "db.operation.name"), { stringValue: "set" });
+    assert.deepEqual(attribute(set, "server.address"), { stringValue: "127.0.0.1" });
+    assert.deepEqual(attribute(set, "server.port"), { intValue: redis.port });
   });
 });
