@@ -5,6 +5,8 @@
  */
 import type { Manifest } from "../manifest/schema.ts";
 import { lockManifest } from "./lock.ts";
+import type { LockedApp } from "./locked.ts";
+import { retainComponents } from "./retain.ts";
 import { loadApp, type LoadedApp } from "./load.ts";
 import { resolveVariables, type ResolvedVariables, type VariableProvider } from "./variables.ts";
 
@@ -12,6 +14,14 @@ export interface LocalAppOptions {
   readonly cacheDir: string;
   /** Asked in order; the manifest default applies after them. */
   readonly variableProviders: readonly VariableProvider[];
+  /** Run only these components (retain.ts); all of them when absent or empty. */
+  readonly components?: ComponentSelection | undefined;
+}
+
+export interface ComponentSelection {
+  readonly ids: readonly string[];
+  /** Where the selection came from, for errors: `--component-id`, `SPIN_COMPONENTS_TO_RETAIN`. */
+  readonly where: string;
 }
 
 export interface RunnableApp {
@@ -21,6 +31,18 @@ export interface RunnableApp {
 
 export async function prepareLocalApp(manifest: Manifest, options: LocalAppOptions): Promise<RunnableApp> {
   const locked = await lockManifest(manifest, { cacheDir: options.cacheDir });
-  const variables = resolveVariables(locked, options.variableProviders);
-  return { app: loadApp(locked), variables };
+  return prepareLockedApp(locked, options);
+}
+
+/** Selects, resolves and loads an app already locked (local, or from a registry or an image). */
+export function prepareLockedApp(
+  locked: LockedApp,
+  options: Pick<LocalAppOptions, "variableProviders" | "components">,
+): RunnableApp {
+  const selection = options.components;
+  const selected =
+    selection === undefined || selection.ids.length === 0
+      ? locked
+      : retainComponents(locked, selection.ids, selection.where);
+  return { app: loadApp(selected), variables: resolveVariables(selected, options.variableProviders) };
 }

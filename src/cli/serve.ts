@@ -6,15 +6,8 @@
 import { resolve } from "node:path";
 import type { ParseArgsConfig } from "node:util";
 import type { Manifest } from "../manifest/schema.ts";
-import { prepareLocalApp, type RunnableApp } from "../app/local-app.ts";
-import { loadApp } from "../app/load.ts";
-import {
-  dotenvProvider,
-  envProvider,
-  resolveVariables,
-  staticProvider,
-  type ResolvedVariables,
-} from "../app/variables.ts";
+import { prepareLocalApp, prepareLockedApp, type RunnableApp } from "../app/local-app.ts";
+import { dotenvProvider, envProvider, staticProvider, type ResolvedVariables } from "../app/variables.ts";
 import { hostRuntimeConfig, readRuntimeConfigFile, type RuntimeConfigFile } from "../app/runtime-config.ts";
 import { createHostCapabilities } from "../capabilities/capability.ts";
 import { SpindleError } from "../errors.ts";
@@ -55,12 +48,14 @@ export const SERVE_OPTIONS: NonNullable<ParseArgsConfig["options"]> = {
   "log-level": { type: "string" },
   "max-instance-memory": { type: "string" },
   "instance-reuse": { type: "string", multiple: true },
+  "component-id": { type: "string", short: "c", multiple: true },
 };
 
 export const SERVE_USAGE = `  -f, --from <DIR|FILE>       the app: a spin.toml file or a directory holding one (default: .)
       --listen <HOST:PORT>    address to serve on (env SPIN_HTTP_LISTEN_ADDR; default ${DEFAULT_LISTEN})
       --variable <NAME=VALUE> set an application variable; also NAME=@FILE, @FILE.json, @FILE.toml (repeatable)
   -e, --env <KEY=VALUE>       add an environment variable to every component (repeatable)
+  -c, --component-id <ID>     run only this component and its triggers (repeatable; default: all)
       --state-dir <DIR>       where the app keeps state (default: .spin next to spin.toml)
       --log-dir <DIR>         where component output is written (default: <state-dir>/logs)
       --runtime-config-file <FILE>
@@ -112,6 +107,8 @@ export interface ServeSettings {
   readonly logLevel: LogLevel;
   /** `--max-instance-memory`, in bytes; no cap when undefined. */
   readonly maxInstanceMemory: number | undefined;
+  /** `--component-id`: the components to run; all when empty. */
+  readonly components: readonly string[];
   /** `--instance-reuse`: requests per instance by component. */
   readonly instanceReuse: InstanceReuse;
   /** `--admin-listen`: where metrics and the dashboard are served; off when undefined. */
@@ -141,6 +138,7 @@ export function serveSettings(options: ParsedOptions): ServeSettings {
     limits: readServerLimits(options, process.env),
     maxInstanceMemory: readMaxInstanceMemory(options, process.env),
     instanceReuse: readInstanceReuse(listOption(options, "instance-reuse"), process.env),
+    components: listOption(options, "component-id"),
     logger: createLogger(process.stderr, { json: !process.stderr.isTTY, level }),
     logLevel: level,
     adminListen: adminListen(stringOption(options, "admin-listen")),
@@ -149,7 +147,11 @@ export function serveSettings(options: ParsedOptions): ServeSettings {
 
 /** Locks, resolves and loads the manifest's app with the command line's variables. */
 export function prepareApp(manifest: Manifest, settings: ServeSettings): Promise<RunnableApp> {
-  return prepareLocalApp(manifest, { cacheDir: cacheDir(), variableProviders: providers(settings) });
+  return prepareLocalApp(manifest, {
+    cacheDir: cacheDir(),
+    variableProviders: providers(settings),
+    components: selection(settings),
+  });
 }
 
 /** Pulls an app from a registry (or its cache) and loads it like a local one. */
@@ -159,7 +161,14 @@ export async function prepareRegistryApp(reference: string, settings: ServeSetti
     insecure: settings.insecure,
     progress: createProgress(process.stderr),
   });
-  return { app: loadApp(locked), variables: resolveVariables(locked, providers(settings)) };
+  return prepareLockedApp(locked, {
+    variableProviders: providers(settings),
+    components: selection(settings),
+  });
+}
+
+function selection(settings: ServeSettings) {
+  return { ids: settings.components, where: "--component-id" };
 }
 
 function providers(settings: ServeSettings) {

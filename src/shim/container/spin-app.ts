@@ -9,10 +9,9 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { loadApp } from "../../app/load.ts";
-import { prepareLocalApp, type RunnableApp } from "../../app/local-app.ts";
+import { prepareLocalApp, prepareLockedApp, type RunnableApp } from "../../app/local-app.ts";
 import { hostRuntimeConfig, readRuntimeConfigFile } from "../../app/runtime-config.ts";
-import { envProvider, resolveVariables, type VariableProvider } from "../../app/variables.ts";
+import { envProvider, type VariableProvider } from "../../app/variables.ts";
 import { createHostCapabilities } from "../../capabilities/capability.ts";
 import { SpindleError } from "../../errors.ts";
 import { loadManifest } from "../../manifest/load.ts";
@@ -91,17 +90,21 @@ export async function serveSpinApp(container: ContainerApp, images?: ImageApps):
 async function prepareContainerApp(container: ContainerApp, images?: ImageApps): Promise<RunnableApp> {
   const cacheDir = join(container.root, ".cache", "spindle");
   const variableProviders = containerVariables(container.env);
+  // SpinKube sets this from a SpinApp's `components`, as for Spin's own shim.
+  const retain = container.env.get("SPIN_COMPONENTS_TO_RETAIN") ?? "";
+  const components = {
+    ids: retain.split(",").flatMap((id) => (id.trim() === "" ? [] : [id.trim()])),
+    where: "SPIN_COMPONENTS_TO_RETAIN",
+  };
   const locked = await images?.lockedApp(container, cacheDir);
-  if (locked !== undefined) {
-    return { app: loadApp(locked), variables: resolveVariables(locked, variableProviders) };
-  }
+  if (locked !== undefined) return prepareLockedApp(locked, { variableProviders, components });
   const manifestPath = join(container.root, "spin.toml");
   if (!existsSync(manifestPath)) {
     throw new SpindleError("the container's image has no Wasm layers and its root filesystem no /spin.toml", {
       hint: "run a Spin OCI artifact (`spindle registry push`), or an image built FROM scratch with spin.toml and its Wasm files at /",
     });
   }
-  return prepareLocalApp(await loadManifest(manifestPath), { cacheDir, variableProviders });
+  return prepareLocalApp(await loadManifest(manifestPath), { cacheDir, variableProviders, components });
 }
 
 /** Spin's shim rule: a plain `<NAME>` in the container environment wins over `SPIN_VARIABLE_<NAME>`. */
