@@ -124,7 +124,7 @@ describe("spindle kube deploy and spindle kube operator", { skip: registryUnavai
     assert.equal(fake.requests.length, before);
   });
 
-  it("runs the operator until SIGTERM, with health probes, metrics and the admission webhooks", async () => {
+  it("runs the operator until SIGTERM, with leader election, health probes, metrics and the admission webhooks", async () => {
     const certDir = join(dir, "certs");
     servingCert(certDir);
     await client.apply(spinAppExecutors(CURRENT_GROUP), {
@@ -150,6 +150,7 @@ describe("spindle kube deploy and spindle kube operator", { skip: registryUnavai
         "127.0.0.1:0",
         "--webhook-cert-dir",
         certDir,
+        "--leader-elect",
       ],
       { env: { ...process.env, DOCKER_CONFIG: join(dir, "docker") }, stdio: ["ignore", "pipe", "pipe"] },
     );
@@ -211,7 +212,13 @@ describe("spindle kube deploy and spindle kube operator", { skip: registryUnavai
           'SpinApp.core.spinkube.dev "bad" is invalid: spec.executor: Invalid value: "missing": executor does not exist in namespace',
       },
     });
+    const lease = "/apis/coordination.k8s.io/v1/namespaces/default/leases/spindle-operator-leader";
+    const holder = () =>
+      (fake.object(lease)?.["spec"] as { holderIdentity?: string } | undefined)?.holderIdentity;
+    assert.match(holder() ?? "", /^.+_[0-9a-f-]{36}$/);
+    assert.match(stderr, /leader election: became the leader \(Lease default\/spindle-operator-leader\)/);
     child.kill("SIGTERM");
     assert.equal(await exited, 0, stderr);
+    assert.equal(holder(), "", "the Lease is released on SIGTERM");
   });
 });

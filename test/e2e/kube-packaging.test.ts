@@ -10,6 +10,8 @@ import { ValidatingWebhookConfiguration } from "kubernetes-models/admissionregis
 import { Deployment } from "kubernetes-models/apps/v1/Deployment";
 import { ClusterRole } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole";
 import { ClusterRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding";
+import { Role } from "kubernetes-models/rbac.authorization.k8s.io/v1/Role";
+import { RoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding";
 import { Namespace } from "kubernetes-models/v1/Namespace";
 import { Service } from "kubernetes-models/v1/Service";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
@@ -27,6 +29,8 @@ const MODELS: Readonly<Record<string, new (data: never) => { validate(): void }>
   ServiceAccount,
   ClusterRole,
   ClusterRoleBinding,
+  Role,
+  RoleBinding,
   Deployment,
   Service,
   MutatingWebhookConfiguration,
@@ -85,4 +89,26 @@ test("the ClusterRole grants every verb the operator uses", () => {
 test("the spinImage executor is a valid SpinAppExecutor", () => {
   const [doc] = docs("spindle-executor.yaml");
   assert.deepEqual(validateSpinAppExecutor(parseSpinAppExecutor(doc)), []);
+});
+
+test("the operator runs with leader election, and its namespace's Role grants the Lease", () => {
+  const deployment = docs("operator.yaml").find((d) => d.kind === "Deployment");
+  const spec = deployment?.["spec"] as { template: { spec: { containers: { args: string[] }[] } } };
+  assert.ok(spec.template.spec.containers[0]?.args.includes("--leader-elect"));
+  const role = docs("rbac.yaml").find((d) => d.kind === "Role");
+  assert.equal((role?.["metadata"] as { namespace?: string }).namespace, "spindle-system");
+  const rules = (role?.["rules"] ?? []) as { apiGroups: string[]; resources: string[]; verbs: string[] }[];
+  for (const verb of ["get", "create", "update"]) {
+    assert.ok(
+      rules.some(
+        (r) =>
+          r.apiGroups.includes("coordination.k8s.io") &&
+          r.resources.includes("leases") &&
+          r.verbs.includes(verb),
+      ),
+      verb,
+    );
+  }
+  const binding = docs("rbac.yaml").find((d) => d.kind === "RoleBinding");
+  assert.equal((binding?.["roleRef"] as { name: string }).name, "spindle-operator-leader-election");
 });

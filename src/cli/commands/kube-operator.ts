@@ -1,10 +1,15 @@
 /**
  * `spindle kube operator`: runs the SpinApp and SpinAppExecutor controllers against a cluster (the
  * kubeconfig's, or the pod's service account), with SpinKube's metrics and health-probe flags, until
- * SIGINT or SIGTERM. Only wiring: the controllers live in `src/kube/operator/`.
+ * SIGINT or SIGTERM. With `--leader-elect` the controllers run only while this process holds the
+ * leader Lease; losing it ends the process with status 1 (as controller-runtime's manager does), so the
+ * pod restarts as a standby. Only wiring: the controllers live in `src/kube/operator/`.
  */
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
 import { KubeClient } from "../../kube/client/client.ts";
 import { CURRENT_GROUP, LEGACY_GROUP, type ApiGroup } from "../../kube/model/types.ts";
+import { LEADER_LEASE, LeaderElector } from "../../kube/operator/leader-election.ts";
 import { Operator } from "../../kube/operator/operator.ts";
 import { startEndpoint } from "../../kube/operator/operator-server.ts";
 import { clusterLookups, DEFAULT_CERT_DIR, startWebhookServer } from "../../kube/webhook/server.ts";
@@ -19,6 +24,8 @@ Options:
                                             else $KUBECONFIG or ~/.kube/config)
   -n, --namespace <NS>                      watch one namespace (default: all)
       --legacy-group                        serve core.spinoperator.dev instead of core.spinkube.dev
+      --leader-elect                        reconcile only while holding the Lease ${LEADER_LEASE}
+      --leader-election-namespace <NS>      the Lease's namespace (default: the pod's or context's)
       --metrics-bind-address <ADDR>         /metrics address (default :8080; 0 turns it off)
       --health-probe-bind-address <ADDR>    /healthz and /readyz address (default :8082; 0 turns it off)
       --enable-webhooks                     serve the defaulting and validating admission webhooks (HTTPS)
@@ -31,6 +38,8 @@ export const operatorOptions: Command["options"] = {
   kubeconfig: { type: "string" },
   namespace: { type: "string", short: "n" },
   "legacy-group": { type: "boolean" },
+  "leader-elect": { type: "boolean" },
+  "leader-election-namespace": { type: "string" },
   "metrics-bind-address": { type: "string" },
   "health-probe-bind-address": { type: "string" },
   "enable-webhooks": { type: "boolean" },
@@ -43,22 +52,52 @@ export async function runOperator(options: ParsedOptions): Promise<number> {
   const group = flagOption(options, "legacy-group") ? LEGACY_GROUP : CURRENT_GROUP;
   const namespace = stringOption(options, "namespace");
   const operator = new Operator({ client, group, namespace });
-  const endpoints = await startEndpoints(options, operator, client, group);
-  operator.start();
+  const elector = flagOption(options, "leader-elect")
+    ? new LeaderElector({
+        client,
+        namespace: stringOption(options, "leader-election-namespace") ?? client.defaultNamespace,
+        identity: `${hostname()}_${randomUUID()}`,
+      })
+    : undefined;
+  const endpoints = await startEndpoints(options, { operator, elector }, client, group);
   const scope = namespace === undefined ? "all namespaces" : `namespace ${namespace}`;
   process.stderr.write(`Spindle operator: watching ${group} SpinApps in ${scope}\n`);
   for (const [what, url] of endpoints.urls) process.stderr.write(`Serving ${what} on ${url}\n`);
-  await stopSignal();
-  await operator.stop();
+  const stop = new AbortController();
+  const forget = abortOnSignal(stop);
+  let code = 0;
+  if (elector === undefined) {
+    operator.start();
+    await new Promise((resolve) => stop.signal.addEventListener("abort", resolve, { once: true }));
+    await operator.stop();
+  } else {
+    process.stderr.write(`Leader election: ${elector.identity} is waiting for the Lease\n`);
+    const end = await elector.run(
+      stop.signal,
+      () => operator.start(),
+      () => operator.stop(),
+    );
+    code = end === "lost" ? 1 : 0;
+  }
+  forget();
   await Promise.all(endpoints.closers.map((close) => close()));
   client.close();
-  return 0;
+  return code;
+}
+
+/**
+ * `/readyz`: a standby is ready (it serves the webhooks, and must not be restarted for waiting); the
+ * leader, or an operator without leader election, once every watch has listed.
+ */
+function readiness(operator: Operator, elector: LeaderElector | undefined) {
+  if (elector !== undefined && !elector.isLeader) return { status: 200, body: "ok (standby)\n" };
+  return operator.ready ? { status: 200, body: "ok\n" } : { status: 503, body: "not synced\n" };
 }
 
 /** The metrics, health-probe and (if enabled) webhook servers; each may be turned off. */
 async function startEndpoints(
   options: ParsedOptions,
-  operator: Operator,
+  { operator, elector }: { operator: Operator; elector: LeaderElector | undefined },
   client: KubeClient,
   group: ApiGroup,
 ) {
@@ -71,8 +110,7 @@ async function startEndpoints(
     stringOption(options, "health-probe-bind-address") ?? ":8082",
     {
       "/healthz": () => ({ status: 200, body: "ok\n" }),
-      "/readyz": () =>
-        operator.ready ? { status: 200, body: "ok\n" } : { status: 503, body: "not synced\n" },
+      "/readyz": () => readiness(operator, elector),
     },
     "--health-probe-bind-address",
   );
@@ -99,14 +137,13 @@ async function startEndpoints(
   return { urls, closers };
 }
 
-function stopSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = () => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      resolve();
-    };
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
-  });
+/** Aborts `controller` on SIGINT or SIGTERM; returns the function that stops listening. */
+function abortOnSignal(controller: AbortController): () => void {
+  const stop = () => controller.abort();
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  return () => {
+    process.off("SIGINT", stop);
+    process.off("SIGTERM", stop);
+  };
 }

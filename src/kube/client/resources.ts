@@ -23,6 +23,12 @@ export const DEPLOYMENTS: ResourceType = {
   kind: "Deployment",
 };
 
+export const LEASES: ResourceType = {
+  group: "coordination.k8s.io",
+  version: "v1",
+  plural: "leases",
+  kind: "Lease",
+};
 export const HORIZONTAL_POD_AUTOSCALERS: ResourceType = {
   group: "autoscaling",
   version: "v2",
