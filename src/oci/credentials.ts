@@ -25,8 +25,15 @@ export interface CredentialOptions {
   readonly runHelper?: HelperRunner;
 }
 
+/** One registry's login in a Docker config's `auths` (or a Kubernetes pull Secret's). */
+export interface AuthEntry {
+  readonly auth?: string;
+  readonly username?: string;
+  readonly password?: string;
+}
+
 interface DockerConfig {
-  auths?: Record<string, { auth?: string; username?: string; password?: string }>;
+  auths?: Record<string, AuthEntry>;
   credsStore?: string;
   credHelpers?: Record<string, string>;
   [other: string]: unknown;
@@ -61,17 +68,25 @@ export async function findCredentials(
     ([key]) => normalizeKey(key) === registry,
   )?.[1];
   if (helper !== undefined) return fromHelper(helper, registry, run);
-  const entry = Object.entries(config.auths ?? {}).find(([key]) => normalizeKey(key) === registry)?.[1];
-  const fromFile = entry === undefined ? undefined : decodeEntry(entry, path, registry);
+  const fromFile = credentialsInAuths(config.auths, registry, {
+    source: path,
+    hint: `log in again: spindle registry login ${registry}`,
+  });
   if (fromFile !== undefined) return fromFile;
   return config.credsStore === undefined ? undefined : fromHelper(config.credsStore, registry, run);
 }
 
-function decodeEntry(
-  entry: { auth?: string; username?: string; password?: string },
-  path: string,
+/**
+ * The login for `registry` in an `auths` map, whose keys may be hosts or URLs (`https://index.docker.io/v1/`
+ * for Docker Hub); `undefined` when it has none. `source` names the map in errors, with `hint`.
+ */
+export function credentialsInAuths(
+  auths: Readonly<Record<string, AuthEntry>> | undefined,
   registry: string,
+  where: { readonly source: string; readonly hint: string },
 ): Credentials | undefined {
+  const entry = Object.entries(auths ?? {}).find(([key]) => normalizeKey(key) === registry)?.[1];
+  if (entry === undefined) return undefined;
   if (entry.username !== undefined && entry.password !== undefined) {
     return { username: entry.username, password: entry.password };
   }
@@ -79,8 +94,8 @@ function decodeEntry(
   const decoded = Buffer.from(entry.auth, "base64").toString("utf8");
   const colon = decoded.indexOf(":");
   if (colon < 0) {
-    throw new SpindleError(`${path}: the stored login for ${registry} is not base64 "user:password"`, {
-      hint: `log in again: spindle registry login ${registry}`,
+    throw new SpindleError(`${where.source}: the login for ${registry} is not base64 "user:password"`, {
+      hint: where.hint,
     });
   }
   return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };

@@ -3,7 +3,7 @@
 // objects the pure builders describe; changes, missing variables, executors and stale Secrets follow.
 import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { KubeClient, KubeResource } from "../../src/kube/client/client.ts";
@@ -305,6 +305,43 @@ describe("the operator", { skip: registryUnavailable() ?? false }, () => {
     );
     await eventually(() => bareClient.get(SERVICES, "default", "plain"), "the plain app's Service");
     await bareClient.delete(APPS, "default", "scaled");
+  });
+
+  it("reads an image from a private registry with the login in the app's imagePullSecrets", async () => {
+    const registry = await startRegistry(scope, { users: { puller: "pull-pw" } });
+    const auths = { [registry.host]: { auth: Buffer.from("puller:pull-pw").toString("base64") } };
+    const dockerDir = mkdtempSync(join(tmpdir(), "spindle-operator-docker-"));
+    scope.after(() => rmSync(dockerDir, { recursive: true, force: true }));
+    writeFileSync(join(dockerDir, "config.json"), JSON.stringify({ auths }));
+    const dir = makeApp(scope, { manifest: HTTP_APP, files: { "app.wasm": WASM } });
+    const image = `${registry.host}/private/hello:v1`;
+    await pushApp(image, join(dir, "spin.toml"), { cacheDir: dockerDir, env: { DOCKER_CONFIG: dockerDir } });
+    await client.apply(SECRETS, {
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: "regcred", namespace: "default" },
+      type: "kubernetes.io/dockerconfigjson",
+      data: { ".dockerconfigjson": Buffer.from(JSON.stringify({ auths })).toString("base64") },
+    });
+
+    await client.apply(APPS, spinApp("private", image, { imagePullSecrets: [{ name: "regcred" }] }));
+    // The Service exists only once the operator has read the app's triggers from the private image.
+    await eventually(() => service("private"), "the private app's Service");
+    const spec = (await deployment("private"))?.["spec"] as {
+      template: { spec: { imagePullSecrets?: unknown } };
+    };
+    assert.deepEqual(spec.template.spec.imagePullSecrets, [{ name: "regcred" }]);
+
+    await client.apply(APPS, spinApp("private-anonymous", image));
+    const condition = await eventually(async () => {
+      const app = await client.get(APPS, "default", "private-anonymous");
+      const conditions = (app?.["status"] as { conditions?: Record<string, string>[] } | undefined)
+        ?.conditions;
+      return conditions?.find((c) => c["type"] === "Accepted" && c["status"] === "False");
+    }, "Accepted=False without the pull Secret");
+    assert.equal(condition["reason"], "ImageUnreadable");
+    assert.match(condition["message"] ?? "", /requires authentication/);
+    await client.delete(APPS, "default", "private-anonymous");
   });
 
   it("makes no Service for an app without HTTP triggers", async () => {

@@ -1,17 +1,20 @@
 /**
  * Reads the facts of a SpinApp's image from its registry with Spindle's OCI client: the manifest (one
  * request per reconcile, since tags move), then the locked-app layer only, never the Wasm. Facts are kept
- * per manifest digest, so an unchanged image costs one manifest request. Registry credentials come from
- * the operator's Docker config (`DOCKER_CONFIG`). One per operator.
+ * per manifest digest, so an unchanged image costs one manifest request. Registry credentials are the
+ * login the caller found in the app's pull Secrets, else the operator's Docker config (`DOCKER_CONFIG`).
+ * One per operator.
  */
 import type { LockedApp } from "../../app/locked.ts";
 import { RegistryClient, type ClientOptions } from "../../oci/client.ts";
+import type { Credentials } from "../../oci/credentials.ts";
 import { SPIN_LOCKED_APP } from "../../oci/media-types.ts";
 import { parseReference } from "../../oci/reference.ts";
 import { lockedAppFacts, wasmPackageFacts, type AppFacts } from "./app-facts.ts";
 
 export interface AppSource {
-  inspect(image: string): Promise<AppFacts>;
+  /** The facts of `image`, read with `login` when given. */
+  inspect(image: string, login?: Credentials): Promise<AppFacts>;
 }
 
 export class RegistryAppSource implements AppSource {
@@ -24,9 +27,9 @@ export class RegistryAppSource implements AppSource {
     this.#maxEntries = maxEntries;
   }
 
-  async inspect(image: string): Promise<AppFacts> {
+  async inspect(image: string, login?: Credentials): Promise<AppFacts> {
     const ref = parseReference(image);
-    const client = RegistryClient.create(ref.registry, this.#options);
+    const client = RegistryClient.create(ref.registry, this.#options, login);
     const { manifest, digest } = await client.pullManifest(ref);
     const cached = this.#byDigest.get(digest);
     if (cached !== undefined) return cached;
