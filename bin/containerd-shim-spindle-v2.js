@@ -4,6 +4,7 @@
 // then this script re-runs itself with the project's pinned Node (node_modules/node), passing stdio,
 // arguments and exit status through.
 import { spawnSync } from "node:child_process";
+import module from "node:module";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
@@ -20,5 +21,7 @@ if (major === undefined || major < 24) {
   const result = spawnSync(pinned, [self, ...process.argv.slice(2)], { stdio: "inherit" });
   process.exit(result.status ?? 1);
 }
+// Type-stripped, compiled sources from Node's compile cache: a shim starts for every pod.
+module.enableCompileCache?.();
 const { shimMain } = await import("../src/shim/cli/main.ts");
 process.exit(await shimMain(process.argv.slice(2), self));

@@ -9,7 +9,6 @@ export interface ParsedOptions {
 
 export interface Command {
   readonly name: string;
-  readonly summary: string;
   readonly usage: string;
   readonly options: NonNullable<ParseArgsConfig["options"]>;
   /** Whether the command takes operands besides its options. */
@@ -30,4 +29,14 @@ export function listOption(options: ParsedOptions, name: string): string[] {
 
 export function flagOption(options: ParsedOptions, name: string): boolean {
   return options.values[name] === true;
+}
+
+/**
+ * A command as the top-level usage lists it; its module is imported only when the command runs, so
+ * `spindle up` does not load the registry, Kubernetes or build code.
+ */
+export interface CommandEntry {
+  readonly name: string;
+  readonly summary: string;
+  load(): Promise<Command>;
 }

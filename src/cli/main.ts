@@ -1,27 +1,48 @@
 /**
- * The `spindle` command line: picks the sub-command and hands over to its module. The only place that turns
- * errors into messages and exit codes: a `SpindleError` prints its message and hint and exits 1; anything
- * else is a bug and prints its stack.
+ * The `spindle` command line: picks the sub-command and hands over to its module, imported only then. The
+ * only place that turns errors into messages and exit codes: a `SpindleError` prints its message and hint
+ * and exits 1; anything else is a bug and prints its stack.
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { SpindleError } from "../errors.ts";
-import { upCommand } from "./commands/up.ts";
-import { buildCommand } from "./commands/build.ts";
-import { watchCommand } from "./commands/watch.ts";
-import { registryCommand } from "./commands/registry.ts";
-import { newCommand } from "./commands/new.ts";
-import { kubeCommand } from "./commands/kube.ts";
-import { doctorCommand } from "./commands/doctor.ts";
-import type { Command } from "./command.ts";
+import type { Command, CommandEntry } from "./command.ts";
 
-const commands: readonly Command[] = [
-  newCommand,
-  buildCommand,
-  upCommand,
-  watchCommand,
-  registryCommand,
-  kubeCommand,
-  doctorCommand,
+const commands: readonly CommandEntry[] = [
+  {
+    name: "new",
+    summary: "Create a new Spin app from a template",
+    load: async () => (await import("./commands/new.ts")).newCommand,
+  },
+  {
+    name: "build",
+    summary: "Run the build commands of the app's components",
+    load: async () => (await import("./commands/build.ts")).buildCommand,
+  },
+  {
+    name: "up",
+    summary: "Start the app and serve it",
+    load: async () => (await import("./commands/up.ts")).upCommand,
+  },
+  {
+    name: "watch",
+    summary: "Build and serve the app, rebuilding and reloading it when its files change",
+    load: async () => (await import("./commands/watch.ts")).watchCommand,
+  },
+  {
+    name: "registry",
+    summary: "Push, pull and log in to OCI registries",
+    load: async () => (await import("./commands/registry.ts")).registryCommand,
+  },
+  {
+    name: "kube",
+    summary: "SpinApps on Kubernetes: scaffold manifests, deploy them, run the operator",
+    load: async () => (await import("./commands/kube.ts")).kubeCommand,
+  },
+  {
+    name: "doctor",
+    summary: "Check this machine, and a running app's admin endpoint, for what Spindle needs",
+    load: async () => (await import("./commands/doctor.ts")).doctorCommand,
+  },
 ];
 
 const USAGE = `spindle — run Spin WebAssembly apps
@@ -29,7 +50,7 @@ const USAGE = `spindle — run Spin WebAssembly apps
 Usage: spindle <command> [options]
 
 Commands:
-${commands.map((c) => `  ${c.name.padEnd(8)}${c.summary}`).join("\n")}
+${commands.map((c) => `  ${c.name.padEnd(10)}${c.summary}`).join("\n")}
 
 Run \`spindle <command> --help\` for a command's options.
 `;
@@ -40,13 +61,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(USAGE);
     return name === undefined ? 1 : 0;
   }
-  const command = commands.find((c) => c.name === name);
+  const entry = commands.find((c) => c.name === name);
   try {
-    if (command === undefined) {
+    if (entry === undefined) {
       throw new SpindleError(`unknown command '${name}'`, {
         hint: `the commands are: ${commands.map((c) => c.name).join(", ")}`,
       });
     }
+    const command = await entry.load();
     const options = parseOptions(command, rest);
     if (options.values["help"] === true) {
       process.stdout.write(command.usage);

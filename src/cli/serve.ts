@@ -11,7 +11,6 @@ import { dotenvProvider, envProvider, staticProvider, type ResolvedVariables } f
 import { hostRuntimeConfig, readRuntimeConfigFile, type RuntimeConfigFile } from "../app/runtime-config.ts";
 import { createHostCapabilities } from "../capabilities/capability.ts";
 import { SpindleError } from "../errors.ts";
-import { loadFromRegistry } from "../oci/registry-app.ts";
 import { createLogger, LOG_LEVELS, type HostLogger, type LogLevel } from "../observe/logger.ts";
 import { startObservability } from "../observe/observability.ts";
 import { createProgress } from "../observe/progress.ts";
@@ -156,6 +155,8 @@ export function prepareApp(manifest: Manifest, settings: ServeSettings): Promise
 
 /** Pulls an app from a registry (or its cache) and loads it like a local one. */
 export async function prepareRegistryApp(reference: string, settings: ServeSettings): Promise<RunnableApp> {
+  // Imported here: serving a local app loads no registry code.
+  const { loadFromRegistry } = await import("../oci/registry-app.ts");
   const locked = await loadFromRegistry(reference, {
     cacheDir: cacheDir(),
     insecure: settings.insecure,

@@ -4,6 +4,8 @@
  * registry is Docker Hub, where a one-segment repository lives under `library/`. Pure; the entry point of
  * every registry operation.
  */
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import { SpindleError } from "../errors.ts";
 import { isSha256Digest } from "./digest.ts";
 
@@ -126,4 +128,22 @@ export function parseRegistryName(text: string): string {
   }
   const lower = host.toLowerCase();
   return lower === "index.docker.io" || lower === "registry-1.docker.io" ? DOCKER_HUB : host;
+}
+
+/**
+ * Spin's rule for `up -f <from>`: a registry reference only if `from` is not an existing path, parses as
+ * a reference, and either names a tag or digest, or names a registry other than Docker Hub (a bare
+ * `dir/spin.toml` parses as a Docker Hub reference, so Docker Hub counts only when the text says
+ * "docker").
+ */
+export function looksLikeReference(from: string, cwd: string = process.cwd()): boolean {
+  if (existsSync(resolve(cwd, from))) return false;
+  const ref = tryParseReference(from);
+  if (ref === undefined) return false;
+  return (
+    ref.tag !== undefined ||
+    ref.digest !== undefined ||
+    ref.registry !== DOCKER_HUB ||
+    from.includes("docker")
+  );
 }

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { looksLikeReference } from "./registry-app.ts";
+import { looksLikeReference } from "./reference.ts";
 
 describe("looksLikeReference (Spin's rule for up -f)", () => {
   let cwd: string;

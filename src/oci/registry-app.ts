@@ -3,8 +3,7 @@
  * load a runnable locked app from a reference (what `spindle up -f <ref>` calls), and Spin's rule for
  * when `-f <x>` means a registry reference. The entry points of `src/oci/`, above the client and layout.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { LockedApp } from "../app/locked.ts";
 import { lockManifest } from "../app/lock.ts";
@@ -14,7 +13,7 @@ import { RegistryClient, type ClientOptions } from "./client.ts";
 import { lockedAppFromArtifact } from "./pulled-app.ts";
 import { pullArtifact, type ArtifactSource, type PulledArtifact } from "./pull.ts";
 import { pushArtifact } from "./push.ts";
-import { DOCKER_HUB, parseReference, tryParseReference, type Reference } from "./reference.ts";
+import { parseReference, type Reference } from "./reference.ts";
 import { buildSpinArtifact } from "./spin-artifact.ts";
 import type { Progress } from "../observe/progress.ts";
 
@@ -83,22 +82,4 @@ export async function loadFromSource(
 ): Promise<LockedApp> {
   const cache = new RegistryCache(cacheDir);
   return lockedAppFromArtifact(await pullArtifact(source, reference, cache), cache);
-}
-
-/**
- * Spin's rule for `up -f <from>`: a registry reference only if `from` is not an existing path, parses as
- * a reference, and either names a tag or digest, or names a registry other than Docker Hub (a bare
- * `dir/spin.toml` parses as a Docker Hub reference, so Docker Hub counts only when the text says
- * "docker").
- */
-export function looksLikeReference(from: string, cwd: string = process.cwd()): boolean {
-  if (existsSync(resolve(cwd, from))) return false;
-  const ref = tryParseReference(from);
-  if (ref === undefined) return false;
-  return (
-    ref.tag !== undefined ||
-    ref.digest !== undefined ||
-    ref.registry !== DOCKER_HUB ||
-    from.includes("docker")
-  );
 }

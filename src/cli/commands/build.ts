@@ -7,7 +7,6 @@ import { upCommand } from "./up.ts";
 
 export const buildCommand: Command = {
   name: "build",
-  summary: "Run the build commands of the app's components",
   usage: `Usage: spindle build [options]
 
 Runs each component's [component.<id>.build] command in its workdir, printing its output as it goes.

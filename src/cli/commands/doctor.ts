@@ -16,7 +16,6 @@ import { formatReport } from "../doctor/report.ts";
 
 export const doctorCommand: Command = {
   name: "doctor",
-  summary: "Check this machine, and a running app's admin endpoint, for what Spindle needs",
   usage: `Usage: spindle doctor [options]
 
 Options:

@@ -41,7 +41,6 @@ const INTEGER = /^[+-]?\d+$/;
 
 export const kubeCommand: Command = {
   name: "kube",
-  summary: "SpinApps on Kubernetes: scaffold manifests, deploy them, run the operator",
   usage: USAGE,
   positionals: true,
   options: {

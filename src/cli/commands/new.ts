@@ -8,7 +8,6 @@ import { flagOption, listOption, stringOption, type Command } from "../command.t
 
 export const newCommand: Command = {
   name: "new",
-  summary: "Create a new Spin app from a template",
   usage: `Usage: spindle new [TEMPLATE NAME] [options]
 
 Creates the app NAME in ./NAME (or --output) from TEMPLATE. NAME must be a kebab-case id (e.g. my-app).

@@ -56,7 +56,6 @@ const subCommands: Readonly<Record<string, SubCommand>> = {
 
 export const registryCommand: Command = {
   name: "registry",
-  summary: "Push, pull and log in to OCI registries",
   usage: USAGE,
   positionals: true,
   options: {

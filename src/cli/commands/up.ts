@@ -5,7 +5,7 @@
 import { join } from "node:path";
 import { loadManifest } from "../../manifest/load.ts";
 import { SpindleError } from "../../errors.ts";
-import { looksLikeReference } from "../../oci/registry-app.ts";
+import { looksLikeReference } from "../../oci/reference.ts";
 import { buildApp } from "../../build/build-app.ts";
 import { locateManifest } from "../app-location.ts";
 import { flagOption, stringOption, type Command, type ParsedOptions } from "../command.ts";
@@ -23,7 +23,6 @@ import {
 
 export const upCommand: Command = {
   name: "up",
-  summary: "Start the app and serve it",
   usage: `Usage: spindle up [options]
 
 -f also takes a registry reference (ghcr.io/me/app:v1, 127.0.0.1:5000/app@sha256:…): the app is pulled (or

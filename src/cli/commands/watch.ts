@@ -27,7 +27,6 @@ import {
 
 export const watchCommand: Command = {
   name: "watch",
-  summary: "Build and serve the app, rebuilding and reloading it when its files change",
   usage: `Usage: spindle watch [options]
 
 Rebuilds a component when a file matching its [component.<id>.build] watch globs changes, reloads the app
