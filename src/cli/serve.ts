@@ -40,6 +40,7 @@ export const SERVE_OPTIONS: NonNullable<ParseArgsConfig["options"]> = {
   quiet: { type: "boolean", short: "q" },
   insecure: { type: "boolean", short: "k" },
   "admin-listen": { type: "string" },
+  "admin-token": { type: "string" },
   "request-timeout": { type: "string" },
   "max-concurrent-requests": { type: "string" },
   "max-queued-requests": { type: "string" },
@@ -65,6 +66,8 @@ export const SERVE_USAGE = `  -f, --from <DIR|FILE>       the app: a spin.toml f
   -k, --insecure              with -f REF: use plain HTTP for a registry that is not on this machine
       --admin-listen <HOST:PORT>
                               serve Prometheus metrics (/metrics) and the dashboard (/) there (default: off)
+      --admin-token <TOKEN>   require this token on the admin endpoint, as a bearer token or a Basic
+                              password (env SPINDLE_ADMIN_TOKEN, which ps does not show; default: none)
       --request-timeout <DURATION>
                               answer 504 and drop the guest after this long, e.g. 30s, 500ms, 2m; 0 for
                               no deadline (env SPINDLE_REQUEST_TIMEOUT; default 30s)
@@ -112,6 +115,8 @@ export interface ServeSettings {
   readonly instanceReuse: InstanceReuse;
   /** `--admin-listen`: where metrics and the dashboard are served; off when undefined. */
   readonly adminListen: ListenAddress | undefined;
+  /** `--admin-token`: what the admin endpoint asks every request for; nothing when undefined. */
+  readonly adminToken: string | undefined;
 }
 
 export function serveSettings(options: ParsedOptions): ServeSettings {
@@ -141,6 +146,7 @@ export function serveSettings(options: ParsedOptions): ServeSettings {
     logger: createLogger(process.stderr, { json: !process.stderr.isTTY, level }),
     logLevel: level,
     adminListen: adminListen(stringOption(options, "admin-listen")),
+    adminToken: adminToken(options, process.env),
   };
 }
 
@@ -201,6 +207,20 @@ function adminListen(flag: string | undefined): ListenAddress | undefined {
   }
 }
 
+function adminToken(options: ParsedOptions, env: NodeJS.ProcessEnv): string | undefined {
+  const flag = stringOption(options, "admin-token");
+  if (flag !== undefined && stringOption(options, "admin-listen") === undefined) {
+    throw new SpindleError("--admin-token was given without --admin-listen", {
+      hint: "add --admin-listen HOST:PORT to start the admin endpoint the token protects",
+    });
+  }
+  if (flag === "") {
+    throw new SpindleError("--admin-token is empty", { hint: "give a token, or leave the flag out" });
+  }
+  const token = flag ?? env["SPINDLE_ADMIN_TOKEN"];
+  return token === "" ? undefined : token;
+}
+
 function runtimeConfigFile(flag: string | undefined, cwd: string): RuntimeConfigFile | undefined {
   const path = flag ?? process.env["SPIN_RUNTIME_CONFIG_FILE"];
   return path === undefined || path === "" ? undefined : readRuntimeConfigFile(resolve(cwd, path), cwd);
@@ -251,7 +271,7 @@ export async function startServing(
   const { logger } = settings;
   logger.redact(secretValues(runnable.variables));
   const observability = await startObservability({
-    admin: settings.adminListen,
+    admin: settings.adminListen && { ...settings.adminListen, token: settings.adminToken },
     app,
     accessLog: settings.logLevel === "debug" ? logger : undefined,
     logger,

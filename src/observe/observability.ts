@@ -15,8 +15,9 @@ import { combineObservers, type Observer } from "./observer.ts";
 import { startTracing } from "./tracing.ts";
 
 export interface ObservabilityOptions {
-  /** Where the admin listener binds; no listener (and no metrics) when undefined. */
-  readonly admin: { readonly host: string; readonly port: number } | undefined;
+  /** Where the admin listener binds, and the token it asks for; no listener (and no metrics) when undefined. */
+  readonly admin:
+    { readonly host: string; readonly port: number; readonly token?: string | undefined } | undefined;
   /** The app being served, for the dashboard; undefined until it serves. */
   readonly app: () => AppView | undefined;
   /** Where to write one line per request (`--log-level debug`); none when undefined. */

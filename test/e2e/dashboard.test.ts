@@ -1,7 +1,8 @@
 // End to end: the dashboard on the admin listener, in real headless Chromium (Debian's `chromium` package,
 // driven by playwright-core): it loads with nothing from outside the admin listener, lists the app's
 // routes, shows a request made during the test with its guest's log line and its error (in the errors and,
-// as the host's log line, in the log), and draws charts.
+// as the host's log line, in the log), and draws charts. Behind a token, it goes live with the browser's
+// Basic credentials.
 // A screenshot is saved under test-results/.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -34,6 +35,14 @@ const skip = existsSync(CHROMIUM)
   ? false
   : `${CHROMIUM} is missing: scripts/setup.sh installs Debian's chromium`;
 
+function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+  });
+}
+
 describe("dashboard", { skip }, () => {
   const scope = suiteScope();
   let app: RunningApp;
@@ -45,16 +54,7 @@ describe("dashboard", { skip }, () => {
     const dir = makeApp(scope, { manifest: MANIFEST, guests: { "status.wasm": "wagi-status" } });
     app = await startApp(scope, ["-f", dir, "--admin-listen", "127.0.0.1:0"]);
     admin = adminUrl(app);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
     page.on("request", (r) => requested.push(r.url()));
     await page.goto(admin);
@@ -112,5 +112,27 @@ describe("dashboard", { skip }, () => {
   it("serves the same data as JSON", async () => {
     const snapshot = (await (await fetch(`${admin}/api/snapshot`)).json()) as { app: { name: string } };
     assert.equal(snapshot.app.name, "dashboarded");
+  });
+});
+
+describe("dashboard behind a token", { skip }, () => {
+  const scope = suiteScope();
+  let browser: Browser;
+  after(async () => {
+    await browser?.close();
+  });
+
+  it("is refused without credentials and goes live with the token as the Basic password", async () => {
+    const dir = makeApp(scope, { manifest: MANIFEST, guests: { "status.wasm": "wagi-status" } });
+    const app = await startApp(scope, ["-f", dir, "--admin-listen", "127.0.0.1:0"], {
+      env: { SPINDLE_ADMIN_TOKEN: "t0ken" },
+    });
+    assert.equal((await fetch(adminUrl(app))).status, 401);
+    browser = await launchChromium();
+    const context = await browser.newContext({ httpCredentials: { username: "me", password: "t0ken" } });
+    const page = await context.newPage();
+    await page.goto(adminUrl(app));
+    await page.locator("#connection", { hasText: "live" }).waitFor({ timeout: 10_000 });
+    assert.equal(await page.locator("#app-name").textContent(), "dashboarded");
   });
 });

@@ -1,10 +1,11 @@
-// End to end: `spindle up --admin-listen` serves Prometheus metrics that count what the app did.
+// End to end: `spindle up --admin-listen` serves Prometheus metrics that count what the app did, behind a
+// token when one is given.
 import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { COMPONENT_POOL_SIZE } from "../../src/executors/component/executor.ts";
 import { makeApp } from "../support/apps.ts";
-import { startApp, type RunningApp } from "../support/cli.ts";
+import { runSpindle, startApp, type RunningApp } from "../support/cli.ts";
 import { TEST_CACHE_HOME } from "../support/components.ts";
 import { holdRequest, request } from "../support/http.ts";
 import { adminUrl, scrape, value } from "../support/prometheus.ts";
@@ -177,5 +178,31 @@ describe("without --admin-listen", () => {
     const dir = makeApp(t, { manifest: MANIFEST, guests: { "status.wasm": "wagi-status" } });
     const app = await startApp(t, ["-f", dir]);
     assert.doesNotMatch(app.output().stdout, /Admin endpoint/);
+  });
+});
+
+describe("an admin endpoint with a token", () => {
+  it("answers 401 without the token and serves metrics to a bearer of it, and spindle doctor sends it", async (t) => {
+    const dir = makeApp(t, { manifest: MANIFEST, guests: { "status.wasm": "wagi-status" } });
+    const env = { SPINDLE_ADMIN_TOKEN: "t0ken" };
+    const app = await startApp(t, ["-f", dir, "--admin-listen", "127.0.0.1:0"], { env });
+    const admin = adminUrl(app);
+    assert.equal((await fetch(`${admin}/metrics`)).status, 401);
+    assert.equal((await fetch(`${admin}/api/snapshot`)).status, 401);
+    const metrics = await fetch(`${admin}/metrics`, { headers: { authorization: "Bearer t0ken" } });
+    assert.equal(metrics.status, 200);
+    assert.match(await metrics.text(), /spindle_http_requests_total/);
+
+    const withToken = await runSpindle(["doctor", "--admin", admin], { env });
+    assert.match(withToken.stdout, /\[ok\] +admin endpoint/);
+    const without = await runSpindle(["doctor", "--admin", admin], { env: { SPINDLE_ADMIN_TOKEN: "" } });
+    assert.match(without.stdout, /asks for a token/);
+  });
+
+  it("refuses --admin-token without --admin-listen", async (t) => {
+    const dir = makeApp(t, { manifest: MANIFEST, guests: { "status.wasm": "wagi-status" } });
+    const finished = await runSpindle(["up", "-f", dir, "--admin-token", "t0ken"]);
+    assert.equal(finished.code, 1);
+    assert.match(finished.stderr, /--admin-token was given without --admin-listen/);
   });
 });

@@ -19,7 +19,8 @@ export const doctorCommand: Command = {
   usage: `Usage: spindle doctor [options]
 
 Options:
-      --admin <URL>           also check a running spindle's admin endpoint (its --admin-listen address)
+      --admin <URL>           also check a running spindle's admin endpoint (its --admin-listen address),
+                              sending the token in SPINDLE_ADMIN_TOKEN when set
 `,
   options: { admin: { type: "string" } },
   run: doctor,
@@ -32,7 +33,7 @@ async function doctor(options: ParsedOptions): Promise<number> {
     await checkSqlite(),
     await checkToolchain(),
     checkCacheDir(cacheDir()),
-    await checkAdmin(adminUrl(stringOption(options, "admin"))),
+    await checkAdmin(adminUrl(stringOption(options, "admin")), process.env["SPINDLE_ADMIN_TOKEN"]),
   ];
   process.stdout.write(formatReport(results));
   return results.some((r) => r.status === "fail") ? 1 : 0;

@@ -82,15 +82,21 @@ export function checkCacheDir(dir: string): CheckResult {
   return { name, status: "ok", detail: `${dir} (writable; ${components} prepared components cached)` };
 }
 
-export async function checkAdmin(url: string | undefined): Promise<CheckResult> {
+/** `token` is the admin endpoint's (`SPINDLE_ADMIN_TOKEN`), sent as a bearer token when given. */
+export async function checkAdmin(url: string | undefined, token?: string): Promise<CheckResult> {
   const name = "admin endpoint";
   if (url === undefined) {
     return { name, status: "skip", detail: "not checked (pass --admin URL to check a running spindle)" };
   }
   const metrics = `${url.replace(/\/+$/, "")}/metrics`;
   try {
-    const response = await fetch(metrics, { signal: AbortSignal.timeout(3000) });
+    const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+    const response = await fetch(metrics, { headers, signal: AbortSignal.timeout(3000) });
     const text = await response.text();
+    if (response.status === 401) {
+      const hint = "set SPINDLE_ADMIN_TOKEN to the token given to --admin-token";
+      return { name, status: "fail", detail: `${metrics} asks for a token`, hint };
+    }
     if (!response.ok || !text.includes("spindle_http_requests_total")) {
       const hint = "is this the address given to --admin-listen?";
       return {
