@@ -8,7 +8,7 @@ import { rmSync } from "node:fs";
 import { SpindleError } from "../../errors.ts";
 import { createLogger } from "../../observe/logger.ts";
 import { noEvents, publishBinaryPublisher } from "../events.ts";
-import { ContainerdClient } from "../containerd/client.ts";
+import type { ContainerdClient } from "../containerd/client.ts";
 import { containerdImageApps } from "../container/image-app.ts";
 import { spinAppRunner } from "../container/run.ts";
 import { taskService, TASK_SERVICE } from "../task/service.ts";
@@ -30,8 +30,13 @@ export async function serveShim(args: ShimArgs): Promise<void> {
           onError: (error) => logger.warn("cannot publish a task event", { error: error.message }),
         });
   // Without containerd's address (a shim run by hand) apps can only come from `/spin.toml`.
-  const containerd = args.address === "" ? undefined : new ContainerdClient(args.address, args.namespace);
-  const images = containerd === undefined ? undefined : containerdImageApps(containerd);
+  // The gRPC client loads only when a container is created, so the shim answers containerd sooner.
+  let containerd: ContainerdClient | undefined;
+  const connect = async () => {
+    const { ContainerdClient } = await import("../containerd/client.ts");
+    return (containerd = new ContainerdClient(args.address, args.namespace));
+  };
+  const images = args.address === "" ? undefined : containerdImageApps(connect);
   const tasks = new TaskManager({ events, runner: spinAppRunner(images) });
   const server = new TtrpcServer();
   let shutdown: () => void = () => undefined;

@@ -38,9 +38,12 @@ export interface ImageApps {
   lockedApp(container: ContainerIdentity, cacheDir: string): Promise<LockedApp | undefined>;
 }
 
-export function containerdImageApps(client: ContainerdClient): ImageApps {
+/** `connect` is called once, when the first container is looked at (it loads the gRPC client). */
+export function containerdImageApps(connect: () => Promise<ContainerdClient>): ImageApps {
+  let connected: Promise<ContainerdClient> | undefined;
   return {
     async lockedApp(container, cacheDir) {
+      const client = await (connected ??= connect());
       const own = await client.containerImage(container.id);
       const name = own !== "" ? own : (container.annotations[IMAGE_NAME_ANNOTATION] ?? "");
       if (name === "") return undefined;
