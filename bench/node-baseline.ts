@@ -1,8 +1,27 @@
 // The peer a user would otherwise pick: a plain node:http server doing the same JSON work as the guests.
+// For the memory benchmark it also answers `/slow?ms=N` after N ms, and `/in-flight` with how many
+// requests are being answered right now.
 import { createServer } from "node:http";
+
+let inFlight = 0;
 
 const server = createServer((req, res) => {
   const url = new URL(req.url ?? "/", "http://localhost");
+  if (url.pathname === "/in-flight") {
+    res.end(`${inFlight}\n`);
+    return;
+  }
+  if (url.pathname === "/slow") {
+    inFlight += 1;
+    setTimeout(
+      () => {
+        inFlight -= 1;
+        res.end("slow\n");
+      },
+      Number(url.searchParams.get("ms")),
+    );
+    return;
+  }
   const body = JSON.stringify({
     ok: true,
     method: req.method,
