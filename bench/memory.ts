@@ -18,7 +18,7 @@ import { median } from "./support/stats.ts";
 /** How long the slow handler takes: longer than the sampling may last, so none answers meanwhile. */
 const DELAY_MS = 25_000;
 /** How long a run waits for every request to be in flight before it takes what it has. */
-const SAMPLING_MS = 20_000;
+const SAMPLING_MS = 12_000;
 const MB = 1024 * 1024;
 
 export interface MemoryRow {
