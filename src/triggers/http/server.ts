@@ -7,7 +7,7 @@
  * request id. Closing drains in-flight requests for up to the shutdown timeout. One per running app;
  * requests are independent.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import type {
@@ -27,6 +27,10 @@ import {
   type AdmissionLimits,
 } from "./admission.ts";
 import type { ListenAddress } from "./listen-address.ts";
+
+// Not an ESM import: building node:http's module facade evaluates its lazy exports, which loads undici
+// (about 0.1 s of start-up); the built-in object itself does not.
+const { createServer } = process.getBuiltinModule("node:http");
 
 export interface RoutingInput {
   /** Path without the query, as received. */
