@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { createComponentHandler } from "../src/executors/component/executor.ts";
 import type { HttpGuestRequest, HttpGuestResponse, HttpHandler } from "../src/executors/http.ts";
 import { createWagiHandler } from "../src/executors/wagi/executor.ts";
+import { compileRecyclable } from "../src/engine/module-cache.ts";
 import type { Guests } from "./guests/build.ts";
 import { sleeperComponent } from "./guests/sleeper.ts";
 import { largestCoreModule, stubImports } from "./support/core-modules.ts";
@@ -52,7 +53,10 @@ const ignore = { stdout: () => undefined, stderr: () => undefined };
 const noFiles = new Map<string, string>();
 
 async function subjects(guests: Guests): Promise<Subject[]> {
-  const wagiModule = new WebAssembly.Module(readFileSync(guests.jsonWagi));
+  const wagiBytes = readFileSync(guests.jsonWagi);
+  // As `spindle up` compiles it (its memory may become an import, for recycling); the raw peer is not.
+  const wagiEngineModule = await compileRecyclable(new Uint8Array(wagiBytes));
+  const wagiModule = new WebAssembly.Module(wagiBytes);
   const component = (componentId: string, bytes: Uint8Array) => (record: (seconds: number) => void) =>
     createComponentHandler({
       componentId,
@@ -74,7 +78,7 @@ async function subjects(guests: Guests): Promise<Subject[]> {
         Promise.resolve(
           createWagiHandler({
             componentId: "json",
-            module: wagiModule,
+            module: wagiEngineModule,
             environment: new Map(),
             files: noFiles,
             output: ignore,
