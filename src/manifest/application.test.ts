@@ -14,6 +14,7 @@ authors = ["Ada"]
 targets = ["spin-up:3.2", { path = "env.toml" }]
 [application.trigger.redis]
 address = "redis://localhost:6379"
+[application.trigger.cron]
 pool = 4
 [application.trigger.http]
 base = "/"
@@ -25,7 +26,11 @@ level = "strict"`),
       version: "1.0.0",
       description: "A shop",
       authors: ["Ada"],
-      triggerSettings: { redis: { address: "redis://localhost:6379", pool: 4 }, http: { base: "/" } },
+      triggerSettings: {
+        redis: { address: "redis://localhost:6379" },
+        cron: { pool: 4 },
+        http: { base: "/" },
+      },
     });
     assert.deepEqual(manifest.warnings, [
       "application.trigger.http.base: the `base` field is deprecated and has no effect; remove it",

@@ -75,6 +75,12 @@ function checkHttpBase(r: ManifestReader, table: TomlTable, keyPath: string): vo
 }
 
 function checkRedisAddress(r: ManifestReader, table: TomlTable, keyPath: string, variables: Variables): void {
-  const address = optionalString(r, table, keyPath, "address");
-  if (address !== undefined) checkTemplate(r, address, joinKey(keyPath, "address"), variables);
+  checkKeys(r, table, keyPath, ["address"]);
+  const addressPath = joinKey(keyPath, "address");
+  checkTemplate(
+    r,
+    readString(r, required(r, table, keyPath, "address"), addressPath),
+    addressPath,
+    variables,
+  );
 }

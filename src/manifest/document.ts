@@ -10,6 +10,7 @@ import { kebabIdProblem } from "./ids.ts";
 import { joinKey } from "./key-lines.ts";
 import { checkKeys, isTable, readTable, type ManifestReader, type TomlTable } from "./reader.ts";
 import type { ComponentDecl, Manifest } from "./schema.ts";
+import { checkRedisAddresses } from "./trigger-config.ts";
 import { readTriggers } from "./triggers.ts";
 import { readVariables, type Variables } from "./variables.ts";
 
@@ -30,6 +31,7 @@ export function readManifestDocument(r: ManifestReader, doc: TomlTable): Manifes
   const application = readApplication(r, doc, variables);
   const components = readComponents(r, doc["component"], variables);
   const triggers = readTriggers(r, doc, components, variables);
+  checkRedisAddresses(r, application, triggers);
   return {
     file: r.file,
     dir: dirname(r.file),

@@ -42,12 +42,46 @@ void describe("Redis trigger", () => {
     });
   });
 
+  void it("requires an address on the trigger or under [application.trigger.redis]", () => {
+    const trigger = `[[trigger.redis]]\ncomponent = "worker"\nchannel = "a"\n`;
+    expectError(`${HEAD}${trigger}${COMPONENT}`, {
+      at: "[[trigger.redis]]",
+      keyPath: "trigger.redis[0]",
+      problem: "Redis trigger `worker-redis-trigger` has no address to subscribe to",
+      hint: "[application.trigger.redis] address",
+    });
+    const shared = `[application.trigger.redis]\naddress = "redis://localhost"\n`;
+    assert.equal(parse(`${HEAD}${shared}${trigger}${COMPONENT}`).triggers.length, 1);
+  });
+
   void it("requires the address to be a string", () => {
     expectError(
       `${HEAD}[[trigger.redis]]\ncomponent = "worker"\nchannel = "a"\naddress = 6379\n${COMPONENT}`,
       {
         at: "address =",
         problem: "invalid type: integer `6379`, expected a string",
+      },
+    );
+  });
+});
+
+void describe("[application.trigger.redis]", () => {
+  const trigger = `[[trigger.redis]]\ncomponent = "worker"\nchannel = "a"\n`;
+
+  void it("requires an address", () => {
+    expectError(`${HEAD}[application.trigger.redis]\n${trigger}${COMPONENT}`, {
+      at: "[application.trigger.redis]",
+      keyPath: "application.trigger.redis",
+      problem: "missing field `address`",
+    });
+  });
+
+  void it("rejects unknown keys", () => {
+    expectError(
+      `${HEAD}[application.trigger.redis]\naddress = "redis://x"\nadress = "y"\n${trigger}${COMPONENT}`,
+      {
+        at: "adress =",
+        problem: "unknown field `adress`, expected `address`",
       },
     );
   });

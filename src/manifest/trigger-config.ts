@@ -14,7 +14,7 @@ import {
   type ManifestReader,
   type TomlTable,
 } from "./reader.ts";
-import type { TriggerDecl } from "./schema.ts";
+import type { ApplicationSection, TriggerDecl } from "./schema.ts";
 import { checkTemplate, type Variables } from "./variables.ts";
 
 /** A trigger table whose `id` and component are settled. */
@@ -52,4 +52,26 @@ function checkRedisTrigger(r: ManifestReader, table: TomlTable, keyPath: string,
   );
   const address = optionalString(r, table, keyPath, "address");
   if (address !== undefined) checkTemplate(r, address, joinKey(keyPath, "address"), variables);
+}
+
+/**
+ * Every Redis trigger needs a server: its own `address`, or the app's `[application.trigger.redis]`
+ * `address` (Spin fails at start-up without one; this says so while reading the manifest).
+ */
+export function checkRedisAddresses(
+  r: ManifestReader,
+  application: ApplicationSection,
+  triggers: readonly TriggerDecl[],
+): void {
+  if (application.triggerSettings["redis"]?.["address"] !== undefined) return;
+  triggers
+    .filter((trigger) => trigger.type === "redis")
+    .forEach((trigger, index) => {
+      if (trigger.config["address"] !== undefined) return;
+      r.fail(
+        `trigger.redis[${index}]`,
+        `Redis trigger \`${trigger.id}\` has no address to subscribe to`,
+        'set the Redis server for every trigger with [application.trigger.redis] address = "redis://host:6379", or give this trigger an `address`',
+      );
+    });
 }

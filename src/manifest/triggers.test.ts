@@ -61,12 +61,14 @@ ${COMPONENTS}`);
     const manifest = parse(`${HEAD}
 [[trigger.redis]]
 channel = "a"
+address = "redis://localhost"
 component = "hello"
 [[trigger.http]]
 route = "/"
 component = "hello"
 [[trigger.redis]]
 channel = "b"
+address = "redis://localhost"
 component = "world"
 ${COMPONENTS}`);
     assert.deepEqual(
