@@ -1,12 +1,13 @@
 /**
  * What `spindle up` and `spindle watch` share: the serving options they both accept (runtime config
- * included), turning them into a running HTTP trigger with the host capabilities for a manifest, and
- * waiting for SIGINT/SIGTERM.
+ * included), turning them into the app's running triggers (HTTP, Redis) with the host capabilities for a
+ * manifest, and waiting for SIGINT/SIGTERM.
  */
 import { resolve } from "node:path";
 import type { ParseArgsConfig } from "node:util";
 import type { Manifest } from "../manifest/schema.ts";
 import { prepareLocalApp, prepareLockedApp, type RunnableApp } from "../app/local-app.ts";
+import type { LoadedApp } from "../app/load.ts";
 import { dotenvProvider, envProvider, staticProvider, type ResolvedVariables } from "../app/variables.ts";
 import { hostRuntimeConfig, readRuntimeConfigFile, type RuntimeConfigFile } from "../app/runtime-config.ts";
 import { createHostCapabilities } from "../capabilities/capability.ts";
@@ -18,6 +19,8 @@ import { DEFAULT_LISTEN, parseListenAddress, type ListenAddress } from "../trigg
 import { formatStartup } from "../triggers/http/route-table.ts";
 import type { ServerLimits } from "../triggers/http/server.ts";
 import { startHttpTrigger, type RunningHttpTrigger } from "../triggers/http/trigger.ts";
+import type { ComponentSettings } from "../triggers/component-context.ts";
+import { hasRedisTriggers, startRedisTrigger, type RunningRedisTrigger } from "../triggers/redis/trigger.ts";
 import { listOption, flagOption, stringOption, type ParsedOptions } from "./command.ts";
 import { parseVariableFlags } from "./variable-flags.ts";
 import { parseEnvFlags } from "./env-flags.ts";
@@ -260,13 +263,13 @@ export async function startServing(
     sqliteStatements: settings.sqliteStatements,
   });
   const capabilities = createHostCapabilities(runtimeConfig, settings.logger);
-  let trigger: RunningHttpTrigger | undefined;
+  let triggers: Triggers = { http: undefined, redis: undefined };
   // The app `spindle watch` last reloaded: the dashboard names the app being served, not the first one.
   let served = runnable.app;
   const app = () =>
-    trigger && {
+    triggers.http && {
       name: served.name,
-      routes: trigger.routes.map((r) => ({ component: r.component, route: r.display })),
+      routes: triggers.http.routes.map((r) => ({ component: r.component, route: r.display })),
     };
   const { logger } = settings;
   logger.redact(secretValues(runnable.variables));
@@ -277,53 +280,100 @@ export async function startServing(
     logger,
     env: process.env,
   });
+  const componentSettings: ComponentSettings = {
+    extraEnv: settings.env,
+    logDir: runtimeConfig.logDir,
+    echo: settings.quiet ? undefined : process.stderr,
+    logger: settings.logger,
+    observer: observability.observer,
+    cacheDir: cacheDir(),
+    capabilities,
+    maxInstanceMemory: settings.maxInstanceMemory,
+  };
   try {
-    trigger = await startHttpTrigger(runnable.app, {
-      listen: settings.listen,
-      variables: runnable.variables,
-      extraEnv: settings.env,
-      logDir: runtimeConfig.logDir,
-      echo: settings.quiet ? undefined : process.stderr,
-      logger: settings.logger,
-      observer: observability.observer,
-      cacheDir: cacheDir(),
-      capabilities,
-      limits: settings.limits,
-      maxInstanceMemory: settings.maxInstanceMemory,
-      instanceReuse: settings.instanceReuse,
-    });
+    triggers = await startTriggers(runnable, settings, componentSettings);
   } catch (error) {
     await observability.close();
     await capabilities.close();
     throw error;
   }
-  const running = trigger;
+  const { http, redis } = triggers;
   return {
-    baseUrl: running.baseUrl,
+    http,
+    redis,
     adminUrl: observability.adminUrl,
-    get routes() {
-      return running.routes;
-    },
     reload: async (next, variables) => {
+      checkSameTriggerTypes(next, triggers);
       logger.redact(secretValues(variables));
-      await running.reload(next, variables);
+      await http?.reload(next, variables);
+      await redis?.reload(next, variables);
       served = next;
     },
     close: async () => {
-      await running.close();
+      await http?.close();
+      await redis?.close();
       await observability.close();
       await capabilities.close();
     },
   };
 }
 
+interface Triggers {
+  /** Absent when the app has only Redis triggers: then nothing listens for HTTP. */
+  readonly http: RunningHttpTrigger | undefined;
+  readonly redis: RunningRedisTrigger | undefined;
+}
+
+/** Starts the app's triggers, the Redis one first, so an unreachable Redis fails before HTTP listens. */
+async function startTriggers(
+  runnable: RunnableApp,
+  settings: ServeSettings,
+  componentSettings: ComponentSettings,
+): Promise<Triggers> {
+  const { app, variables } = runnable;
+  const redis = hasRedisTriggers(app)
+    ? await startRedisTrigger(app, { ...componentSettings, variables })
+    : undefined;
+  if (redis !== undefined && !hasHttpTriggers(app)) return { http: undefined, redis };
+  try {
+    const http = await startHttpTrigger(app, {
+      ...componentSettings,
+      listen: settings.listen,
+      variables,
+      limits: settings.limits,
+      instanceReuse: settings.instanceReuse,
+    });
+    return { http, redis };
+  } catch (error) {
+    await redis?.close();
+    throw error;
+  }
+}
+
+function hasHttpTriggers(app: LoadedApp): boolean {
+  return app.locked.triggers.some((t) => t.trigger_type === "http");
+}
+
+/** A reload keeps the running triggers: starting or stopping a trigger type needs a restart. */
+function checkSameTriggerTypes(next: LoadedApp, running: Triggers): void {
+  const redis = hasRedisTriggers(next);
+  const http = hasHttpTriggers(next) || !redis;
+  if (redis === (running.redis !== undefined) && http === (running.http !== undefined)) return;
+  throw new SpindleError("the app's trigger types changed (HTTP, Redis), which a reload cannot apply", {
+    hint: "stop and start spindle again to run the new set of triggers",
+  });
+}
+
 function secretValues(variables: ResolvedVariables): string[] {
   return [...variables.secrets].flatMap((name) => variables.values.get(name) ?? []);
 }
 
-/** A served app, with the admin listener's URL when `--admin-listen` started one. */
-export interface RunningServe extends RunningHttpTrigger {
+/** A served app: its running triggers, and the admin listener's URL when `--admin-listen` started one. */
+export interface RunningServe extends Triggers {
   readonly adminUrl: string | undefined;
+  /** Runs `app` from now on in every running trigger (`spindle watch`); throws if it cannot. */
+  reload(app: LoadedApp, variables: ResolvedVariables): Promise<void>;
+  close(): Promise<void>;
 }
 
 /** What `spindle up` and `spindle watch` print once serving: Spin's banner, then the admin endpoint. */
@@ -332,7 +382,8 @@ export function startupBanner(running: RunningServe): string {
     running.adminUrl === undefined
       ? ""
       : `Admin endpoint: ${running.adminUrl} (dashboard at /, Prometheus metrics at /metrics)\n`;
-  return formatStartup(running.baseUrl, running.routes) + admin;
+  const http = running.http === undefined ? "" : formatStartup(running.http.baseUrl, running.http.routes);
+  return http + (running.redis?.banner ?? "") + admin;
 }
 
 export function nextTerminationSignal(): Promise<NodeJS.Signals> {

@@ -1,5 +1,6 @@
 /**
- * Picks and builds the executor a trigger asked for, for one component: compiles the component's code
+ * Picks and builds the executor a trigger asked for, for one component (HTTP: component or WAGI; Redis:
+ * component): compiles the component's code
  * through the engine's cache and hands it to the executor. The one place that knows which executors exist;
  * a new executor is a new case here, never a branch in a trigger. Runs at load time, once per trigger.
  */
@@ -12,7 +13,10 @@ import { noopObserver, type Observer } from "../observe/observer.ts";
 import { SpindleError } from "../errors.ts";
 import type { GuestOutputSink } from "./guest-output.ts";
 import type { HttpHandler } from "./http.ts";
+import type { MessageHandler } from "./message.ts";
 import { createComponentHandler } from "./component/executor.ts";
+import { createComponentMessageHandler } from "./component/message-handler.ts";
+import type { ComponentOptions } from "./component/prepare.ts";
 import { createWagiHandler } from "./wagi/executor.ts";
 import { checkWagiBinary } from "./wagi/validate.ts";
 
@@ -40,6 +44,18 @@ export interface ExecutorContext {
   readonly onWarning?: ((message: string) => void) | undefined;
 }
 
+/** The handler of a `[[trigger.redis]]` entry: only components run there (Spin 1 modules do not). */
+export function createMessageExecutor(context: ExecutorContext): Promise<MessageHandler> {
+  const { component } = context;
+  if (component.kind === "module") {
+    throw new SpindleError(
+      `component "${component.id}" is a core WebAssembly module, which the Redis trigger cannot run`,
+      { hint: "rebuild it as a component exporting fermyon:spin/inbound-redis (a Spin 2 or later SDK)" },
+    );
+  }
+  return createComponentMessageHandler(componentOptions(context));
+}
+
 export async function createHttpExecutor(
   choice: HttpExecutorChoice,
   context: ExecutorContext,
@@ -56,18 +72,7 @@ export async function createHttpExecutor(
       );
     }
     return createComponentHandler({
-      componentId: component.id,
-      origin: component.origin,
-      bytes: component.bytes,
-      digest: component.digest,
-      environment: context.environment,
-      files: component.files,
-      output: context.output,
-      cacheDir: context.cacheDir,
-      outbound: context.outbound,
-      capabilityImports: capabilityImportsOf(context.capabilities, component.id, observer),
-      onInstantiated,
-      maxMemoryBytes: context.maxInstanceMemory,
+      ...componentOptions(context),
       requestsPerInstance: context.requestsPerInstance,
       onWarning: context.onWarning,
     });
@@ -89,6 +94,24 @@ export async function createHttpExecutor(
     onInstantiated,
     maxMemoryBytes: context.maxInstanceMemory,
   });
+}
+
+function componentOptions(context: ExecutorContext): ComponentOptions {
+  const { component, observer } = context;
+  return {
+    componentId: component.id,
+    origin: component.origin,
+    bytes: component.bytes,
+    digest: component.digest,
+    environment: context.environment,
+    files: component.files,
+    output: context.output,
+    cacheDir: context.cacheDir,
+    outbound: context.outbound,
+    capabilityImports: capabilityImportsOf(context.capabilities, component.id, observer),
+    onInstantiated: (seconds) => observer?.instantiated(component.id, seconds),
+    maxMemoryBytes: context.maxInstanceMemory,
+  };
 }
 
 function capabilityImportsOf(

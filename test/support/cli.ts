@@ -22,6 +22,11 @@ export interface RunOptions {
   readonly command?: "up" | "watch";
   /** How long `startApp` waits for the `Serving` line (default 20 s; builds and transpiles need more). */
   readonly startTimeoutMs?: number;
+  /**
+   * The stdout line that says the app runs, its first group the URL (default `Serving <url>`); an app with
+   * only Redis triggers announces `Active Channels on …` instead and has no URL.
+   */
+  readonly ready?: RegExp;
 }
 
 /** Runs `spindle ...args` to completion. */
@@ -35,6 +40,7 @@ export function runSpindle(args: readonly string[], options: RunOptions = {}): P
 }
 
 export interface RunningApp {
+  /** The HTTP base URL; "" when the app serves no HTTP. */
   readonly url: string;
   readonly process: ChildProcess;
   /** Output so far. */
@@ -70,10 +76,10 @@ export async function startApp(
       options.startTimeoutMs ?? 20_000,
     );
     child.stdout?.on("data", () => {
-      const match = /^Serving (http:\/\/\S+)$/m.exec(out().stdout);
-      if (match?.[1] !== undefined) {
+      const match = (options.ready ?? /^Serving (http:\/\/\S+)$/m).exec(out().stdout);
+      if (match !== null) {
         clearTimeout(timer);
-        resolve(match[1]);
+        resolve(match[1] ?? "");
       }
     });
     void exited.then((f) => {

@@ -1,7 +1,8 @@
 /**
  * A real redis-server for tests: started on 127.0.0.1 with a free port, no persistence, stopped when the
  * scope ends. `startRedis` resolves to `undefined` only when the `redis-server` binary is not installed
- * (scripts/setup.sh installs it), so suites can skip with a clear message instead of failing.
+ * (scripts/setup.sh installs it), so suites can skip with a clear message instead of failing. A server can
+ * be stopped early and another started on the same port, to test what survives a Redis restart.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { freePort } from "./ports.ts";
@@ -11,6 +12,8 @@ export interface RunningRedis {
   /** `redis://127.0.0.1:<port>`. */
   readonly url: string;
   readonly port: number;
+  /** Stops the server (SIGTERM) and waits for it to exit. */
+  stop(): Promise<void>;
 }
 
 export const REDIS_MISSING = "redis-server is not installed (scripts/setup.sh installs it)";
@@ -19,19 +22,24 @@ export function redisAvailable(): boolean {
   return spawnSync("redis-server", ["--version"], { stdio: "ignore" }).status === 0;
 }
 
-export async function startRedis(scope: Scope): Promise<RunningRedis | undefined> {
+/** Starts a server; on `port` when given (to restart one that was stopped), else on a free port. */
+export async function startRedis(scope: Scope, port?: number): Promise<RunningRedis | undefined> {
   if (!redisAvailable()) return undefined;
-  const port = await freePort();
+  return startServer(scope, port ?? (await freePort()));
+}
+
+async function startServer(scope: Scope, port: number): Promise<RunningRedis> {
   const child = spawn(
     "redis-server",
     ["--bind", "127.0.0.1", "--port", String(port), "--save", "", "--appendonly", "no"],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   const exited = new Promise<void>((resolve) => child.once("close", () => resolve()));
-  scope.after(async () => {
+  const stop = async () => {
     if (child.exitCode === null) child.kill("SIGTERM");
     await exited;
-  });
+  };
+  scope.after(stop);
   let output = "";
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`redis-server did not start:\n${output}`)), 10_000);
@@ -47,5 +55,5 @@ export async function startRedis(scope: Scope): Promise<RunningRedis | undefined
       reject(new Error(`redis-server exited:\n${output}`));
     });
   });
-  return { url: `redis://127.0.0.1:${port}`, port };
+  return { url: `redis://127.0.0.1:${port}`, port, stop };
 }

@@ -36,7 +36,6 @@ export interface CompiledComponent {
   readonly coreModules: ReadonlyMap<string, WebAssembly.Module>;
   /** The same modules with where their memories come from, by module (what the glue hands back). */
   readonly engineModules: ReadonlyMap<WebAssembly.Module, EngineModule>;
-  readonly handlerExport: string;
 }
 
 interface Meta {
@@ -51,7 +50,8 @@ export interface ComponentSource {
   readonly bytes: Uint8Array;
   /** Names the component in errors: `component "x" (path)`. */
   readonly what: string;
-  readonly handlerExport: string;
+  /** The handler functions the glue runs as async exports (world.ts `entryPoints`). */
+  readonly asyncExports: readonly string[];
   /** The cap on each core module's memory, in bytes (memory-limit.ts); none when absent. */
   readonly maxMemoryBytes?: number | undefined;
 }
@@ -73,7 +73,7 @@ export function compiledComponent(source: ComponentSource, cacheDir: string): Pr
 
 async function compile(source: ComponentSource, cacheDir: string): Promise<CompiledComponent> {
   const dir = join(cacheDir, "components", source.digest.replace(":", "-"));
-  const key = `jco ${JCO_VERSION} ${JSON.stringify(transpileOptions(source.handlerExport))}`;
+  const key = `jco ${JCO_VERSION} ${JSON.stringify(transpileOptions(source.asyncExports))}`;
   const modules = readEntry(dir, key) ?? (await writeEntry(dir, key, source));
   const coreModules = new Map<string, WebAssembly.Module>();
   const engineModules = new Map<WebAssembly.Module, EngineModule>();
@@ -94,7 +94,7 @@ async function compile(source: ComponentSource, cacheDir: string): Promise<Compi
     });
   }
   const glue = (await import(pathToFileURL(join(dir, GLUE_FILE)).href)) as { instantiate: Instantiate };
-  return { instantiate: glue.instantiate, coreModules, engineModules, handlerExport: source.handlerExport };
+  return { instantiate: glue.instantiate, coreModules, engineModules };
 }
 
 function readEntry(dir: string, key: string): Map<string, Uint8Array<ArrayBuffer>> | undefined {
@@ -110,7 +110,7 @@ function readEntry(dir: string, key: string): Map<string, Uint8Array<ArrayBuffer
 async function writeEntry(dir: string, key: string, source: ComponentSource) {
   let transpiled: Transpiled;
   try {
-    transpiled = await transpileComponent(source.bytes, source.handlerExport);
+    transpiled = await transpileComponent(source.bytes, source.asyncExports);
   } catch (cause) {
     throw new SpindleError(`${source.what} cannot be prepared to run: ${messageOf(cause)}`, {
       cause,

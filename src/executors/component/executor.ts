@@ -4,47 +4,21 @@
  * request (instantiated ahead of time by a small pool, so the request does not wait for it), the
  * response sent as soon as the guest sets it, the body streamed as the guest writes it. A fault before
  * the response is a `GuestFault` (the trigger answers 500); after it, the body stream errors and the
- * response is cut off. One handler per (trigger, component) pair, built at load time, where the
- * component is checked, transpiled (or read from the disk cache) and compiled once.
+ * response is cut off. One handler per (trigger, component) pair, built at load time (prepare.ts).
  */
-import type { OutboundHttp } from "../../capabilities/outbound-http/outbound.ts";
-import { denyAllOutbound } from "../../capabilities/wasi-http/host.ts";
 import { IncomingRequest } from "../../capabilities/wasi-http/incoming.ts";
 import type { OutgoingResponse } from "../../capabilities/wasi-http/outgoing.ts";
 import { GuestExit } from "../../capabilities/wasi/p2/cli.ts";
 import { InstancePool } from "../../engine/instance-pool.ts";
 import { ReuseSet, type Lease } from "../../engine/instance-reuse.ts";
 import { memoryCapNote } from "../../engine/memory-limit.ts";
-import { SpindleError } from "../../errors.ts";
-import type { GuestOutputSink } from "../guest-output.ts";
 import { GuestFault, type HttpGuestRequest, type HttpGuestResponse, type HttpHandler } from "../http.ts";
-import { compiledComponent } from "./cache.ts";
-import { inspectComponent, MalformedComponent } from "./inspect.ts";
-import { createInstance, invoke, retire, type InstanceContext, type ReadyInstance } from "./invocation.ts";
+import { createInstance, retire, type InstanceContext, type ReadyInstance } from "./instance.ts";
+import { invoke } from "./invocation.ts";
+import { prepareComponent, type ComponentOptions } from "./prepare.ts";
 import { checkHttpWorld } from "./world.ts";
 
-export interface ComponentHandlerOptions {
-  readonly componentId: string;
-  /** Where the bytes came from, for messages. */
-  readonly origin: string;
-  readonly bytes: Uint8Array;
-  /** `sha256:<hex>` of `bytes`: the cache key. */
-  readonly digest: string;
-  /** The component's environment, as the guest's `wasi:cli/environment` sees it. */
-  readonly environment: ReadonlyMap<string, string>;
-  /** Guest path → host path, mounted read-only at `/`. */
-  readonly files: ReadonlyMap<string, string>;
-  readonly output: GuestOutputSink;
-  /** Holds `components/<digest>/` with transpiled components (`spindle up` uses ~/.cache/spindle). */
-  readonly cacheDir: string;
-  /** The outbound HTTP policy; every request is denied (`HTTP-request-denied`) when absent. */
-  readonly outbound?: OutboundHttp | undefined;
-  /** Import objects of the host capabilities for each new instance; none when absent. */
-  readonly capabilityImports?: (() => Record<string, object>) | undefined;
-  /** Told how long each instantiation took, in seconds. */
-  readonly onInstantiated?: ((seconds: number) => void) | undefined;
-  /** The cap on each core instance's linear memory, in bytes; none when absent. */
-  readonly maxMemoryBytes?: number | undefined;
+export interface ComponentHandlerOptions extends ComponentOptions {
   /** How many never-used instances to keep ready; `COMPONENT_POOL_SIZE` when absent, 0 for none. */
   readonly poolSize?: number | undefined;
   /** How many requests one instance may serve (instance-reuse.ts); 1, a fresh one each, when absent. */
@@ -60,28 +34,7 @@ export interface ComponentHandlerOptions {
 export const COMPONENT_POOL_SIZE = 2;
 
 export async function createComponentHandler(options: ComponentHandlerOptions): Promise<HttpHandler> {
-  const what = `component "${options.componentId}" (${options.origin})`;
-  const world = checkHttpWorld(what, inspect(what, options.bytes));
-  const compiled = await compiledComponent(
-    {
-      digest: options.digest,
-      bytes: options.bytes,
-      what,
-      handlerExport: world.handlerExport,
-      maxMemoryBytes: options.maxMemoryBytes,
-    },
-    options.cacheDir,
-  );
-  const context: InstanceContext = {
-    compiled,
-    environment: options.environment,
-    files: options.files,
-    output: options.output,
-    outbound: options.outbound ?? denyAllOutbound,
-    capabilityImports: options.capabilityImports ?? (() => ({})),
-    onInstantiated: options.onInstantiated ?? (() => undefined),
-    maxMemoryBytes: options.maxMemoryBytes,
-  };
+  const context = await prepareComponent(options, checkHttpWorld);
   const pool = new InstancePool({
     create: () => createInstance(context),
     size: options.poolSize ?? COMPONENT_POOL_SIZE,
@@ -104,18 +57,6 @@ interface Handler {
   readonly context: InstanceContext;
   readonly instances: ReuseSet<ReadyInstance>;
   readonly warn: (message: string) => void;
-}
-
-function inspect(what: string, bytes: Uint8Array) {
-  try {
-    return inspectComponent(bytes);
-  } catch (cause) {
-    if (!(cause instanceof MalformedComponent)) throw cause;
-    throw new SpindleError(`${what} is not a valid WebAssembly component: ${cause.message}`, {
-      cause,
-      hint: "rebuild it, and check that `source` points at the build output",
-    });
-  }
 }
 
 async function serve(handler: Handler, request: HttpGuestRequest): Promise<HttpGuestResponse> {

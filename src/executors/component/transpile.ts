@@ -1,7 +1,7 @@
 /**
  * Turns a component into what V8 can run: jco splits it into core Wasm modules and generates the JS glue
  * that lifts and lowers component values. Options fixed here: `instantiation: 'async'` (the glue takes our
- * own per-instance import object, no shims) and JSPI (`asyncMode: 'jspi'`), with the handler export
+ * own per-instance import object, no shims) and JSPI (`asyncMode: 'jspi'`), with the handler exports
  * async and the WASI and capability functions that wait listed as suspending imports. jco is loaded only when a
  * component is not in the disk cache. Seconds per component; the result is cached (cache.ts).
  */
@@ -28,20 +28,24 @@ interface JcoTranspile {
   ): Promise<{ files: Record<string, Uint8Array> }>;
 }
 
-export function transpileOptions(handlerExport: string): Record<string, unknown> {
+/** `asyncExports`: the handler functions, as `interface#function` (world.ts `entryPoints`). */
+export function transpileOptions(asyncExports: readonly string[]): Record<string, unknown> {
   return {
     name: "component",
     instantiation: "async",
     noTypescript: true,
     asyncMode: "jspi",
     asyncImports: [...WASI_SUSPENDING_IMPORTS, ...CAPABILITY_SUSPENDING_IMPORTS],
-    asyncExports: [`${handlerExport}#handle`],
+    asyncExports: [...asyncExports],
   };
 }
 
-export async function transpileComponent(bytes: Uint8Array, handlerExport: string): Promise<Transpiled> {
+export async function transpileComponent(
+  bytes: Uint8Array,
+  asyncExports: readonly string[],
+): Promise<Transpiled> {
   const jco = (await import("@bytecodealliance/jco")) as unknown as JcoTranspile;
-  const { files } = await jco.transpile(bytes, transpileOptions(handlerExport));
+  const { files } = await jco.transpile(bytes, transpileOptions(asyncExports));
   const coreModules = new Map<string, Uint8Array>();
   let glue: Uint8Array | undefined;
   for (const [name, content] of Object.entries(files)) {

@@ -2,7 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { SpindleError } from "../../errors.ts";
 import type { ComponentItem } from "./inspect.ts";
-import { checkHttpWorld } from "./world.ts";
+import { checkHttpWorld, checkRedisWorld, entryPoints } from "./world.ts";
 
 const instance = (name: string): ComponentItem => ({ name, kind: "instance" });
 const handler = instance("wasi:http/incoming-handler@0.2.3");
@@ -19,7 +19,7 @@ describe("checkHttpWorld", () => {
         ].map((i) => instance(`${i}@0.2.${patch}`)),
         exports: [instance(`wasi:http/incoming-handler@0.2.${patch}`)],
       });
-      assert.equal(world.handlerExport, `wasi:http/incoming-handler@0.2.${patch}`);
+      assert.equal(world.exportName, `wasi:http/incoming-handler@0.2.${patch}`);
     }
   });
 
@@ -29,7 +29,7 @@ describe("checkHttpWorld", () => {
       "fermyon:spin/variables@2.0.0",
       "fermyon:spin/sqlite@2.0.0",
     ].map(instance);
-    assert.equal(checkHttpWorld("c", { imports, exports: [handler] }).handlerExport, handler.name);
+    assert.equal(checkHttpWorld("c", { imports, exports: [handler] }).exportName, handler.name);
   });
 
   it("lists unsupported imports: other packages, other versions, unversioned, non-instance", () => {
@@ -67,5 +67,53 @@ describe("checkHttpWorld", () => {
       /none of the interfaces/,
     );
     assert.throws(() => checkHttpWorld("c", { imports: [], exports: [] }), /it exports nothing/);
+  });
+});
+
+describe("checkRedisWorld", () => {
+  const redisHandler = instance("fermyon:spin/inbound-redis");
+
+  it("accepts Spin's inbound Redis handler and the types-only interface it uses", () => {
+    const imports = [instance("fermyon:spin/redis-types"), instance("fermyon:spin/redis@2.0.0")];
+    assert.deepEqual(checkRedisWorld("c", { imports, exports: [handler, redisHandler] }), {
+      exportName: "fermyon:spin/inbound-redis",
+      func: "handle-message",
+      method: "handleMessage",
+    });
+  });
+
+  it("names the missing export and what the component exports instead", () => {
+    assert.throws(
+      () => checkRedisWorld('component "x" (x.wasm)', { imports: [], exports: [handler] }),
+      (error: unknown) =>
+        error instanceof SpindleError &&
+        error.message ===
+          'component "x" (x.wasm) is bound to a Redis trigger but does not export fermyon:spin/inbound-redis; it exports wasi:http/incoming-handler@0.2.3',
+    );
+  });
+
+  it("refuses the asynchronous Spin 4 handler by name", () => {
+    assert.throws(
+      () => checkRedisWorld("c", { imports: [], exports: [instance("spin:redis/inbound-redis@3.0.0")] }),
+      /exports spin:redis\/inbound-redis@3\.0\.0, an asynchronous \(WASI 0\.3\) handler/,
+    );
+  });
+
+  it("checks imports as for HTTP", () => {
+    const imports = [instance("fermyon:spin/mysql@2.0.0")];
+    assert.throws(
+      () => checkRedisWorld("c", { imports, exports: [redisHandler] }),
+      /does not provide: fermyon:spin\/mysql@2\.0\.0/,
+    );
+  });
+});
+
+describe("entryPoints", () => {
+  it("lists every handler function, so one transpiled component serves every trigger", () => {
+    const exports = [handler, instance("fermyon:spin/inbound-redis"), instance("wasi:cli/run@0.2.0")];
+    assert.deepEqual(entryPoints({ imports: [], exports }), [
+      "wasi:http/incoming-handler@0.2.3#handle",
+      "fermyon:spin/inbound-redis#handle-message",
+    ]);
   });
 });

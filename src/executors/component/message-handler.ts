@@ -1,0 +1,48 @@
+/**
+ * The component executor for messages: runs a component exporting Spin's `fermyon:spin/inbound-redis`,
+ * Spin's way: a never-used instance per message (its memories handed on when it returns), `handle-message` called with the payload, its error result
+ * (the WIT `error` enum) or a trap turned into a `GuestFault` for the trigger to log. One handler per
+ * (trigger, component) pair, built at load time (prepare.ts).
+ */
+import { GuestExit } from "../../capabilities/wasi/p2/cli.ts";
+import { memoryCapNote } from "../../engine/memory-limit.ts";
+import { GuestFault } from "../http.ts";
+import type { MessageHandler } from "../message.ts";
+import { createInstance, retire, type InstanceContext, type ReadyInstance } from "./instance.ts";
+import { prepareComponent, type ComponentOptions } from "./prepare.ts";
+import { checkRedisWorld } from "./world.ts";
+
+export async function createComponentMessageHandler(options: ComponentOptions): Promise<MessageHandler> {
+  const context = await prepareComponent(options, checkRedisWorld);
+  return { handle: (payload) => deliver(options.componentId, context, payload) };
+}
+
+async function deliver(componentId: string, context: InstanceContext, payload: Uint8Array): Promise<void> {
+  let instance: ReadyInstance | undefined;
+  try {
+    instance = createInstance(context);
+    await instance.entry(payload);
+    retire(instance);
+  } catch (failure) {
+    // A returned error is an ordinary return: the instance's memories can be handed on.
+    if (isErrorResult(failure) && instance !== undefined) retire(instance);
+    if (failure instanceof GuestExit && failure.code === 0) return;
+    throw faultOf(componentId, failure, memoryCapNote(instance?.memories ?? [], context.maxMemoryBytes));
+  }
+}
+
+/** The glue throws the `err` case of a returned result as an error with the value as own `payload`. */
+function faultOf(componentId: string, failure: unknown, note: string): GuestFault {
+  if (isErrorResult(failure)) {
+    return new GuestFault(componentId, `the guest returned an error: ${JSON.stringify(failure.payload)}`);
+  }
+  const reason = failure instanceof Error ? failure.message : JSON.stringify(failure);
+  const what = failure instanceof GuestExit ? "exited" : "trapped";
+  return new GuestFault(componentId, `the guest ${what} while handling the message: ${reason}${note}`, {
+    cause: failure,
+  });
+}
+
+function isErrorResult(failure: unknown): failure is { readonly payload: unknown } {
+  return failure instanceof Error && Object.hasOwn(failure, "payload");
+}

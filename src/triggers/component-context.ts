@@ -1,0 +1,102 @@
+/**
+ * What every trigger gives the executor of one of the app's components, whatever the trigger: the
+ * component's output sink (one per component, kept across reloads), its environment with `spindle up -e`
+ * additions, its outbound HTTP policy — `allowed_outbound_hosts` rendered with the resolved variables, with
+ * in-app requests (`self`, `*.spin.internal`) handed to the trigger's `dispatchInternal` — and the host
+ * capabilities (key-value, variables, …) configured for the app. Built once per loaded app and trigger,
+ * at load time; each component's context is made once and shared by its triggers.
+ */
+import type { LoadedApp } from "../app/load.ts";
+import type { ResolvedVariables } from "../app/variables.ts";
+import type { HostCapabilities } from "../capabilities/capability.ts";
+import { buildAllowList } from "../capabilities/outbound-http/allow-list.ts";
+import { createOutboundHttp, type DispatchInternal } from "../capabilities/outbound-http/policy.ts";
+import type { ExecutorContext } from "../executors/select.ts";
+import { createGuestOutput, type ClosableGuestOutput } from "../observe/guest-output.ts";
+import type { Logger } from "../observe/logger.ts";
+import type { Observer } from "../observe/observer.ts";
+
+/** The host-wide settings every trigger runs its components with. */
+export interface ComponentSettings {
+  readonly extraEnv: ReadonlyMap<string, string>;
+  readonly logDir: string | undefined;
+  readonly echo: { write(text: string): unknown } | undefined;
+  readonly logger: Logger;
+  /** Told about requests, instances, guest output and outbound requests; nothing observes when absent. */
+  readonly observer?: Observer | undefined;
+  readonly cacheDir: string;
+  /** The host capabilities, configured for each loaded app; components import none when absent. */
+  readonly capabilities?: HostCapabilities | undefined;
+  /** The cap on each instance's linear memory, in bytes; none when absent. */
+  readonly maxInstanceMemory?: number | undefined;
+}
+
+export interface ComponentContextDeps {
+  readonly settings: ComponentSettings;
+  readonly variables: ResolvedVariables;
+  /** Output sinks by component id, shared with earlier loads of the app. */
+  readonly outputs: Map<string, ClosableGuestOutput>;
+  /** Serves the components' requests to the app itself. */
+  readonly dispatchInternal: DispatchInternal;
+}
+
+/** The executor context of each of `app`'s components, made on first ask. */
+export async function componentContexts(
+  app: LoadedApp,
+  deps: ComponentContextDeps,
+): Promise<(componentId: string) => ExecutorContext> {
+  const { settings } = deps;
+  const capabilities = await settings.capabilities?.configureApp(app, deps.variables);
+  const contexts = new Map<string, ExecutorContext>();
+  return (componentId) => {
+    let context = contexts.get(componentId);
+    if (context === undefined) {
+      const component = app.components.get(componentId);
+      if (component === undefined) throw new Error(`a trigger names unknown component ${componentId}`);
+      context = {
+        component,
+        environment: new Map([...component.environment, ...settings.extraEnv]),
+        output: outputFor(componentId, deps),
+        cacheDir: settings.cacheDir,
+        outbound: outboundPolicy(app, componentId, deps),
+        capabilities,
+        observer: settings.observer,
+        maxInstanceMemory: settings.maxInstanceMemory,
+      };
+      contexts.set(componentId, context);
+    }
+    return context;
+  };
+}
+
+function outboundPolicy(app: LoadedApp, componentId: string, deps: ComponentContextDeps) {
+  const componentIds = [...app.components.keys()];
+  const { settings } = deps;
+  return createOutboundHttp({
+    component: componentId,
+    allowList: buildAllowList({
+      component: componentId,
+      entries: app.components.get(componentId)?.locked.metadata?.allowed_outbound_hosts ?? [],
+      variables: deps.variables.values,
+      componentIds,
+    }),
+    componentIds,
+    logger: settings.logger.child({ component: componentId }),
+    observer: settings.observer,
+    dispatchInternal: deps.dispatchInternal,
+  });
+}
+
+function outputFor(componentId: string, deps: ComponentContextDeps): ClosableGuestOutput {
+  let output = deps.outputs.get(componentId);
+  if (output === undefined) {
+    const { logDir, echo, observer } = deps.settings;
+    const onLine =
+      observer === undefined
+        ? undefined
+        : (stream: "stdout" | "stderr", line: string) => observer.guestOutput(componentId, stream, line);
+    output = createGuestOutput({ componentId, logDir, echo, onLine });
+    deps.outputs.set(componentId, output);
+  }
+  return output;
+}

@@ -1,0 +1,23 @@
+/**
+ * What `spindle up` prints once the Redis trigger is subscribed, in Spin's layout: per server
+ * `Active Channels on <host:port>:`, then one `\t<host:port>/<channel>: [<component ids>]` line per
+ * channel. Pure.
+ */
+import type { RedisServer } from "./config.ts";
+
+export function formatActiveChannels(servers: readonly RedisServer[]): string {
+  return servers
+    .map((server) => {
+      const at = hostPort(server.address);
+      const channels = [...server.channels].map(
+        ([channel, bindings]) => `\t${at}/${channel}: [${bindings.map((b) => b.component).join(",")}]\n`,
+      );
+      return `Active Channels on ${at}:\n${channels.join("")}`;
+    })
+    .join("");
+}
+
+function hostPort(address: string): string {
+  const url = new URL(address);
+  return `${url.hostname}:${url.port === "" ? "6379" : url.port}`;
+}

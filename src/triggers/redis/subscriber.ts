@@ -1,0 +1,88 @@
+/**
+ * One subscribing connection to one Redis server, on node-redis: SUBSCRIBE to every channel, each message
+ * handed to `onMessage` with its payload as bytes. The first connection must succeed — an unreachable
+ * server at start-up is an error naming the address, as in Spin. After that a lost connection is retried
+ * forever with capped exponential backoff (backoff.ts), and node-redis subscribes to the channels again
+ * once it is back; the loss and the recovery are each logged once, not every failed attempt. One per
+ * distinct address, for as long as the trigger runs.
+ */
+import type { RedisClientType } from "redis";
+import { SpindleError } from "../../errors.ts";
+import type { Logger } from "../../observe/logger.ts";
+import { backoffDelay, RECONNECT_BACKOFF } from "./backoff.ts";
+
+export interface SubscriberOptions {
+  readonly address: string;
+  readonly channels: readonly string[];
+  /** Called for every message, in arrival order; must not throw. */
+  readonly onMessage: (channel: string, payload: Uint8Array) => void;
+  readonly logger: Logger;
+  /** The wait before reconnect attempt `attempt` (0 first), in ms; Spindle's backoff when absent. */
+  readonly reconnectDelay?: ((attempt: number) => number) | undefined;
+}
+
+export interface Subscriber {
+  /** Unsubscribes and closes the connection. */
+  close(): Promise<void>;
+}
+
+/** The address without its credentials, for messages. */
+export function displayAddress(address: string): string {
+  const url = new URL(address);
+  if (url.username === "" && url.password === "") return address;
+  url.username = "";
+  url.password = "";
+  return url.href;
+}
+
+export async function subscribe(options: SubscriberOptions): Promise<Subscriber> {
+  const { createClient } = await import("redis");
+  const shown = displayAddress(options.address);
+  const delay = options.reconnectDelay ?? ((attempt: number) => backoffDelay(attempt, RECONNECT_BACKOFF));
+  const state = { started: false, connected: false };
+  const client: RedisClientType = createClient({
+    url: options.address,
+    socket: {
+      // Before the first connection, giving up makes `connect` reject: start-up fails.
+      reconnectStrategy: (attempt, cause) => (state.started ? delay(attempt) : cause),
+    },
+  });
+  const logger = options.logger.child({ redis: shown });
+  client.on("error", (error: Error) => {
+    if (!state.connected) return;
+    state.connected = false;
+    logger.warn(`lost the connection to Redis at ${shown}; reconnecting: ${error.message}`);
+  });
+  client.on("ready", () => {
+    if (state.started && !state.connected) logger.info(`reconnected to Redis at ${shown}`);
+    state.connected = true;
+  });
+  try {
+    await client.connect();
+    await client.subscribe(
+      [...options.channels],
+      (payload, channel) => options.onMessage(channel.toString(), new Uint8Array(payload)),
+      true,
+    );
+  } catch (cause) {
+    if (client.isOpen) client.destroy();
+    throw new SpindleError(`Redis trigger failed to connect to ${shown}: ${messageOf(cause)}`, {
+      cause,
+      hint: "start the Redis server, or fix the address in [application.trigger.redis] or the trigger",
+    });
+  }
+  state.started = true;
+  return {
+    close: async () => {
+      if (client.isOpen) await client.close();
+    },
+  };
+}
+
+/** The reason behind node-redis's wrapper; a refused connection to `localhost` has only a code. */
+function messageOf(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = (error as { originalError?: unknown }).originalError ?? error.cause ?? error;
+  if (!(cause instanceof Error)) return error.message;
+  return cause.message !== "" ? cause.message : ((cause as NodeJS.ErrnoException).code ?? cause.name);
+}
