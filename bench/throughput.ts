@@ -22,7 +22,7 @@ export interface ThroughputRow {
   readonly p99: number;
   /** From process start to its ready line. */
   readonly startupMs: number;
-  /** When it answered no request: the last error line of its output (or its last line). */
+  /** Set when it answered no request: its last output line naming an error, or empty. */
   readonly failure?: string;
 }
 
@@ -107,12 +107,15 @@ async function measure(target: Target, options: ThroughputOptions): Promise<Thro
         ? [warmUp]
         : Array.from({ length: options.runs }, () => wrk(`${url}${target.path}`, options));
     const rps = median(runs.map((r) => r.rps));
-    const lines = output().trim().split("\n");
-    const lastLine = lines.findLast((line) => /error/i.test(line)) ?? lines.at(-1) ?? "";
+    // What the server said about it, if anything: its last line naming an error or exception.
+    const complaint =
+      output()
+        .split("\n")
+        .findLast((line) => /error|exception/i.test(line)) ?? "";
     return {
       name: target.name,
       rps,
-      ...(rps === 0 ? { failure: lastLine } : {}),
+      ...(rps === 0 ? { failure: complaint.trim() } : {}),
       p50: median(runs.map((r) => r.p50)),
       p99: median(runs.map((r) => r.p99)),
       startupMs: ms,

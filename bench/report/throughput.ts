@@ -11,8 +11,8 @@ export function renderThroughput(result: ThroughputResult): Section {
       r.name,
       fixed(r.rps, 0),
       ratio(r.rps, base),
-      fixed(r.p50, 2),
-      fixed(r.p99, 2),
+      r.failure === undefined ? fixed(r.p50, 2) : "n/a",
+      r.failure === undefined ? fixed(r.p99, 2) : "n/a",
       fixed(r.startupMs, 0),
     ]),
   );
@@ -22,7 +22,9 @@ export function renderThroughput(result: ThroughputResult): Section {
   const failed = result.rows.flatMap((r) =>
     r.failure === undefined
       ? []
-      : [`${r.name} answered no request under this load; its last output line: \`${r.failure}\`.`],
+      : [
+          `${r.name} answered no request under this load${r.failure === "" ? "." : `; it said: \`${r.failure}\`.`}`,
+        ],
   );
   const markdown = [
     "## Throughput",
