@@ -35,14 +35,15 @@ export async function prepareLocalApp(manifest: Manifest, options: LocalAppOptio
 }
 
 /** Selects, resolves and loads an app already locked (local, or from a registry or an image). */
-export function prepareLockedApp(
+export async function prepareLockedApp(
   locked: LockedApp,
   options: Pick<LocalAppOptions, "variableProviders" | "components">,
-): RunnableApp {
+): Promise<RunnableApp> {
   const selection = options.components;
   const selected =
     selection === undefined || selection.ids.length === 0
       ? locked
       : retainComponents(locked, selection.ids, selection.where);
-  return { app: loadApp(selected), variables: resolveVariables(selected, options.variableProviders) };
+  const app = loadApp(selected);
+  return { app, variables: await resolveVariables(selected, options.variableProviders) };
 }

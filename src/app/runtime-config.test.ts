@@ -84,13 +84,115 @@ url = "redis://localhost:6379"`,
     for (const table of ["llm_compute", "outbound_http", "outbound_networking"]) {
       refusal(`[${table}.x]\ntype = "spin"`, table, new RegExp(`\`${table}\` is not supported yet`));
     }
-    refusal('[[variables_provider]]\ntype = "env"', "variables_provider", /not supported yet/);
     refusal('[[client_tls]]\ncomponent_ids = ["a"]', "client_tls", /not supported yet/);
     refusal("max_instance_memory = 1000", "max_instance_memory", /not supported yet/);
     refusal(
       '[key_value_store.x]\ntype = "aws_dynamo"',
       "key_value_store.x.type",
       /"aws_dynamo" is not supported yet/,
+    );
+  });
+
+  it("reads variables providers in file order, under either name", () => {
+    const config = parseRuntimeConfig(
+      `[[variables_provider]]
+type = "static"
+values = { api_key = "k", region = "eu" }
+[[variables_provider]]
+type = "env"
+prefix = "MY_APP"
+dotenv_path = "conf/app.env"
+[[variables_provider]]
+type = "vault"
+url = "http://127.0.0.1:8200"
+token = "root"
+mount = "secret"
+prefix = "app"
+[[variables_provider]]
+type = "azure_key_vault"
+vault_url = "https://my.vault.azure.net/"
+client_id = "c"
+client_secret = "s"
+tenant_id = "t"
+authority_host = "AzureChina"`,
+      FILE,
+      "/home/me/work",
+    );
+    assert.deepEqual(config.variablesProviders, [
+      {
+        where: "variables_provider[0]",
+        type: "static",
+        values: new Map([
+          ["api_key", "k"],
+          ["region", "eu"],
+        ]),
+      },
+      {
+        where: "variables_provider[1]",
+        type: "env",
+        prefix: "MY_APP",
+        dotenvPath: "/home/me/work/conf/app.env",
+      },
+      {
+        where: "variables_provider[2]",
+        type: "vault",
+        url: "http://127.0.0.1:8200",
+        token: "root",
+        mount: "secret",
+        prefix: "app",
+      },
+      {
+        where: "variables_provider[3]",
+        type: "azure_key_vault",
+        vaultUrl: "https://my.vault.azure.net/",
+        credentials: { clientId: "c", clientSecret: "s", tenantId: "t" },
+        authorityHost: "AzureChina",
+      },
+    ]);
+    const old = parseRuntimeConfig('[[config_provider]]\ntype = "env"', FILE);
+    assert.deepEqual(old.variablesProviders, [{ where: "config_provider[0]", type: "env" }]);
+  });
+
+  it("refuses variables providers that are wrong, naming the entry and the key", () => {
+    const provider = "[[variables_provider]]\n";
+    refusal(
+      `${provider}type = "etcd"`,
+      "variables_provider[0].type",
+      /unknown variables provider type "etcd"/,
+    );
+    refusal(`${provider}prefix = "X"`, "variables_provider[0].type", /missing field/);
+    refusal(`${provider}type = "env"\npath = "x"`, "variables_provider[0].path", /unknown key `path`/);
+    refusal(`${provider}type = "static"`, "variables_provider[0].values", /missing field/);
+    refusal(
+      `${provider}type = "static"\nvalues = { a = 1 }`,
+      "variables_provider[0].values.a",
+      /expected a string/,
+    );
+    refusal(
+      `${provider}type = "vault"\nurl = "http://v"\nmount = "secret"`,
+      "variables_provider[0].token",
+      /missing field/,
+    );
+    refusal(
+      `${provider}type = "vault"\nurl = "v:8200"\ntoken = "t"\nmount = "m"`,
+      "variables_provider[0].url",
+      /is not an http:\/\/ or https:\/\/ URL/,
+    );
+    refusal(
+      `${provider}type = "azure_key_vault"\nvault_url = "https://v"\nclient_id = "c"`,
+      "variables_provider[0].client_secret",
+      /some but not all of client_id, client_secret and tenant_id/,
+    );
+    refusal(
+      `${provider}type = "azure_key_vault"\nvault_url = "https://v"\nauthority_host = "Mars"`,
+      "variables_provider[0].authority_host",
+      /unknown authority host "Mars"/,
+    );
+    refusal('[variables_provider]\ntype = "env"', "variables_provider", /expected an array of tables/);
+    refusal(
+      '[[variables_provider]]\ntype = "env"\n[[config_provider]]\ntype = "env"',
+      "config_provider",
+      /both \[\[variables_provider\]\] and \[\[config_provider\]\]/,
     );
   });
 

@@ -12,6 +12,10 @@ import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { parse as parseToml } from "smol-toml";
 import { SpindleError } from "../errors.ts";
+import { onlyKeys, RuntimeConfigError, stringField, table } from "./runtime-config-fields.ts";
+import { variablesProviders, type VariablesProviderConfig } from "./runtime-config-variables.ts";
+
+export { RuntimeConfigError };
 
 /** A key-value store backend: `spin` is SQLite at `path` (in memory without one), `redis` a server. */
 export type KeyValueStoreConfig =
@@ -28,10 +32,12 @@ export type SqliteDatabaseConfig =
 /** What a runtime-config file says, with paths made absolute. */
 export interface RuntimeConfigFile {
   readonly file: string;
-  readonly stateDir?: string;
-  readonly logDir?: string;
+  readonly stateDir?: string | undefined;
+  readonly logDir?: string | undefined;
   readonly keyValueStores: ReadonlyMap<string, KeyValueStoreConfig>;
   readonly sqliteDatabases: ReadonlyMap<string, SqliteDatabaseConfig>;
+  /** `[[variables_provider]]`, in file order. */
+  readonly variablesProviders: readonly VariablesProviderConfig[];
 }
 
 /** What the host runs with, once the command line and the defaults are applied. One per process. */
@@ -48,22 +54,9 @@ export interface RuntimeConfig {
   readonly sqliteStatements: readonly string[];
 }
 
-export class RuntimeConfigError extends SpindleError {
-  readonly file: string;
-  readonly key: string | undefined;
-  constructor(file: string, key: string | undefined, problem: string, hint: string) {
-    super(`${file}:${key === undefined ? "" : ` ${key}:`} ${problem}`, { hint });
-    this.name = "RuntimeConfigError";
-    this.file = file;
-    this.key = key;
-  }
-}
-
 /** Tables and keys of Spin's runtime config that Spindle does not serve yet: refused, never ignored. */
 const NOT_SUPPORTED = new Set([
   "max_instance_memory",
-  "variables_provider",
-  "config_provider",
   "llm_compute",
   "outbound_http",
   "outbound_redis",
@@ -103,21 +96,25 @@ export function parseRuntimeConfig(text: string, file: string, cwd = process.cwd
       "fix the syntax",
     );
   }
-  const base = dirname(resolve(file));
-  let config: { -readonly [K in keyof RuntimeConfigFile]: RuntimeConfigFile[K] } = {
+  if ("variables_provider" in doc && "config_provider" in doc) {
+    throw new RuntimeConfigError(
+      file,
+      "config_provider",
+      "both [[variables_provider]] and [[config_provider]] are given",
+      "list every provider under [[variables_provider]]; config_provider is its older name",
+    );
+  }
+  const context = { file, base: dirname(resolve(file)), cwd };
+  let config: RuntimeConfigFile = {
     file,
     keyValueStores: new Map(),
     sqliteDatabases: new Map(),
+    variablesProviders: [],
   };
   for (const [key, value] of Object.entries(doc)) {
-    if (key === "state_dir" || key === "log_dir") {
-      const dir = stringField(file, key, value);
-      const field = key === "state_dir" ? "stateDir" : "logDir";
-      if (dir !== "") config = { ...config, [field]: resolve(base, dir) };
-    } else if (key === "key_value_store") {
-      config.keyValueStores = keyValueStores(file, base, value);
-    } else if (key === "sqlite_database") {
-      config.sqliteDatabases = sqliteDatabases(file, cwd, value);
+    const read = Object.hasOwn(READERS, key) ? READERS[key] : undefined;
+    if (read !== undefined) {
+      config = { ...config, ...read(context, value, key) };
     } else if (NOT_SUPPORTED.has(key)) {
       throw new RuntimeConfigError(
         file,
@@ -130,11 +127,40 @@ export function parseRuntimeConfig(text: string, file: string, cwd = process.cwd
         file,
         key,
         `unknown key \`${key}\``,
-        "remove it; known keys are state_dir, log_dir, [key_value_store.<label>] and [sqlite_database.<label>]",
+        `remove it; known keys are ${Object.keys(READERS).join(", ")}`,
       );
     }
   }
   return config;
+}
+
+interface ReadContext {
+  readonly file: string;
+  /** The file's directory. */
+  readonly base: string;
+  readonly cwd: string;
+}
+
+type Reader = (context: ReadContext, value: unknown, key: string) => Partial<RuntimeConfigFile>;
+
+/** Each top-level key Spindle understands, and what it sets. */
+const READERS: Readonly<Record<string, Reader>> = {
+  state_dir: (context, value, key) => ({ stateDir: directory(context, key, value) }),
+  log_dir: (context, value, key) => ({ logDir: directory(context, key, value) }),
+  key_value_store: ({ file, base }, value) => ({ keyValueStores: keyValueStores(file, base, value) }),
+  sqlite_database: ({ file, cwd }, value) => ({ sqliteDatabases: sqliteDatabases(file, cwd, value) }),
+  variables_provider: ({ file, cwd }, value, key) => ({
+    variablesProviders: variablesProviders(file, key, cwd, value),
+  }),
+  config_provider: ({ file, cwd }, value, key) => ({
+    variablesProviders: variablesProviders(file, key, cwd, value),
+  }),
+};
+
+/** A directory resolved against the file's; an empty string leaves it unset. */
+function directory({ file, base }: ReadContext, key: string, value: unknown): string | undefined {
+  const dir = stringField(file, key, value);
+  return dir === "" ? undefined : resolve(base, dir);
 }
 
 function keyValueStores(file: string, base: string, value: unknown): Map<string, KeyValueStoreConfig> {
@@ -252,33 +278,6 @@ function keyValueStore(
     `unknown key-value store type "${kind}"`,
     'use type = "spin" or type = "redis"',
   );
-}
-
-function onlyKeys(file: string, key: string, entry: Record<string, unknown>, known: readonly string[]): void {
-  for (const name of Object.keys(entry)) {
-    if (!known.includes(name)) {
-      throw new RuntimeConfigError(
-        file,
-        `${key}.${name}`,
-        `unknown key \`${name}\``,
-        `remove it; this type takes ${known.join(", ")} besides type`,
-      );
-    }
-  }
-}
-
-function table(file: string, key: string, value: unknown): Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value) || value instanceof Date) {
-    throw new RuntimeConfigError(file, key, "expected a table", `write it as [${key}]`);
-  }
-  return value as Record<string, unknown>;
-}
-
-function stringField(file: string, key: string, value: unknown): string {
-  if (value === undefined) throw new RuntimeConfigError(file, key, "missing field", `add ${key} = "…"`);
-  if (typeof value !== "string")
-    throw new RuntimeConfigError(file, key, "expected a string", `write ${key} = "…"`);
-  return value;
 }
 
 export interface RuntimeConfigInputs {

@@ -28,7 +28,7 @@ describe(".env variable provider", () => {
     });
   });
 
-  it("resolves after the environment and before the manifest default; a missing file gives nothing", (t) => {
+  it("resolves after the environment and before the manifest default; a missing file gives nothing", async (t) => {
     const dir = mkdtempSync(join(tmpdir(), "spindle-dotenv-"));
     t.after(() => rmSync(dir, { recursive: true, force: true }));
     writeFileSync(join(dir, ".env"), "SPIN_VARIABLE_API_KEY=from-dotenv\nSPIN_VARIABLE_REGION=eu\n");
@@ -40,7 +40,7 @@ describe(".env variable provider", () => {
       components: [],
     };
     const env = { SPIN_VARIABLE_API_KEY: "from-env" };
-    const resolved = resolveVariables(app, [envProvider(env), dotenvProvider(join(dir, ".env"))]);
+    const resolved = await resolveVariables(app, [envProvider(env), dotenvProvider(join(dir, ".env"))]);
     assert.deepEqual(Object.fromEntries(resolved.values), {
       api_key: "from-env",
       region: "eu",

@@ -1,19 +1,23 @@
 /**
  * Application variables: where their values come from and how component variable templates are rendered.
- * Providers are asked in order (`--variable` values first, then `SPIN_VARIABLE_<NAME>` from the
- * environment, then the same names in `.env` in the current directory, as Spin does), then the manifest
- * default applies. Resolved once at start-up, so a missing required
- * variable stops the app before it serves anything; the resolved values are shared by all requests.
+ * Providers are asked in order (`--variable` values first, then the runtime config's
+ * `[[variables_provider]]` entries in file order, then `SPIN_VARIABLE_<NAME>` from the environment, then
+ * the same names in `.env` in the current directory, as Spin does), then the manifest default applies.
+ * Resolved once at start-up, so a missing required variable, or a provider that fails, stops the app
+ * before it serves anything; the resolved values are shared by all requests.
  */
 import { readFileSync } from "node:fs";
 import type { LockedApp } from "./locked.ts";
 import { SpindleError } from "../errors.ts";
 
-/** A source of variable values, asked by variable name (lower_snake_case). */
+/**
+ * A source of variable values, asked by variable name (lower_snake_case); `undefined` passes the question
+ * to the next provider, a rejection stops start-up.
+ */
 export interface VariableProvider {
   /** Shown in messages, e.g. `--variable` or `environment (SPIN_VARIABLE_*)`. */
   readonly name: string;
-  get(variable: string): string | undefined;
+  get(variable: string): string | undefined | Promise<string | undefined>;
 }
 
 /** Values given on the command line (`--variable name=value`). */
@@ -86,13 +90,16 @@ export interface ResolvedVariables {
  * Resolves every variable the app declares. Throws one error naming all required variables that no
  * provider gave a value, with how to provide each.
  */
-export function resolveVariables(app: LockedApp, providers: readonly VariableProvider[]): ResolvedVariables {
+export async function resolveVariables(
+  app: LockedApp,
+  providers: readonly VariableProvider[],
+): Promise<ResolvedVariables> {
   const values = new Map<string, string>();
   const secrets = new Set<string>();
   const missing: string[] = [];
   for (const [name, decl] of Object.entries(app.variables ?? {})) {
     if (decl.secret === true) secrets.add(name);
-    const value = firstValue(providers, name) ?? decl.default;
+    const value = (await firstValue(providers, name)) ?? decl.default;
     if (value === undefined) missing.push(name);
     else values.set(name, value);
   }
@@ -106,10 +113,25 @@ export function resolveVariables(app: LockedApp, providers: readonly VariablePro
   return { values, secrets };
 }
 
-function firstValue(providers: readonly VariableProvider[], name: string): string | undefined {
+async function firstValue(providers: readonly VariableProvider[], name: string): Promise<string | undefined> {
   for (const provider of providers) {
-    const value = provider.get(name);
+    let value: string | undefined;
+    try {
+      value = await provider.get(name);
+    } catch (cause) {
+      if (cause instanceof SpindleError) throw cause;
+      throw new SpindleError(`variable "${name}": ${provider.name} failed: ${reason(cause)}`, {
+        cause,
+        hint: "check the provider's address and credentials in the runtime config",
+      });
+    }
     if (value !== undefined) return value;
   }
   return undefined;
+}
+
+/** An error's message with its cause's (`fetch failed: connect ECONNREFUSED …`). */
+function reason(error: unknown): string {
+  const { message, cause } = error as Error;
+  return cause instanceof Error ? `${message}: ${cause.message}` : message;
 }

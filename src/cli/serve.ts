@@ -9,6 +9,7 @@ import type { Manifest } from "../manifest/schema.ts";
 import { prepareLocalApp, prepareLockedApp, type RunnableApp } from "../app/local-app.ts";
 import type { LoadedApp } from "../app/load.ts";
 import { dotenvProvider, envProvider, staticProvider, type ResolvedVariables } from "../app/variables.ts";
+import { runtimeConfigProviders } from "../app/variable-providers.ts";
 import { hostRuntimeConfig, readRuntimeConfigFile, type RuntimeConfigFile } from "../app/runtime-config.ts";
 import { createHostCapabilities } from "../capabilities/capability.ts";
 import { SpindleError } from "../errors.ts";
@@ -181,9 +182,11 @@ function selection(settings: ServeSettings) {
   return { ids: settings.components, where: "--component-id" };
 }
 
+/** As Spin orders them: `--variable`, the runtime config's providers, the environment, `.env`. */
 function providers(settings: ServeSettings) {
   return [
     staticProvider("--variable", settings.variables),
+    ...runtimeConfigProviders(settings.runtimeConfig?.variablesProviders ?? [], process.env),
     envProvider(process.env),
     dotenvProvider(resolve(process.cwd(), ".env")),
   ];

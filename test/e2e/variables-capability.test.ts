@@ -87,3 +87,54 @@ describe("variables capability", () => {
     assert.match(outcome.err.val, /invalid character 'U'/);
   });
 });
+
+describe("variables providers from the runtime config", () => {
+  const scope = suiteScope();
+  let app: RunningApp;
+  before(async () => {
+    const dir = makeApp(scope, {
+      manifest: MANIFEST,
+      files: {
+        "runtime-config.toml": `[[variables_provider]]
+type = "static"
+values = { token = "from-static", region = "from-static" }
+
+[[variables_provider]]
+type = "env"
+prefix = "MY_APP"
+dotenv_path = "my-app.env"
+`,
+        "my-app.env": "MY_APP_HOST=dotenv.example.com\n",
+        ".env": "SPIN_VARIABLE_HOST=shadowed.example.com\n",
+      },
+    });
+    copyFileSync(kvProbeWasm(), join(dir, "probe.wasm"));
+    app = await startApp(
+      scope,
+      [
+        "-f",
+        dir,
+        "--runtime-config-file",
+        join(dir, "runtime-config.toml"),
+        "--variable",
+        "region=from-flag",
+      ],
+      {
+        cwd: dir,
+        env: {
+          XDG_CACHE_HOME: TEST_CACHE_HOME,
+          SPIN_VARIABLE_TOKEN: "from-default-env",
+          MY_APP_TOKEN: "from-my-app-env",
+        },
+        startTimeoutMs: 180_000,
+      },
+    );
+  });
+
+  it("asks --variable first, then the file's providers in order, before the default environment", async () => {
+    assert.deepEqual(await get(app, "/var?name=token"), { ok: "from-static" });
+    assert.deepEqual(await get(app, "/var?name=url"), {
+      ok: "https://dotenv.example.com/api?region=from-flag",
+    });
+  });
+});

@@ -10,7 +10,12 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { prepareLocalApp, prepareLockedApp, type RunnableApp } from "../../app/local-app.ts";
-import { hostRuntimeConfig, readRuntimeConfigFile } from "../../app/runtime-config.ts";
+import {
+  hostRuntimeConfig,
+  readRuntimeConfigFile,
+  type RuntimeConfigFile,
+} from "../../app/runtime-config.ts";
+import { runtimeConfigProviders } from "../../app/variable-providers.ts";
 import { envProvider, type VariableProvider } from "../../app/variables.ts";
 import { createHostCapabilities } from "../../capabilities/capability.ts";
 import { SpindleError } from "../../errors.ts";
@@ -44,11 +49,11 @@ export interface ServingApp {
 
 /** `images` finds apps in image layers; without it (no containerd to ask) only `/spin.toml` is read. */
 export async function serveSpinApp(container: ContainerApp, images?: ImageApps): Promise<ServingApp> {
-  const runnable = await prepareContainerApp(container, images);
   const runtimeConfigPath = join(container.root, "runtime-config.toml");
   const file = existsSync(runtimeConfigPath)
     ? readRuntimeConfigFile(runtimeConfigPath, container.root)
     : undefined;
+  const runnable = await prepareContainerApp(container, file, images);
   const runtimeConfig = hostRuntimeConfig({
     file,
     stateDirFlag: undefined,
@@ -87,9 +92,13 @@ export async function serveSpinApp(container: ContainerApp, images?: ImageApps):
   }
 }
 
-async function prepareContainerApp(container: ContainerApp, images?: ImageApps): Promise<RunnableApp> {
+async function prepareContainerApp(
+  container: ContainerApp,
+  file: RuntimeConfigFile | undefined,
+  images?: ImageApps,
+): Promise<RunnableApp> {
   const cacheDir = join(container.root, ".cache", "spindle");
-  const variableProviders = containerVariables(container.env);
+  const variableProviders = containerVariables(container.env, file);
   // SpinKube sets this from a SpinApp's `components`, as for Spin's own shim.
   const retain = container.env.get("SPIN_COMPONENTS_TO_RETAIN") ?? "";
   const components = {
@@ -107,11 +116,18 @@ async function prepareContainerApp(container: ContainerApp, images?: ImageApps):
   return prepareLocalApp(await loadManifest(manifestPath), { cacheDir, variableProviders, components });
 }
 
-/** Spin's shim rule: a plain `<NAME>` in the container environment wins over `SPIN_VARIABLE_<NAME>`. */
-function containerVariables(env: ReadonlyMap<string, string>): VariableProvider[] {
+/**
+ * Spin's shim rule: a plain `<NAME>` in the container environment wins over the runtime config's providers,
+ * then `SPIN_VARIABLE_<NAME>`.
+ */
+function containerVariables(
+  env: ReadonlyMap<string, string>,
+  file: RuntimeConfigFile | undefined,
+): VariableProvider[] {
   const record = Object.fromEntries(env);
   return [
     { name: "container environment", get: (variable) => env.get(variable.toUpperCase()) },
+    ...runtimeConfigProviders(file?.variablesProviders ?? [], record),
     envProvider(record),
   ];
 }
