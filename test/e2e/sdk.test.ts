@@ -48,6 +48,42 @@ describe("Spin JS SDK apps", { concurrency: 2 }, () => {
   });
 
   it(
+    "spindle new redis-ts generates an app that builds and handles published messages",
+    { timeout: BUILD_TIMEOUT, skip: redisAvailable() ? false : REDIS_MISSING },
+    async (t) => {
+      const redis = await startRedis(t);
+      assert.ok(redis);
+      const parent = mkdtempSync(join(tmpdir(), "spindle-new-"));
+      t.after(() => rmSync(parent, { recursive: true, force: true }));
+      const dir = join(parent, "my-worker");
+      const created = await runSpindle([
+        "new",
+        "redis-ts",
+        "my-worker",
+        "--accept-defaults",
+        "-v",
+        `redis-address=${redis.url}`,
+        "-o",
+        dir,
+      ]);
+      assert.equal(created.code, 0, created.stderr);
+      const app = await startApp(t, ["--build", "-f", dir], {
+        startTimeoutMs: BUILD_TIMEOUT,
+        ready: /^Active Channels on .*:$/m,
+      });
+      assert.match(app.output().stdout, /^\t127\.0\.0\.1:\d+\/messages: \[my-worker\]$/m);
+      const client = createClient({ url: redis.url });
+      await client.connect();
+      try {
+        assert.equal(await client.publish("messages", "hello"), 1);
+      } finally {
+        await client.close();
+      }
+      await app.stderrLine("[my-worker] Received message: hello");
+    },
+  );
+
+  it(
     "examples/hello-ts serves its API and calls only the allowed upstream",
     { timeout: BUILD_TIMEOUT },
     async (t) => {

@@ -37,7 +37,7 @@ test("--list prints every template with its description", async (t) => {
   const lines = stdout.trimEnd().split("\n");
   assert.deepEqual(
     lines.map((l) => l.split(/\s+/)[0]),
-    ["http-c", "http-js", "http-ts", "http-wat"],
+    ["http-c", "http-js", "http-ts", "http-wat", "redis-ts"],
   );
   assert.match(stdout, /^http-ts {2,}HTTP request handler using TypeScript/m);
 });
