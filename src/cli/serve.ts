@@ -273,6 +273,7 @@ export async function startServing(
     triggers.http && {
       name: served.name,
       routes: triggers.http.routes.map((r) => ({ component: r.component, route: r.display })),
+      instances: [...triggers.http.instances()].map(([component, stats]) => ({ component, ...stats })),
     };
   const { logger } = settings;
   logger.redact(secretValues(runnable.variables));

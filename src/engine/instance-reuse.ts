@@ -57,6 +57,11 @@ export class ReuseSet<T> {
     return this.#enabled;
   }
 
+  /** How many used instances wait for another request. */
+  get idle(): number {
+    return this.#idle.length;
+  }
+
   /** An idle used instance when reuse is on and one is idle; otherwise a fresh one. */
   take(): Lease<T> {
     return this.#idle.pop() ?? { instance: this.#options.fresh(), served: 0 };

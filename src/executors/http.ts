@@ -58,6 +58,15 @@ export interface HttpHandler {
    * the guest trapped or the host failed, which the trigger answers with an empty 500.
    */
   handle(request: HttpGuestRequest): Promise<HttpGuestResponse>;
+  /** What the handler's instances hold right now, for metrics and the dashboard. */
+  instances(): InstanceStats;
+}
+
+export interface InstanceStats {
+  /** Instances ready for a request: never used (the pool), or idle between reused requests. */
+  readonly ready: number;
+  /** Linear memory held by the handler's instances (ready and in flight) and its idle recycled memories. */
+  readonly memoryBytes: number;
 }
 
 /** A guest trap or host-side failure while serving a request: never shown to the client, always logged. */

@@ -1,10 +1,12 @@
 /**
  * Prometheus metrics: an `Observer` that counts requests, times them and their instantiations, tracks
- * instances in flight, rejections, outbound requests and host capability calls, in a registry of its own
+ * instances in flight, rejections, outbound requests and host capability calls, and reads ready instances
+ * and instance memory from the executors when scraped, in a registry of its own
  * (never prom-client's global one, so two hosts in one process never mix their numbers). Served as text by
  * the admin listener's `/metrics`. One per process; every update is a map lookup and an addition.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import type { ComponentInstances } from "./dashboard/routes.ts";
 import type { Observer, RequestObservation, RequestStart } from "./observer.ts";
 
 export interface Metrics {
@@ -20,10 +22,14 @@ const INSTANTIATION_BUCKETS = [
   0.00001, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1,
 ];
 
-export function createMetrics(): Metrics {
+/** Per component, what its instances hold at scrape time (ready ones, linear memory). */
+export type InstanceFigures = () => readonly ComponentInstances[];
+
+export function createMetrics(figures: InstanceFigures = () => []): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const m = instruments(registry);
+  instanceGauges(registry, figures);
   const observer: Observer = {
     request: (start) => observeRequest(m, start),
     instantiated: (component, seconds) => m.instantiation.observe({ component }, seconds),
@@ -42,6 +48,31 @@ export function createMetrics(): Metrics {
     }),
   };
   return { observer, render: () => registry.metrics(), contentType: registry.contentType };
+}
+
+/** Gauges read when scraped: the figures live in the executors, not in the observer's stream. */
+function instanceGauges(registry: Registry, figures: InstanceFigures): void {
+  const gauge = (name: string, help: string, value: (c: ComponentInstances) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ["component"],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const c of figures()) this.set({ component: c.component }, value(c));
+      },
+    });
+  gauge(
+    "spindle_instances_ready",
+    "Instances ready for a request: never used (the pool) or idle between reused requests",
+    (c) => c.ready,
+  );
+  gauge(
+    "spindle_instance_memory_bytes",
+    "Linear memory held by a component's instances (ready and in flight) and its idle recycled memories",
+    (c) => c.memoryBytes,
+  );
 }
 
 type Instruments = ReturnType<typeof instruments>;

@@ -44,7 +44,7 @@ export async function startObservability(options: ObservabilityOptions): Promise
   let feed: Feed | undefined;
   if (options.admin !== undefined) {
     const { createMetrics } = await import("./metrics.ts");
-    const metrics = createMetrics();
+    const metrics = createMetrics(() => options.app()?.instances ?? []);
     const created = createFeed();
     feed = created;
     options.logger?.tee((json) => created.hostLog(json));

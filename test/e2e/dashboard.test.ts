@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { DEFAULT_POOL_SIZE } from "../../src/engine/instance-pool.ts";
 import { makeApp } from "../support/apps.ts";
 import { startApp, type RunningApp } from "../support/cli.ts";
 import { request } from "../support/http.ts";
@@ -74,6 +75,16 @@ describe("dashboard", { skip }, () => {
       "0",
       "0",
     ]);
+  });
+
+  it("shows each component's ready instances and the linear memory they hold", async () => {
+    const cells = page.locator("#instances tbody tr").first().locator("td");
+    await cells.first().waitFor();
+    const [component, ready, memory] = await cells.allTextContents();
+    assert.equal(component, "status");
+    assert.equal(ready, String(DEFAULT_POOL_SIZE), "the WAGI pool is full");
+    assert.match(memory ?? "", /^\d+\.\d MiB$/);
+    assert.notEqual(memory, "0.0 MiB");
   });
 
   it("shows a request made now, its guest's log line, and a failed one in the errors and the log", async () => {

@@ -127,6 +127,12 @@ describe("metrics of a component", () => {
       value(families, "spindle_instantiation_duration_seconds_count", { component: "kv" }),
       3 + COMPONENT_POOL_SIZE,
     );
+    assert.equal(value(families, "spindle_instances_ready", { component: "kv" }), COMPONENT_POOL_SIZE);
+    const memory = value(families, "spindle_instance_memory_bytes", { component: "kv" });
+    assert.ok(
+      memory >= COMPONENT_POOL_SIZE * 9 * 2 ** 20,
+      `a JS guest's memory is about 10 MB each: ${memory}`,
+    );
   });
 });
 

@@ -11,6 +11,7 @@ import type { OutgoingResponse } from "../../capabilities/wasi-http/outgoing.ts"
 import { GuestExit } from "../../capabilities/wasi/p2/cli.ts";
 import { InstancePool } from "../../engine/instance-pool.ts";
 import { ReuseSet, type Lease } from "../../engine/instance-reuse.ts";
+import type { EngineModule } from "../../engine/memory-recycler.ts";
 import { memoryCapNote } from "../../engine/memory-limit.ts";
 import { GuestFault, type HttpGuestRequest, type HttpGuestResponse, type HttpHandler } from "../http.ts";
 import { createInstance, retire, type InstanceContext, type ReadyInstance } from "./instance.ts";
@@ -35,28 +36,59 @@ export const COMPONENT_POOL_SIZE = 2;
 
 export async function createComponentHandler(options: ComponentHandlerOptions): Promise<HttpHandler> {
   const context = await prepareComponent(options, checkHttpWorld);
+  // Every instance not yet dropped (ready, in flight or idle for reuse), for the handler's figures.
+  const live = new Set<ReadyInstance>();
   const pool = new InstancePool({
-    create: () => createInstance(context),
+    create: () => {
+      const instance = createInstance(context);
+      live.add(instance);
+      return instance;
+    },
     size: options.poolSize ?? COMPONENT_POOL_SIZE,
   });
+  const drop = (instance: ReadyInstance) => live.delete(instance);
   const handler: Handler = {
     componentId: options.componentId,
     context,
     instances: new ReuseSet({
       fresh: () => pool.take(),
-      retire,
+      retire: (instance) => {
+        drop(instance);
+        retire(instance);
+      },
       limit: options.requestsPerInstance ?? 1,
     }),
+    drop,
     warn: options.onWarning ?? (() => undefined),
   };
-  return { handle: (request) => serve(handler, request) };
+  return {
+    handle: (request) => serve(handler, request),
+    instances: () => ({
+      ready: pool.ready + handler.instances.idle,
+      memoryBytes: liveMemoryBytes(live) + idleMemoryBytes(context.compiled.engineModules.values()),
+    }),
+  };
 }
 
 interface Handler {
   readonly componentId: string;
   readonly context: InstanceContext;
   readonly instances: ReuseSet<ReadyInstance>;
+  /** Forgets an instance that will not be used again without recycling its memory (it failed). */
+  readonly drop: (instance: ReadyInstance) => void;
   readonly warn: (message: string) => void;
+}
+
+function liveMemoryBytes(live: Iterable<ReadyInstance>): number {
+  let bytes = 0;
+  for (const instance of live) for (const memory of instance.memories) bytes += memory.buffer.byteLength;
+  return bytes;
+}
+
+function idleMemoryBytes(modules: Iterable<EngineModule>): number {
+  let bytes = 0;
+  for (const module of modules) bytes += module.memories?.idleBytes ?? 0;
+  return bytes;
 }
 
 async function serve(handler: Handler, request: HttpGuestRequest): Promise<HttpGuestResponse> {
@@ -70,6 +102,7 @@ async function serve(handler: Handler, request: HttpGuestRequest): Promise<HttpG
       () => undefined,
       (error: unknown) => error,
     );
+    if (lease !== undefined) handler.drop(lease.instance);
     if (failure === undefined && lease !== undefined && lease.served > 0) {
       stopReuse(handler, lease.instance);
       // Nothing of the request was taken, so a fresh instance can serve it as if this never happened.
@@ -80,7 +113,7 @@ async function serve(handler: Handler, request: HttpGuestRequest): Promise<HttpG
   const served = lease as Lease<ReadyInstance>;
   finished.then(
     () => instances.done(served),
-    () => undefined,
+    () => handler.drop(served.instance),
   );
   if (result.tag === "err") {
     throw new GuestFault(componentId, `the guest answered with an error: ${JSON.stringify(result.val)}`);

@@ -26,7 +26,7 @@ export interface InstanceContext {
   readonly capabilityImports: () => Record<string, object>;
   /** Told how long creating the instance took, in seconds. */
   readonly onInstantiated: (seconds: number) => void;
-  /** The memory cap the core modules were compiled with; their memories are collected when set. */
+  /** The memory cap the core modules were compiled with, named when a guest fails at it. */
   readonly maxMemoryBytes?: number | undefined;
 }
 
@@ -36,7 +36,7 @@ export type EntryFunction = (...args: unknown[]) => Promise<unknown>;
 /** A never-used instance with its own host objects, ready for one call of its entry function. */
 export interface ReadyInstance {
   readonly entry: EntryFunction;
-  /** Its core instances' exported memories, when there is a memory cap. */
+  /** Its core instances' exported memories (for the memory cap note and the handler's figures). */
   readonly memories: readonly WebAssembly.Memory[];
   /** Hand its memories on to later instances (memory-recycler.ts). */
   readonly recycles: readonly (() => void)[];
@@ -55,7 +55,6 @@ export function createInstance(context: InstanceContext): ReadyInstance {
     ...wasiHttpImports(context.outbound),
     ...context.capabilityImports(),
   };
-  const collect = context.maxMemoryBytes !== undefined;
   const memories: WebAssembly.Memory[] = [];
   const recycles: (() => void)[] = [];
   const started = performance.now();
@@ -65,7 +64,7 @@ export function createInstance(context: InstanceContext): ReadyInstance {
     (module, moduleImports) => {
       const created = instantiateCore(compiled.engineModules.get(module) ?? { module }, moduleImports ?? {});
       recycles.push(created.recycle);
-      if (collect) memories.push(...exportedMemories(created.instance));
+      memories.push(...exportedMemories(created.instance));
       return created.instance;
     },
   ) as Record<string, Record<string, EntryFunction | undefined> | undefined>;

@@ -58,11 +58,14 @@ export function createWagiHandler(options: WagiHandlerOptions): HttpHandler {
   const { componentId, module, output } = options;
   validateWagiModule(componentId, module.module);
   const host = createLateBoundPreview1();
+  // Instances not yet run (the pool) or running, for the handler's figures.
+  const live = new Set<WebAssembly.Instance>();
   const pool = new InstancePool({
     create: () => {
       const started = performance.now();
       const created = instantiate(module, host.imports);
       options.onInstantiated?.((performance.now() - started) / 1000);
+      live.add(created.instance);
       return created;
     },
     ...(options.poolSize === undefined ? {} : { size: options.poolSize }),
@@ -86,6 +89,8 @@ export function createWagiHandler(options: WagiHandlerOptions): HttpHandler {
       const reason = error instanceof Error ? error.message : String(error);
       const note = memoryCapNote(exportedMemories(instance), options.maxMemoryBytes);
       throw new GuestFault(componentId, `The WAGI guest trapped: ${reason}${note}`, { cause: error });
+    } finally {
+      live.delete(instance); // whatever happened, it never runs again
     }
     recycle();
     if (exitCode !== 0) throw new GuestFault(componentId, `The WAGI guest exited with code ${exitCode}`);
@@ -104,6 +109,13 @@ export function createWagiHandler(options: WagiHandlerOptions): HttpHandler {
       if (!parsed.ok) throw parsed.fault;
       for (const warning of parsed.warnings) options.onWarning?.(warning, request);
       return parsed.response;
+    },
+    instances: () => {
+      let memoryBytes = module.memories?.idleBytes ?? 0;
+      for (const instance of live) {
+        for (const memory of exportedMemories(instance)) memoryBytes += memory.buffer.byteLength;
+      }
+      return { ready: pool.ready, memoryBytes };
     },
   };
 }

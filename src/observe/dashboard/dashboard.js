@@ -133,6 +133,12 @@ function renderTables() {
   byId("routes")
     .querySelector("tbody")
     ?.replaceChildren(...routes);
+  const instances = (state.app?.instances ?? []).map((i) =>
+    row([i.component, i.ready, `${(i.memoryBytes / 1048576).toFixed(1)} MiB`]),
+  );
+  byId("instances")
+    .querySelector("tbody")
+    ?.replaceChildren(...instances);
   const requests = state.requests.map((r) =>
     row(
       [clock(r.time), r.method, r.path, r.component || "—", r.status, r.ms.toFixed(2), r.requestId],

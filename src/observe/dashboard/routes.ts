@@ -13,6 +13,14 @@ import type { Feed } from "./feed.ts";
 export interface AppView {
   readonly name: string;
   readonly routes: readonly { readonly component: string; readonly route: string }[];
+  /** Per component: instances ready for a request, and the linear memory its instances hold. */
+  readonly instances: readonly ComponentInstances[];
+}
+
+export interface ComponentInstances {
+  readonly component: string;
+  readonly ready: number;
+  readonly memoryBytes: number;
 }
 
 const ASSETS: Readonly<Record<string, readonly [file: string, type: string]>> = {

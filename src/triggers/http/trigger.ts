@@ -6,7 +6,7 @@
  */
 import type { LoadedApp } from "../../app/load.ts";
 import type { ResolvedVariables } from "../../app/variables.ts";
-import type { HttpHandler } from "../../executors/http.ts";
+import type { HttpHandler, InstanceStats } from "../../executors/http.ts";
 import type { ClosableGuestOutput } from "../../observe/guest-output.ts";
 import { readHttpTrigger } from "./config.ts";
 import { createHandlers, type HandlerDeps, type HandlerSettings } from "./handlers.ts";
@@ -40,6 +40,8 @@ export interface RunningHttpTrigger {
    * on. If `app` cannot be loaded the error is thrown and the previous app keeps serving.
    */
   reload(app: LoadedApp, variables: ResolvedVariables): Promise<void>;
+  /** What each component's instances hold now (summed over its triggers), for metrics and the dashboard. */
+  instances(): ReadonlyMap<string, InstanceStats>;
   close(): Promise<void>;
 }
 
@@ -47,6 +49,8 @@ export interface RunningHttpTrigger {
 interface Serving {
   readonly http: HttpApp;
   readonly routes: readonly PrintedRoute[];
+  /** Each handler with its component. */
+  readonly handlers: readonly (readonly [component: string, handler: HttpHandler])[];
 }
 
 export async function startHttpTrigger(
@@ -86,6 +90,7 @@ export async function startHttpTrigger(
       reload: async (next, variables) => {
         serving = await load(next, variables);
       },
+      instances: () => sumInstances(serving.handlers),
       close: async () => {
         await server.close();
         closeOutputs();
@@ -95,6 +100,16 @@ export async function startHttpTrigger(
     closeOutputs();
     throw error;
   }
+}
+
+function sumInstances(handlers: Serving["handlers"]): Map<string, InstanceStats> {
+  const sums = new Map<string, InstanceStats>();
+  for (const [component, handler] of handlers) {
+    const { ready, memoryBytes } = handler.instances();
+    const sum = sums.get(component) ?? { ready: 0, memoryBytes: 0 };
+    sums.set(component, { ready: sum.ready + ready, memoryBytes: sum.memoryBytes + memoryBytes });
+  }
+  return sums;
 }
 
 interface PrepareDeps extends Omit<HandlerDeps, "internal"> {
@@ -128,6 +143,10 @@ async function prepare(app: LoadedApp, deps: PrepareDeps): Promise<Serving> {
     },
   };
   return {
+    handlers: triggers.flatMap((t) => {
+      const handler = handlers.get(t.triggerId);
+      return handler === undefined ? [] : [[t.component, handler] as const];
+    }),
     http: httpApp(app, router, handlers),
     routes: listRoutes(router).map((r) => ({
       component: r.component,
