@@ -86,8 +86,12 @@ source = "status.wasm"
       guests: { "status.wasm": "wagi-status" },
     });
     const app = await startApp(t, ["-f", dir, "--admin-listen", "127.0.0.1:0"], { command: "watch" });
-    const snapshot = async () =>
-      ((await (await fetch(`${adminUrl(app)}/api/snapshot`)).json()) as { app: unknown }).app;
+    const snapshot = async () => {
+      const { app: view } = (await (await fetch(`${adminUrl(app)}/api/snapshot`)).json()) as {
+        app: { name: string; routes: unknown };
+      };
+      return { name: view.name, routes: view.routes };
+    };
     assert.deepEqual(await snapshot(), { name: "before", routes: [{ component: "status", route: "/a" }] });
 
     writeFileSync(join(dir, "spin.toml"), dashboarded("after", route("/a") + route("/b")));
