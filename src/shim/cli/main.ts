@@ -7,9 +7,6 @@ import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { SpindleError } from "../../errors.ts";
 import { parseShimArgs } from "./args.ts";
-import { deleteShim } from "./delete.ts";
-import { serveShim } from "./serve.ts";
-import { startShim } from "./start.ts";
 
 export async function shimMain(argv: readonly string[], self: string): Promise<number> {
   try {
@@ -18,11 +15,16 @@ export async function shimMain(argv: readonly string[], self: string): Promise<n
       process.stdout.write(versionText(self));
       return 0;
     }
+    // Each action loads only its own modules: `start` runs on every container's cold start and needs
+    // none of the runtime the daemon loads.
     if (args.action === "start") {
+      const { startShim } = await import("./start.ts");
       await startShim(args, { cwd: process.cwd(), self, stdout: process.stdout });
     } else if (args.action === "delete") {
+      const { deleteShim } = await import("./delete.ts");
       await deleteShim(args, process.cwd(), process.stdout);
     } else {
+      const { serveShim } = await import("./serve.ts");
       await serveShim(args);
     }
     return 0;

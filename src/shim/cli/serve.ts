@@ -54,6 +54,10 @@ export async function serveShim(args: ShimArgs): Promise<void> {
   }
   process.send?.({ ready: true });
   process.disconnect?.();
+  // Load the runtime (and the gRPC client a container's image is looked up with) while containerd goes
+  // on to Create and Start; a failure here is reported by the import the first container makes.
+  void import("../container/spin-app.ts").catch(() => undefined);
+  if (images !== undefined) void import("../containerd/client.ts").catch(() => undefined);
   await idle;
   // Let the Shutdown response reach containerd before the connection closes.
   await new Promise((resolve) => setImmediate(resolve));

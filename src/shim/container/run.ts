@@ -8,7 +8,7 @@
 import { constants } from "node:os";
 import { SpindleError } from "../../errors.ts";
 import type { ImageApps } from "./image-app.ts";
-import { serveSpinApp, type ContainerApp, type ServingApp } from "./spin-app.ts";
+import type { ContainerApp, ServingApp } from "./spin-app.ts";
 
 export const LOAD_FAILED_STATUS = 137;
 
@@ -26,13 +26,14 @@ export const spinAppRunner =
   (container) => {
     let finish: (status: number) => void = () => undefined;
     const exited = new Promise<number>((resolve) => (finish = resolve));
-    const serving: Promise<ServingApp | undefined> = serveSpinApp(container, images).catch(
-      (error: unknown) => {
+    // The runtime loads with the first app, so the shim daemon answers containerd before it is loaded.
+    const serving: Promise<ServingApp | undefined> = import("./spin-app.ts")
+      .then(({ serveSpinApp }) => serveSpinApp(container, images))
+      .catch((error: unknown) => {
         container.stderr.write(describe(error));
         finish(LOAD_FAILED_STATUS);
         return undefined;
-      },
-    );
+      });
     return {
       exited,
       kill(signal) {
