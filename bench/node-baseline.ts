@@ -1,6 +1,7 @@
 // The peer a user would otherwise pick: a plain node:http server doing the same JSON work as the guests.
 // For the memory benchmark it also answers `/slow?ms=N` after N ms, and `/in-flight` with how many
-// requests are being answered right now.
+// requests are being answered right now. It listens on PORT when set (in a container on the host
+// network), else on a free port.
 import { createServer } from "node:http";
 
 let inFlight = 0;
@@ -31,7 +32,7 @@ const server = createServer((req, res) => {
   res.setHeader("content-type", "application/json");
   res.end(`${body}\n`);
 });
-server.listen(0, "127.0.0.1", () => {
+server.listen(Number(process.env["PORT"] ?? 0), "127.0.0.1", () => {
   const address = server.address();
   if (address !== null && typeof address === "object")
     process.stdout.write(`Serving http://127.0.0.1:${address.port}\n`);

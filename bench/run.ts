@@ -5,17 +5,20 @@
  *
  * Environment: BENCH_RUNS (runs per figure, default 3), BENCH_DURATION (one wrk run, default 5s),
  * BENCH_COLD_RUNS (starts per app, default 5), BENCH_CONCURRENCY (memory, default 100,1000), BENCH_ONLY
- * (a comma-separated subset of throughput, instantiation, memory, cold-start) and BENCH_RESULTS (where
- * to write, default bench/results).
+ * (a comma-separated subset of throughput, instantiation, memory, cold-start, containerd-cold-start),
+ * BENCH_CONTAINERD_RUNS (containers per runtime, default 20) and BENCH_RESULTS (where to write, default
+ * bench/results).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { measureColdStart } from "./cold-start.ts";
+import { measureContainerdColdStart } from "./containerd-cold-start.ts";
 import { buildGuests, type Guests } from "./guests/build.ts";
 import { measureInstantiation } from "./instantiation.ts";
 import { measureMemory } from "./memory.ts";
 import { renderColdStart } from "./report/cold-start.ts";
+import { renderContainerdColdStart } from "./report/containerd-cold-start.ts";
 import { renderInstantiation } from "./report/instantiation.ts";
 import { renderMemory } from "./report/memory.ts";
 import type { Section } from "./report/section.ts";
@@ -63,6 +66,16 @@ const benchmarks: Benchmark[] = [
     run: async () => {
       const data = await measureColdStart({ runs: Number(env("BENCH_COLD_RUNS", "5")) });
       return { data, section: renderColdStart(data) };
+    },
+  },
+  {
+    // Needs root, containerd and runc; without them its section says why it was skipped.
+    id: "containerd-cold-start",
+    run: async (guests) => {
+      const data = await measureContainerdColdStart(guests, {
+        runs: Number(env("BENCH_CONTAINERD_RUNS", "20")),
+      });
+      return { data, section: renderContainerdColdStart(data) };
     },
   },
 ];

@@ -1,0 +1,271 @@
+/**
+ * Cold start under a real containerd: from `ctr run -d` to the first HTTP 200, for the same JSON handler
+ * run two ways — a WAGI guest (bench/guests/json.c) through `containerd-shim-spindle-v2`, and a plain
+ * node:http server (bench/node-baseline.ts) in a runc container whose root filesystem holds the pinned
+ * node binary and its shared libraries. Both containers use the host network and a root filesystem given
+ * with `--rootfs`, so neither pays for image unpacking. After the first 200 of each run, the memory of the
+ * running instance is read from `/proc/<pid>/smaps_rollup` (RSS, and PSS, which divides shared pages
+ * among the processes sharing them): for Spindle the shim process tree, for runc the container's
+ * processes, and those plus their containerd-shim-runc-v2. p50/p99 over `runs` containers of each. Needs
+ * root, containerd and runc; otherwise the result says why it was skipped.
+ */
+import { execFileSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { delimiter, dirname, join } from "node:path";
+import { containerdUnavailable, startContainerd, type Containerd } from "../test/support/containerd.ts";
+import { request } from "../test/support/http.ts";
+import { freePort } from "../test/support/ports.ts";
+import type { Guests } from "./guests/build.ts";
+import { ROOT, singleComponentManifest, writeManifest } from "./support/spindle.ts";
+import { median, percentile } from "./support/stats.ts";
+
+export const PATH = "/json?x=1";
+
+interface Contender {
+  readonly name: string;
+  readonly workload: string;
+  readonly rootfs: string;
+  readonly runtime: string;
+  /** The container's command and environment for a server on `port`. */
+  readonly command: (port: number) => { args: string[]; env: string[] };
+}
+
+interface Sample {
+  readonly ms: number;
+  readonly memory: Memory;
+}
+
+interface Memory {
+  /** KiB, summed over the instance's processes. */
+  readonly rss: number;
+  readonly pss: number;
+  /** Including the runc shim, for runc; the same as rss/pss for Spindle, whose shim is the instance. */
+  readonly rssWithShim: number;
+  readonly pssWithShim: number;
+  readonly processes: number;
+}
+
+export interface ContainerdColdStartRow {
+  readonly name: string;
+  readonly workload: string;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly rootfsKiB: number;
+  readonly rssMiB: number;
+  readonly pssMiB: number;
+  readonly rssWithShimMiB: number;
+  readonly pssWithShimMiB: number;
+  readonly processes: number;
+}
+
+export interface ContainerdColdStartResult {
+  readonly runs: number;
+  /** Why the table was not measured, when it was not. */
+  readonly skipped?: string;
+  readonly rows: readonly ContainerdColdStartRow[];
+}
+
+/** Why the cold-start table cannot be measured here, or `undefined` when it can. */
+export function containerdColdStartUnavailable(): string | undefined {
+  const why = containerdUnavailable();
+  if (why !== undefined) return why;
+  const found = (process.env["PATH"] ?? "").split(delimiter).some((dir) => existsSync(join(dir, "runc")));
+  return found ? undefined : "runc is not installed (the container baseline needs it)";
+}
+
+/** Measures both contenders under one containerd started for the purpose, and stops it. */
+export async function measureContainerdColdStart(
+  guests: Guests,
+  options: { runs: number },
+): Promise<ContainerdColdStartResult> {
+  const { runs } = options;
+  const skipped = containerdColdStartUnavailable();
+  if (skipped !== undefined) return { runs, skipped, rows: [] };
+  const cleanups: (() => unknown)[] = [];
+  const scope = { after: (cleanup: () => unknown) => cleanups.push(cleanup) };
+  try {
+    const work = await mkdtemp(join(tmpdir(), "spindle-coldstart-"));
+    scope.after(() => rm(work, { recursive: true, force: true }));
+    const containerd = await startContainerd(scope);
+    const rows: ContainerdColdStartRow[] = [];
+    for (const contender of [spindleContender(guests, work), runcContender(work)]) {
+      rows.push(await measure(containerd, contender, work, runs));
+    }
+    return { runs, rows };
+  } finally {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  }
+}
+
+function spindleContender(guests: Guests, work: string): Contender {
+  const rootfs = join(work, "spindle-root");
+  mkdirSync(rootfs);
+  copyFileSync(guests.jsonWagi, join(rootfs, "json.wasm"));
+  writeManifest(rootfs, singleComponentManifest("json.wasm", 'executor = { type = "wagi" }'));
+  return {
+    name: "Spindle shim (Wasm)",
+    workload: "WAGI JSON handler (C)",
+    rootfs,
+    runtime: "io.containerd.spindle.v2",
+    command: (port) => ({ args: ["/"], env: [`SPIN_HTTP_LISTEN_ADDR=127.0.0.1:${port}`] }),
+  };
+}
+
+/** A root filesystem with the pinned node, the shared libraries `ldd` names, and the baseline server. */
+function runcContender(work: string): Contender {
+  const rootfs = join(work, "runc-root");
+  const node = join(ROOT, "node_modules/node/bin/node");
+  const libraries = execFileSync("ldd", [node], { encoding: "utf8" })
+    .split("\n")
+    .map((line) => /(\/\S+) \(0x/.exec(line)?.[1])
+    .filter((path): path is string => path !== undefined);
+  for (const file of [node, ...libraries]) {
+    const target = join(rootfs, file === node ? "/bin/node" : file);
+    mkdirSync(dirname(target), { recursive: true });
+    copyFileSync(file, target);
+  }
+  copyFileSync(join(ROOT, "bench/node-baseline.ts"), join(rootfs, "server.mts"));
+  mkdirSync(join(rootfs, "tmp"));
+  return {
+    name: "runc container (node:http)",
+    workload: "node:http JSON handler",
+    rootfs,
+    runtime: "io.containerd.runc.v2",
+    command: (port) => ({ args: ["/bin/node", "/server.mts"], env: [`PORT=${port}`] }),
+  };
+}
+
+async function measure(
+  containerd: Containerd,
+  contender: Contender,
+  work: string,
+  runs: number,
+): Promise<ContainerdColdStartRow> {
+  await sample(containerd, contender, work, "warm"); // the first run pays for page cache and compile cache
+  const samples: Sample[] = [];
+  for (let i = 0; i < runs; i++) samples.push(await sample(containerd, contender, work, `run-${i}`));
+  const times = samples.map((s) => s.ms);
+  const mib = (key: Exclude<keyof Memory, "processes">) => median(samples.map((s) => s.memory[key])) / 1024;
+  return {
+    name: contender.name,
+    workload: contender.workload,
+    p50Ms: percentile(times, 50),
+    p99Ms: percentile(times, 99),
+    rootfsKiB: duBytes(contender.rootfs) / 1024,
+    rssMiB: mib("rss"),
+    pssMiB: mib("pss"),
+    rssWithShimMiB: mib("rssWithShim"),
+    pssWithShimMiB: mib("pssWithShim"),
+    processes: median(samples.map((s) => s.memory.processes)),
+  };
+}
+
+async function sample(
+  containerd: Containerd,
+  contender: Contender,
+  work: string,
+  run: string,
+): Promise<Sample> {
+  const id = `${contender.runtime.split(".")[2]}-${run}`;
+  const port = await freePort();
+  const { args, env } = contender.command(port);
+  const log = join(work, `${id}.log`);
+  const started = performance.now();
+  const result = await containerd.ctr(
+    ...["run", "-d", "--runtime", contender.runtime, "--net-host", "--log-uri", `file://${log}`],
+    ...env.flatMap((e) => ["--env", e]),
+    ...["--rootfs", contender.rootfs, id, ...args],
+  );
+  try {
+    if (result.code !== 0) throw new Error(`ctr run ${id} failed: ${result.stderr}`);
+    await firstOk(port, () => readFileSync(log, "utf8"));
+    const ms = performance.now() - started;
+    return { ms, memory: instanceMemory(await taskPid(containerd, id), contender.runtime) };
+  } finally {
+    await remove(containerd, id);
+  }
+}
+
+async function firstOk(port: number, log: () => string): Promise<void> {
+  const deadline = performance.now() + 60_000;
+  while (performance.now() < deadline) {
+    const status = await request(`http://127.0.0.1:${port}`, PATH).then(
+      (res) => res.status,
+      () => 0,
+    );
+    if (status === 200) return;
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  throw new Error(`no 200 from port ${port} within 60 s; the container's log:\n${log()}`);
+}
+
+async function taskPid(containerd: Containerd, id: string): Promise<number> {
+  const { stdout } = await containerd.ctr("task", "ls");
+  const row = stdout.split("\n").find((line) => line.startsWith(`${id} `));
+  return Number(row?.split(/\s+/)[1]);
+}
+
+/**
+ * The task's pid is the shim itself for Spindle and the container's first process for runc, whose parent
+ * is containerd-shim-runc-v2.
+ */
+function instanceMemory(pid: number, runtime: string): Memory {
+  const tree = (root: number) => [root, ...descendants(root)];
+  const sum = (pids: readonly number[]) => {
+    const rollups = pids.map(smapsRollup);
+    return {
+      rss: rollups.reduce((total, m) => total + m.rss, 0),
+      pss: rollups.reduce((total, m) => total + m.pss, 0),
+    };
+  };
+  const own = sum(tree(pid));
+  if (runtime === "io.containerd.spindle.v2") {
+    return { ...own, rssWithShim: own.rss, pssWithShim: own.pss, processes: tree(pid).length };
+  }
+  const withShim = sum(tree(parentOf(pid)));
+  return { ...own, rssWithShim: withShim.rss, pssWithShim: withShim.pss, processes: tree(pid).length };
+}
+
+function parentOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+}
+
+function descendants(pid: number): number[] {
+  const children = readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .filter((candidate) => {
+      try {
+        return parentOf(candidate) === pid;
+      } catch {
+        return false; // exited while we looked
+      }
+    });
+  return children.flatMap((child) => [child, ...descendants(child)]);
+}
+
+/** Resident and proportional set size of a process, in KiB; zero for one that exited while we looked. */
+function smapsRollup(pid: number): { rss: number; pss: number } {
+  if (!existsSync(`/proc/${pid}/smaps_rollup`)) return { rss: 0, pss: 0 };
+  const text = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
+  const kib = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(text)?.[1] ?? NaN);
+  return { rss: kib("Rss"), pss: kib("Pss") };
+}
+
+async function remove(containerd: Containerd, id: string): Promise<void> {
+  await containerd.ctr("task", "kill", "-s", "SIGKILL", id);
+  for (let i = 0; i < 300 && (await containerd.ctr("task", "rm", id)).code !== 0; i++) {
+    if (!(await containerd.ctr("task", "ls")).stdout.includes(`${id} `)) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  await containerd.ctr("container", "rm", id);
+}
+
+function duBytes(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.size;
+  return readdirSync(path).reduce((total, entry) => total + duBytes(join(path, entry)), 0);
+}
