@@ -1,10 +1,23 @@
-// End to end: `spindle doctor` reports on this machine and on a running app's admin endpoint.
-import { describe, it } from "node:test";
+// End to end: `spindle doctor` reports on this machine, on a running app's admin endpoint, and with
+// `--node` on containerd (Debian's, started by the test, its config extended by the node installer), the
+// shim and a RuntimeClass in the fake Kubernetes API server.
+import { before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { delimiter, dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parse } from "yaml";
 import { makeApp } from "../support/apps.ts";
 import { runSpindle, startApp } from "../support/cli.ts";
+import { containerdUnavailable, startContainerd, type Containerd } from "../support/containerd.ts";
+import { startFakeKube } from "../support/fake-kube.ts";
 import { adminUrl } from "../support/prometheus.ts";
+import { suiteScope } from "../support/scope.ts";
+
+const INSTALLER = fileURLToPath(new URL("../../deploy/node-installer/install.sh", import.meta.url));
+const RUNTIME_CLASS = fileURLToPath(new URL("../../deploy/runtimeclass.yaml", import.meta.url));
 
 const MANIFEST = `spin_manifest_version = 2
 [application]
@@ -54,5 +67,96 @@ describe("spindle doctor", () => {
     assert.match(result.stdout, /\[fail\] admin endpoint +http:\/\/127\.0\.0\.1:\d+\/metrics is unreachable/);
     assert.match(result.stdout, /hint: start the app with `spindle up --admin-listen HOST:PORT`/);
     assert.match(result.stdout, /1 problem/);
+  });
+});
+
+// `--node` against Debian's real containerd, whose config the node installer has just extended.
+describe("spindle doctor --node", { skip: containerdUnavailable() }, () => {
+  const scope = suiteScope();
+  let containerd: Containerd;
+  let config: string;
+  before(async () => {
+    containerd = await startContainerd(scope);
+    config = join(containerd.dir, "config.toml");
+    const assets = join(containerd.dir, "assets");
+    mkdirSync(join(assets, "bin"), { recursive: true });
+    writeFileSync(join(assets, "bin", "containerd-shim-spindle-v2.js"), "// shim\n");
+    execFileSync("bash", [INSTALLER, "install"], {
+      env: {
+        ...process.env,
+        HOST_ROOT: containerd.dir,
+        CONTAINERD_CONFIG: "/config.toml",
+        ASSETS: assets,
+        RESTART: "never",
+      },
+    });
+  });
+  const address = () => join(containerd.dir, "containerd.sock");
+
+  it("finds the installer's runtime and containerd, and the launcher it names missing from this host", async () => {
+    const result = await runSpindle(
+      ["doctor", "--containerd-config", config, "--containerd-address", address()],
+      { env: { KUBECONFIG: join(containerd.dir, "no-kubeconfig") } },
+    );
+    assert.equal(result.code, 1, result.stdout + result.stderr);
+    const launcher = "/opt/spindle/containerd-shim-spindle-v2";
+    assert.ok(
+      result.stdout.includes(
+        `[ok]   CRI runtime      ${config} registers runtime "spindle" (${launcher}) in plugins."io.containerd.grpc.v1.cri"`,
+      ),
+      result.stdout,
+    );
+    // The installer ran against a scratch host root, so the launcher it names is not on this machine.
+    if (!existsSync(launcher)) {
+      assert.match(result.stdout, /\[fail\] shim +\/opt\/spindle\/containerd-shim-spindle-v2 is missing/);
+      assert.match(result.stdout, /hint: install the shim with the node installer/);
+    }
+    assert.match(result.stdout, /\[ok\] +containerd +v?1\.\d+\.\S+ \(\S+\) answers on \/tmp\/ctrd-/);
+    assert.match(result.stdout, /\[skip\] RuntimeClass +not checked: no kubeconfig/);
+  });
+
+  it("is all ok with the shim on PATH, containerd answering and the cluster's RuntimeClass", async (t) => {
+    const byName = join(containerd.dir, "by-name.toml");
+    writeFileSync(
+      byName,
+      readFileSync(config, "utf8").replace(
+        '"/opt/spindle/containerd-shim-spindle-v2"',
+        '"io.containerd.spindle.v2"',
+      ),
+    );
+    const kube = await startFakeKube(t);
+    const created = await fetch(`${kube.url}/apis/node.k8s.io/v1/runtimeclasses`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${kube.token}`, "content-type": "application/json" },
+      // The RuntimeClass users apply, as it is in the repository.
+      body: JSON.stringify(parse(readFileSync(RUNTIME_CLASS, "utf8"))),
+    });
+    assert.equal(created.status, 201);
+    const path = [join(containerd.dir, "bin"), dirname(process.execPath), process.env["PATH"]].join(
+      delimiter,
+    );
+    const result = await runSpindle(
+      [
+        "doctor",
+        "--containerd-config",
+        byName,
+        "--containerd-address",
+        address(),
+        "--kubeconfig",
+        kube.kubeconfig,
+      ],
+      { env: { PATH: path } },
+    );
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.match(
+      result.stdout,
+      /\[ok\] +CRI runtime +.* registers runtime "spindle" \(io\.containerd\.spindle\.v2\)/,
+    );
+    assert.match(
+      result.stdout,
+      /\[ok\] +shim +\/tmp\/ctrd-\w+\/bin\/containerd-shim-spindle-v2 runs \(version \d+\.\d+\.\d+/,
+    );
+    assert.match(result.stdout, /\[ok\] +containerd +/);
+    assert.match(result.stdout, /\[ok\] +RuntimeClass +spindle hands pods to runtime "spindle"/);
   });
 });

@@ -35,6 +35,13 @@ export const HORIZONTAL_POD_AUTOSCALERS: ResourceType = {
   plural: "horizontalpodautoscalers",
   kind: "HorizontalPodAutoscaler",
 };
+/** Cluster-scoped: list it without a namespace. */
+export const RUNTIME_CLASSES: ResourceType = {
+  group: "node.k8s.io",
+  version: "v1",
+  plural: "runtimeclasses",
+  kind: "RuntimeClass",
+};
 /** Served only where KEDA is installed. */
 export const SCALED_OBJECTS: ResourceType = {
   group: "keda.sh",

@@ -1,5 +1,6 @@
 /**
- * A client for the parts of containerd's gRPC API the shim needs to find a container's app in its image:
+ * A client for the parts of containerd's gRPC API the shim needs to find a container's app in its image
+ * (and `spindle doctor --node` to see that containerd answers, with its version):
  * the container record (which image it was made from), the image record (its target descriptor) and the
  * content store (blobs by digest), on the socket containerd passes as `-address`, scoped to the shim's
  * namespace with the `containerd-namespace` header as every containerd client does. Messages are the
@@ -17,6 +18,8 @@ import {
   GetImageResponse,
   ReadContentRequest,
   ReadContentResponse,
+  VersionRequest,
+  VersionResponse,
 } from "../proto/api.ts";
 
 const CALL_TIMEOUT_MS = 60_000;
@@ -38,6 +41,7 @@ const GET_CONTAINER = rpc(
   GetContainerRequest,
   GetContainerResponse,
 );
+const VERSION = rpc("/containerd.services.version.v1.Version/Version", VersionRequest, VersionResponse);
 const GET_IMAGE = rpc("/containerd.services.images.v1.Images/Get", GetImageRequest, GetImageResponse);
 
 export interface ImageTarget {
@@ -57,6 +61,11 @@ export class ContainerdClient {
     this.#metadata = new Metadata();
     this.#metadata.set("containerd-namespace", namespace);
     this.#namespace = namespace;
+  }
+
+  /** containerd's version and revision, within `timeoutMs`. */
+  version(timeoutMs = CALL_TIMEOUT_MS): Promise<{ version: string; revision: string }> {
+    return this.#unary(VERSION, {}, "containerd's version", timeoutMs);
   }
 
   /** The name of the image container `id` was created from; "" when it has none (`ctr run --rootfs`). */
@@ -105,6 +114,7 @@ export class ContainerdClient {
     call: Rpc<Req, Res>,
     message: MessageInit<Req>,
     what: string,
+    timeoutMs = CALL_TIMEOUT_MS,
   ): Promise<Message<Res>> {
     return new Promise((resolve, reject) => {
       this.#client.makeUnaryRequest(
@@ -113,7 +123,7 @@ export class ContainerdClient {
         (bytes: Buffer) => decode(call.response, bytes),
         message,
         this.#metadata,
-        { deadline: deadline() },
+        { deadline: new Date(Date.now() + timeoutMs) },
         (error: ServiceError | null, value?: Message<Res>) => {
           if (error !== null || value === undefined) reject(this.#failure(error, what));
           else resolve(value);

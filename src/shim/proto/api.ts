@@ -14,6 +14,10 @@ export const ApiDescriptor = schema({
   size: [3, "int64"],
 });
 
+// containerd.services.version.v1.Version/Version (its request is google.protobuf.Empty)
+export const VersionRequest = schema({});
+export const VersionResponse = schema({ version: [1, "string"], revision: [2, "string"] });
+
 // containerd.services.containers.v1.Containers/Get
 export const GetContainerRequest = schema({ id: [1, "string"] });
 export const ContainerRecord = schema({ id: [1, "string"], image: [3, "string"] });

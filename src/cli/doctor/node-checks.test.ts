@@ -1,0 +1,113 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { checkContainerdConfig, findSpindleRuntime } from "./node-checks.ts";
+
+/** What the node installer appends to a containerd 1.x config. */
+const INSTALLED_V2 = `version = 2
+[plugins."io.containerd.grpc.v1.cri"]
+  sandbox_image = "pause:3.9"
+
+# BEGIN spindle runtime (added by the spindle node installer)
+[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.spindle]
+  runtime_type = "/opt/spindle/containerd-shim-spindle-v2"
+# END spindle runtime
+`;
+
+describe("findSpindleRuntime", () => {
+  it("finds the installer's block in a containerd 1.x (version 2) config", () => {
+    assert.deepEqual(findSpindleRuntime(INSTALLED_V2), {
+      kind: "registered",
+      table: "io.containerd.grpc.v1.cri",
+      name: "spindle",
+      runtimeType: "/opt/spindle/containerd-shim-spindle-v2",
+    });
+  });
+
+  it("reads containerd 2.x (version 3) runtimes from io.containerd.cri.v1.runtime, by runtime name too", () => {
+    const config = `version = 3
+[plugins."io.containerd.cri.v1.runtime".containerd.runtimes.runc]
+  runtime_type = "io.containerd.runc.v2"
+[plugins."io.containerd.cri.v1.runtime".containerd.runtimes.wasm]
+  runtime_type = "io.containerd.spindle.v2"
+`;
+    assert.deepEqual(findSpindleRuntime(config), {
+      kind: "registered",
+      table: "io.containerd.cri.v1.runtime",
+      name: "wasm",
+      runtimeType: "io.containerd.spindle.v2",
+    });
+  });
+
+  it("reads a config without a version as version 1, with the short plugin name", () => {
+    const config = `[plugins.cri.containerd.runtimes.spindle]\nruntime_type = "io.containerd.spindle.v2"\n`;
+    assert.equal(findSpindleRuntime(config).kind, "registered");
+  });
+
+  it("says a runtime is misplaced when the config's version does not read its table", () => {
+    const config = INSTALLED_V2.replace("version = 2", "version = 3");
+    assert.deepEqual(findSpindleRuntime(config), {
+      kind: "misplaced",
+      name: "spindle",
+      table: "io.containerd.grpc.v1.cri",
+      version: 3,
+    });
+  });
+
+  it("ignores other runtimes and finds none in an empty config", () => {
+    const runc = `version = 2\n[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]\nruntime_type = "io.containerd.runc.v2"\n`;
+    assert.deepEqual(findSpindleRuntime(runc), { kind: "absent", version: 2 });
+    assert.deepEqual(findSpindleRuntime(""), { kind: "absent", version: 1 });
+  });
+
+  it("throws on text that is not TOML", () => {
+    assert.throws(() => findSpindleRuntime("[plugins\n"));
+  });
+});
+
+describe("checkContainerdConfig", () => {
+  const file = (t: { after(fn: () => unknown): void }, text: string) => {
+    const dir = mkdtempSync(join(tmpdir(), "spindle-doctor-"));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    writeFileSync(join(dir, "config.toml"), text);
+    return join(dir, "config.toml");
+  };
+
+  it("reports the registered runtime and returns it for the shim and RuntimeClass checks", (t) => {
+    const path = file(t, INSTALLED_V2);
+    const { result, runtime } = checkContainerdConfig(path);
+    assert.equal(result.status, "ok");
+    assert.match(result.detail, /registers runtime "spindle" \(\/opt\/spindle\/containerd-shim-spindle-v2\)/);
+    assert.deepEqual(
+      { name: runtime?.name, runtimeType: runtime?.runtimeType },
+      { name: "spindle", runtimeType: "/opt/spindle/containerd-shim-spindle-v2" },
+    );
+  });
+
+  it("fails with a hint naming the table to use", (t) => {
+    const { result, runtime } = checkContainerdConfig(
+      file(t, INSTALLED_V2.replace("version = 2", "version = 3")),
+    );
+    assert.equal(result.status, "fail");
+    assert.equal(runtime, undefined);
+    assert.match(
+      result.detail,
+      /in plugins\."io\.containerd\.grpc\.v1\.cri", which config version 3 does not read/,
+    );
+    assert.match(
+      result.hint ?? "",
+      /\[plugins\."io\.containerd\.cri\.v1\.runtime"\.containerd\.runtimes\.spindle\]/,
+    );
+  });
+
+  it("fails on a missing file and on invalid TOML, naming the file", (t) => {
+    const missing = checkContainerdConfig("/nonexistent/config.toml").result;
+    assert.deepEqual([missing.status, missing.detail], ["fail", "/nonexistent/config.toml does not exist"]);
+    const path = file(t, "version = \n");
+    const invalid = checkContainerdConfig(path).result;
+    assert.equal(invalid.status, "fail");
+    assert.ok(invalid.detail.startsWith(`${path} is not valid TOML: `), invalid.detail);
+  });
+});
