@@ -84,7 +84,6 @@ url = "redis://localhost:6379"`,
     for (const table of ["llm_compute", "outbound_http", "outbound_networking"]) {
       refusal(`[${table}.x]\ntype = "spin"`, table, new RegExp(`\`${table}\` is not supported yet`));
     }
-    refusal('[[client_tls]]\ncomponent_ids = ["a"]', "client_tls", /not supported yet/);
     refusal("max_instance_memory = 1000", "max_instance_memory", /not supported yet/);
     refusal(
       '[key_value_store.x]\ntype = "aws_dynamo"',

@@ -13,6 +13,7 @@ import { dirname, join, resolve } from "node:path";
 import { parse as parseToml } from "smol-toml";
 import { SpindleError } from "../errors.ts";
 import { onlyKeys, RuntimeConfigError, stringField, table } from "./runtime-config-fields.ts";
+import { clientTlsConfigs, type ClientTlsConfig } from "./runtime-config-tls.ts";
 import { variablesProviders, type VariablesProviderConfig } from "./runtime-config-variables.ts";
 
 export { RuntimeConfigError };
@@ -38,6 +39,8 @@ export interface RuntimeConfigFile {
   readonly sqliteDatabases: ReadonlyMap<string, SqliteDatabaseConfig>;
   /** `[[variables_provider]]`, in file order. */
   readonly variablesProviders: readonly VariablesProviderConfig[];
+  /** `[[client_tls]]`, in file order. */
+  readonly clientTls: readonly ClientTlsConfig[];
 }
 
 /** What the host runs with, once the command line and the defaults are applied. One per process. */
@@ -52,6 +55,8 @@ export interface RuntimeConfig {
   readonly sqliteDatabases: ReadonlyMap<string, SqliteDatabaseConfig>;
   /** Run against the `default` database before serving, in order (`spindle up --sqlite`). */
   readonly sqliteStatements: readonly string[];
+  /** `[[client_tls]]` of the file, in order; the first entry naming a component and host applies. */
+  readonly clientTls: readonly ClientTlsConfig[];
 }
 
 /** Tables and keys of Spin's runtime config that Spindle does not serve yet: refused, never ignored. */
@@ -64,7 +69,6 @@ const NOT_SUPPORTED = new Set([
   "outbound_mysql",
   "outbound_mqtt",
   "outbound_networking",
-  "client_tls",
 ]);
 
 const KV_TYPES_NOT_SUPPORTED = new Set(["azure_cosmos", "aws_dynamo"]);
@@ -110,6 +114,7 @@ export function parseRuntimeConfig(text: string, file: string, cwd = process.cwd
     keyValueStores: new Map(),
     sqliteDatabases: new Map(),
     variablesProviders: [],
+    clientTls: [],
   };
   for (const [key, value] of Object.entries(doc)) {
     const read = Object.hasOwn(READERS, key) ? READERS[key] : undefined;
@@ -155,6 +160,7 @@ const READERS: Readonly<Record<string, Reader>> = {
   config_provider: ({ file, cwd }, value, key) => ({
     variablesProviders: variablesProviders(file, key, cwd, value),
   }),
+  client_tls: ({ file, base }, value) => ({ clientTls: clientTlsConfigs(file, base, value) }),
 };
 
 /** A directory resolved against the file's; an empty string leaves it unset. */
@@ -310,6 +316,7 @@ export function hostRuntimeConfig(inputs: RuntimeConfigInputs): RuntimeConfig {
     keyValueSeed: inputs.keyValueSeed ?? new Map(),
     sqliteDatabases,
     sqliteStatements: inputs.sqliteStatements ?? [],
+    clientTls: file?.clientTls ?? [],
   };
 }
 

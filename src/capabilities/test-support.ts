@@ -38,6 +38,7 @@ export function testContext(
     keyValueSeed: new Map(),
     sqliteDatabases: new Map(),
     sqliteStatements: [],
+    clientTls: [],
     ...config,
   };
   return { runtimeConfig, variables: { values: new Map(), secrets: new Set() }, logger };

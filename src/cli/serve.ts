@@ -9,6 +9,7 @@ import type { Manifest } from "../manifest/schema.ts";
 import { prepareLocalApp, prepareLockedApp, type RunnableApp } from "../app/local-app.ts";
 import type { LoadedApp } from "../app/load.ts";
 import { dotenvProvider, envProvider, staticProvider, type ResolvedVariables } from "../app/variables.ts";
+import { createClientTls } from "../capabilities/outbound-networking/client-tls.ts";
 import { runtimeConfigProviders } from "../app/variable-providers.ts";
 import { hostRuntimeConfig, readRuntimeConfigFile, type RuntimeConfigFile } from "../app/runtime-config.ts";
 import { createHostCapabilities } from "../capabilities/capability.ts";
@@ -266,6 +267,7 @@ export async function startServing(
     sqliteStatements: settings.sqliteStatements,
   });
   const capabilities = createHostCapabilities(runtimeConfig, settings.logger);
+  const clientTls = createClientTls(runtimeConfig.clientTls);
   let triggers: Triggers = { http: undefined, redis: undefined };
   // The app `spindle watch` last reloaded: the dashboard names the app being served, not the first one.
   let served = runnable.app;
@@ -293,12 +295,14 @@ export async function startServing(
     cacheDir: cacheDir(),
     capabilities,
     maxInstanceMemory: settings.maxInstanceMemory,
+    clientTls,
   };
   try {
     triggers = await startTriggers(runnable, settings, componentSettings);
   } catch (error) {
     await observability.close();
     await capabilities.close();
+    await clientTls.close();
     throw error;
   }
   const { http, redis } = triggers;
@@ -318,6 +322,7 @@ export async function startServing(
       await redis?.close();
       await observability.close();
       await capabilities.close();
+      await clientTls.close();
     },
   };
 }

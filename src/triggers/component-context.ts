@@ -9,6 +9,7 @@
 import type { LoadedApp } from "../app/load.ts";
 import type { ResolvedVariables } from "../app/variables.ts";
 import type { HostCapabilities } from "../capabilities/capability.ts";
+import type { ClientTls } from "../capabilities/outbound-networking/client-tls.ts";
 import { buildAllowList } from "../capabilities/outbound-http/allow-list.ts";
 import { createOutboundHttp, type DispatchInternal } from "../capabilities/outbound-http/policy.ts";
 import type { ExecutorContext } from "../executors/select.ts";
@@ -29,6 +30,8 @@ export interface ComponentSettings {
   readonly capabilities?: HostCapabilities | undefined;
   /** The cap on each instance's linear memory, in bytes; none when absent. */
   readonly maxInstanceMemory?: number | undefined;
+  /** The runtime config's `[[client_tls]]`; Node's TLS defaults for every request when absent. */
+  readonly clientTls?: ClientTls | undefined;
 }
 
 export interface ComponentContextDeps {
@@ -84,6 +87,7 @@ function outboundPolicy(app: LoadedApp, componentId: string, deps: ComponentCont
     logger: settings.logger.child({ component: componentId }),
     observer: settings.observer,
     dispatchInternal: deps.dispatchInternal,
+    ...(settings.clientTls === undefined ? {} : { fetch: settings.clientTls.fetchFor(componentId) }),
   });
 }
 

@@ -21,6 +21,14 @@ const BY_ERROR_CODE: Readonly<Record<string, OutboundErrorCode>> = {
   EPIPE: "connection-terminated",
   UND_ERR_SOCKET: "connection-terminated",
   UND_ERR_CLOSED: "connection-terminated",
+  // Certificate verification, as Spin reports any failed TLS handshake.
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: "TLS-protocol-error",
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: "TLS-protocol-error",
+  DEPTH_ZERO_SELF_SIGNED_CERT: "TLS-protocol-error",
+  SELF_SIGNED_CERT_IN_CHAIN: "TLS-protocol-error",
+  CERT_HAS_EXPIRED: "TLS-protocol-error",
+  CERT_NOT_YET_VALID: "TLS-protocol-error",
+  ERR_TLS_CERT_ALTNAME_INVALID: "TLS-protocol-error",
 };
 
 /**
@@ -43,6 +51,8 @@ function classify(cause: unknown): OutboundErrorCode {
   if (cause.name === "HTTPParserError" || errorCode(cause)?.startsWith("HPE_") === true) {
     return "HTTP-protocol-error";
   }
+  // OpenSSL's own failures and the server's TLS alerts (a client certificate it refused or wanted).
+  if (errorCode(cause)?.startsWith("ERR_SSL_") === true) return "TLS-protocol-error";
   // fetch refuses the ports of its "bad port" list (e.g. 1, 25, 6000) before connecting.
   if (cause.message === "bad port") return "connection-refused";
   if (cause.message === "unknown scheme") return "HTTP-request-URI-invalid";

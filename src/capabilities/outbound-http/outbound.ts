@@ -38,6 +38,7 @@ export type OutboundErrorCode =
   | "connection-refused"
   | "connection-timeout"
   | "connection-terminated"
+  | "TLS-protocol-error"
   | "HTTP-response-timeout"
   | "HTTP-protocol-error"
   | "internal-error";

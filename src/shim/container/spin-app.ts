@@ -15,6 +15,7 @@ import {
   readRuntimeConfigFile,
   type RuntimeConfigFile,
 } from "../../app/runtime-config.ts";
+import { createClientTls } from "../../capabilities/outbound-networking/client-tls.ts";
 import { runtimeConfigProviders } from "../../app/variable-providers.ts";
 import { envProvider, type VariableProvider } from "../../app/variables.ts";
 import { createHostCapabilities } from "../../capabilities/capability.ts";
@@ -62,6 +63,7 @@ export async function serveSpinApp(container: ContainerApp, images?: ImageApps):
   });
   const logger = createLogger(container.stderr);
   const capabilities = createHostCapabilities(runtimeConfig, logger);
+  const clientTls = createClientTls(runtimeConfig.clientTls);
   // SpinKube sets the pod's memory limit as SPIN_MAX_INSTANCE_MEMORY in the container environment.
   const noFlags = { values: {}, positionals: [] };
   const maxInstanceMemory = readMaxInstanceMemory(noFlags, Object.fromEntries(container.env));
@@ -78,16 +80,19 @@ export async function serveSpinApp(container: ContainerApp, images?: ImageApps):
       cacheDir: join(container.root, ".cache", "spindle"),
       capabilities,
       maxInstanceMemory,
+      clientTls,
     });
     container.stdout.write(formatStartup(trigger.baseUrl, trigger.routes));
     return {
       close: async () => {
         await trigger.close();
         await capabilities.close();
+        await clientTls.close();
       },
     };
   } catch (error) {
     await capabilities.close();
+    await clientTls.close();
     throw error;
   }
 }
