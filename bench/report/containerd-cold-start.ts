@@ -12,7 +12,7 @@ const TITLE = "## Cold start under containerd";
 
 export function renderContainerdColdStart(result: ContainerdColdStartResult): Section {
   if (result.skipped !== undefined) {
-    const markdown = `${TITLE}\n\nSkipped: ${result.skipped}.\n`;
+    const markdown = `${TITLE}\n\nSkipped (it needs root, containerd and runc): ${result.skipped}.\n`;
     return { id: ID, markdown, svg: barChart({ title: "Skipped", bars: [] }) };
   }
   const table = markdownTable(
