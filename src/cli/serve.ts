@@ -18,11 +18,10 @@ import { createLogger, LOG_LEVELS, type HostLogger, type LogLevel } from "../obs
 import { startObservability } from "../observe/observability.ts";
 import { createProgress } from "../observe/progress.ts";
 import { DEFAULT_LISTEN, parseListenAddress, type ListenAddress } from "../triggers/http/listen-address.ts";
-import { formatStartup } from "../triggers/http/route-table.ts";
 import type { ServerLimits } from "../triggers/http/server.ts";
-import { startHttpTrigger, type RunningHttpTrigger } from "../triggers/http/trigger.ts";
 import type { ComponentSettings } from "../triggers/component-context.ts";
-import { hasRedisTriggers, startRedisTrigger, type RunningRedisTrigger } from "../triggers/redis/trigger.ts";
+import { hasRedisTriggers } from "../triggers/redis/trigger.ts";
+import { hasHttpTriggers, startAppTriggers, triggersBanner, type AppTriggers } from "../triggers/start.ts";
 import { listOption, flagOption, stringOption, type ParsedOptions } from "./command.ts";
 import { parseVariableFlags } from "./variable-flags.ts";
 import { parseEnvFlags } from "./env-flags.ts";
@@ -268,7 +267,7 @@ export async function startServing(
   });
   const capabilities = createHostCapabilities(runtimeConfig, settings.logger);
   const clientTls = createClientTls(runtimeConfig.clientTls);
-  let triggers: Triggers = { http: undefined, redis: undefined };
+  let triggers: AppTriggers = { http: undefined, redis: undefined };
   // The app `spindle watch` last reloaded: the dashboard names the app being served, not the first one.
   let served = runnable.app;
   const app = () =>
@@ -298,7 +297,11 @@ export async function startServing(
     clientTls,
   };
   try {
-    triggers = await startTriggers(runnable, settings, componentSettings);
+    triggers = await startAppTriggers(runnable, componentSettings, {
+      listen: settings.listen,
+      limits: settings.limits,
+      instanceReuse: settings.instanceReuse,
+    });
   } catch (error) {
     await observability.close();
     await capabilities.close();
@@ -327,44 +330,8 @@ export async function startServing(
   };
 }
 
-interface Triggers {
-  /** Absent when the app has only Redis triggers: then nothing listens for HTTP. */
-  readonly http: RunningHttpTrigger | undefined;
-  readonly redis: RunningRedisTrigger | undefined;
-}
-
-/** Starts the app's triggers, the Redis one first, so an unreachable Redis fails before HTTP listens. */
-async function startTriggers(
-  runnable: RunnableApp,
-  settings: ServeSettings,
-  componentSettings: ComponentSettings,
-): Promise<Triggers> {
-  const { app, variables } = runnable;
-  const redis = hasRedisTriggers(app)
-    ? await startRedisTrigger(app, { ...componentSettings, variables })
-    : undefined;
-  if (redis !== undefined && !hasHttpTriggers(app)) return { http: undefined, redis };
-  try {
-    const http = await startHttpTrigger(app, {
-      ...componentSettings,
-      listen: settings.listen,
-      variables,
-      limits: settings.limits,
-      instanceReuse: settings.instanceReuse,
-    });
-    return { http, redis };
-  } catch (error) {
-    await redis?.close();
-    throw error;
-  }
-}
-
-function hasHttpTriggers(app: LoadedApp): boolean {
-  return app.locked.triggers.some((t) => t.trigger_type === "http");
-}
-
 /** A reload keeps the running triggers: starting or stopping a trigger type needs a restart. */
-function checkSameTriggerTypes(next: LoadedApp, running: Triggers): void {
+function checkSameTriggerTypes(next: LoadedApp, running: AppTriggers): void {
   const redis = hasRedisTriggers(next);
   const http = hasHttpTriggers(next) || !redis;
   if (redis === (running.redis !== undefined) && http === (running.http !== undefined)) return;
@@ -378,7 +345,7 @@ function secretValues(variables: ResolvedVariables): string[] {
 }
 
 /** A served app: its running triggers, and the admin listener's URL when `--admin-listen` started one. */
-export interface RunningServe extends Triggers {
+export interface RunningServe extends AppTriggers {
   readonly adminUrl: string | undefined;
   /** Runs `app` from now on in every running trigger (`spindle watch`); throws if it cannot. */
   reload(app: LoadedApp, variables: ResolvedVariables): Promise<void>;
@@ -391,8 +358,7 @@ export function startupBanner(running: RunningServe): string {
     running.adminUrl === undefined
       ? ""
       : `Admin endpoint: ${running.adminUrl} (dashboard at /, Prometheus metrics at /metrics)\n`;
-  const http = running.http === undefined ? "" : formatStartup(running.http.baseUrl, running.http.routes);
-  return http + (running.redis?.banner ?? "") + admin;
+  return triggersBanner(running) + admin;
 }
 
 export function nextTerminationSignal(): Promise<NodeJS.Signals> {

@@ -8,13 +8,19 @@ import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
 import { copyFileSync } from "node:fs";
 import { join } from "node:path";
-import { createClient } from "redis";
 import { makeApp } from "../support/apps.ts";
 import { runSpindle, startApp, type RunningApp } from "../support/cli.ts";
 import { componentWasm, spinProbeWasm, TEST_CACHE_HOME } from "../support/components.ts";
 import { request } from "../support/http.ts";
 import { freePort } from "../support/ports.ts";
-import { REDIS_MISSING, redisAvailable, startRedis, type RunningRedis } from "../support/redis.ts";
+import {
+  publish,
+  REDIS_MISSING,
+  redisAvailable,
+  startRedis,
+  waitForList,
+  type RunningRedis,
+} from "../support/redis.ts";
 import { suiteScope, type Scope } from "../support/scope.ts";
 
 const START = {
@@ -55,32 +61,6 @@ allowed_outbound_hosts = ["redis://127.0.0.1:${port}"]
 source = "probe.wasm"
 allowed_outbound_hosts = ["redis://127.0.0.1:${port}"]
 `;
-}
-
-async function withClient<T>(url: string, use: (client: ReturnType<typeof createClient>) => Promise<T>) {
-  const client = createClient({ url, socket: { reconnectStrategy: false } });
-  client.on("error", () => undefined);
-  await client.connect();
-  try {
-    return await use(client);
-  } finally {
-    await client.close();
-  }
-}
-
-/** Publishes a probe message: the guest prints `received <text>` and, given `key`, appends text to it. */
-function publish(redis: RunningRedis, channel: string, message: Record<string, unknown>): Promise<number> {
-  return withClient(redis.url, (client) => client.publish(channel, JSON.stringify(message)));
-}
-
-/** The list `key` once it holds `count` entries (the guest handles messages asynchronously). */
-async function waitForList(redis: RunningRedis, key: string, count: number): Promise<string[]> {
-  for (let waited = 0; waited < 10_000; waited += 50) {
-    const list = await withClient(redis.url, (client) => client.lRange(key, 0, -1));
-    if (list.length >= count) return list;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`the list ${key} never reached ${count} entries`);
 }
 
 async function startRedisOrThrow(scope: Scope): Promise<RunningRedis> {

@@ -5,11 +5,12 @@
 // push` to a real registry and fetched with `ctr content fetch` runs from its Wasm layers.
 import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { makeApp } from "../support/apps.ts";
+import { spinProbeWasm } from "../support/components.ts";
 import { runSpindle } from "../support/cli.ts";
 import { buildImageTar } from "../support/oci-image.ts";
 import { containerdUnavailable, startContainerd, type Containerd } from "../support/containerd.ts";
@@ -21,6 +22,7 @@ import {
   startRegistry,
   type TestRegistry,
 } from "../support/registry.ts";
+import { publish, REDIS_MISSING, redisAvailable, startRedis, waitForList } from "../support/redis.ts";
 import { suiteScope, type Scope } from "../support/scope.ts";
 
 const MANIFEST = `spin_manifest_version = 2
@@ -81,6 +83,12 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>): Prom
   }
   throw new Error(`timed out waiting for ${what}`);
 }
+
+function readLog(path: string): string {
+  return existsSync(path) ? readFileSync(path, "utf8") : "";
+}
+
+const redisSkip = redisAvailable() ? false : REDIS_MISSING;
 
 /** Whether a process is still there. */
 function alive(pid: number): boolean {
@@ -182,6 +190,42 @@ describe("containerd shim", { skip }, () => {
     await stopped("broken");
     assert.match(readFileSync(log, "utf8"), /^Error: .*missing\.wasm/m);
     assert.equal(await remove("broken"), 137);
+  });
+
+  it("runs an app's Redis triggers, delivering published messages", { skip: redisSkip }, async (t) => {
+    const redis = await startRedis(t);
+    assert.ok(redis !== undefined, REDIS_MISSING);
+    const manifest = `spin_manifest_version = 2
+[application]
+name = "subscriber"
+
+[application.trigger.redis]
+address = "redis://127.0.0.1:${redis.port}"
+
+[[trigger.redis]]
+channel = "jobs"
+component = "worker"
+
+[component.worker]
+source = "probe.wasm"
+allowed_outbound_hosts = ["redis://127.0.0.1:${redis.port}"]
+`;
+    const root = makeApp(t, { manifest });
+    copyFileSync(
+      spinProbeWasm("redis-trigger-probe", "redis-spin.wit", "inbound-redis-spin.wit"),
+      join(root, "probe.wasm"),
+    );
+    const log = await run("subscriber", root, await freePort());
+    // The component is prepared inside the container first (its cache is there), which takes a while.
+    for (let waited = 0; !/^Active Channels on 127\.0\.0\.1:\d+:$/m.test(readLog(log)); waited += 200) {
+      assert.ok(waited < 180_000, `the Redis trigger never started:\n${readLog(log)}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    await publish(redis, "jobs", { text: "from a pod", key: "done", address: redis.url });
+    assert.deepEqual(await waitForList(redis, "done", 1), ["from a pod"]);
+    assert.equal((await containerd.ctr("task", "kill", "subscriber")).code, 0);
+    await stopped("subscriber");
+    assert.equal(await remove("subscriber"), 0);
   });
 
   it("serves the containers of one sandbox from one shim, which exits after the last is deleted", async () => {

@@ -5,6 +5,7 @@
  * be stopped early and another started on the same port, to test what survives a Redis restart.
  */
 import { spawn, spawnSync } from "node:child_process";
+import { createClient } from "redis";
 import { freePort } from "./ports.ts";
 import type { Scope } from "./scope.ts";
 
@@ -56,4 +57,37 @@ async function startServer(scope: Scope, port: number): Promise<RunningRedis> {
     });
   });
   return { url: `redis://127.0.0.1:${port}`, port, stop };
+}
+
+export async function withClient<T>(
+  url: string,
+  use: (client: ReturnType<typeof createClient>) => Promise<T>,
+) {
+  const client = createClient({ url, socket: { reconnectStrategy: false } });
+  client.on("error", () => undefined);
+  await client.connect();
+  try {
+    return await use(client);
+  } finally {
+    await client.close();
+  }
+}
+
+/** Publishes `message` as JSON (the Redis trigger probe prints `received <text>` and, given `key`, appends text to it). */
+export function publish(
+  redis: RunningRedis,
+  channel: string,
+  message: Record<string, unknown>,
+): Promise<number> {
+  return withClient(redis.url, (client) => client.publish(channel, JSON.stringify(message)));
+}
+
+/** The list `key` once it holds `count` entries (the guest handles messages asynchronously). */
+export async function waitForList(redis: RunningRedis, key: string, count: number): Promise<string[]> {
+  for (let waited = 0; waited < 10_000; waited += 50) {
+    const list = await withClient(redis.url, (client) => client.lRange(key, 0, -1));
+    if (list.length >= count) return list;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`the list ${key} never reached ${count} entries`);
 }

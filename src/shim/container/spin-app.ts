@@ -24,8 +24,7 @@ import { loadManifest } from "../../manifest/load.ts";
 import { readMaxInstanceMemory } from "../../cli/limit-flags.ts";
 import { createLogger } from "../../observe/logger.ts";
 import { parseListenAddress } from "../../triggers/http/listen-address.ts";
-import { formatStartup } from "../../triggers/http/route-table.ts";
-import { startHttpTrigger } from "../../triggers/http/trigger.ts";
+import { startAppTriggers, triggersBanner } from "../../triggers/start.ts";
 import type { ImageApps } from "./image-app.ts";
 import type { OutputStream } from "./stdio.ts";
 
@@ -68,24 +67,27 @@ export async function serveSpinApp(container: ContainerApp, images?: ImageApps):
   const noFlags = { values: {}, positionals: [] };
   const maxInstanceMemory = readMaxInstanceMemory(noFlags, Object.fromEntries(container.env));
   try {
-    const trigger = await startHttpTrigger(runnable.app, {
-      listen: parseListenAddress(container.env.get("SPIN_HTTP_LISTEN_ADDR") ?? SHIM_DEFAULT_LISTEN),
-      variables: runnable.variables,
-      extraEnv: new Map(),
-      // As in Spin's shim, guest output goes to the container's stdout, not to log files, unless
-      // runtime config names a log directory.
-      logDir: file?.logDir,
-      echo: container.stdout,
-      logger,
-      cacheDir: join(container.root, ".cache", "spindle"),
-      capabilities,
-      maxInstanceMemory,
-      clientTls,
-    });
-    container.stdout.write(formatStartup(trigger.baseUrl, trigger.routes));
+    const triggers = await startAppTriggers(
+      runnable,
+      {
+        extraEnv: new Map(),
+        // As in Spin's shim, guest output goes to the container's stdout, not to log files, unless
+        // runtime config names a log directory.
+        logDir: file?.logDir,
+        echo: container.stdout,
+        logger,
+        cacheDir: join(container.root, ".cache", "spindle"),
+        capabilities,
+        maxInstanceMemory,
+        clientTls,
+      },
+      { listen: parseListenAddress(container.env.get("SPIN_HTTP_LISTEN_ADDR") ?? SHIM_DEFAULT_LISTEN) },
+    );
+    container.stdout.write(triggersBanner(triggers));
     return {
       close: async () => {
-        await trigger.close();
+        await triggers.http?.close();
+        await triggers.redis?.close();
         await capabilities.close();
         await clientTls.close();
       },
