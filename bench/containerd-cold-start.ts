@@ -249,8 +249,12 @@ function descendants(pid: number): number[] {
 
 /** Resident and proportional set size of a process, in KiB; zero for one that exited while we looked. */
 function smapsRollup(pid: number): { rss: number; pss: number } {
-  if (!existsSync(`/proc/${pid}/smaps_rollup`)) return { rss: 0, pss: 0 };
-  const text = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
+  } catch {
+    return { rss: 0, pss: 0 }; // a short-lived helper, e.g. containerd's event publisher, that has gone
+  }
   const kib = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(text)?.[1] ?? NaN);
   return { rss: kib("Rss"), pss: kib("Pss") };
 }

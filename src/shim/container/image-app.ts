@@ -14,7 +14,6 @@ import { ARCHIVE_LAYER, DATA_LAYER, SPIN_LOCKED_APP, WASM_LAYER_TYPES } from "..
 import { parseManifestBytes, selectWasmEntry, type Descriptor } from "../../oci/oci-manifest.ts";
 import type { ArtifactSource } from "../../oci/pull.ts";
 import { parseReference } from "../../oci/reference.ts";
-import { loadFromSource } from "../../oci/registry-app.ts";
 import type { ContainerdClient, ImageTarget } from "../containerd/client.ts";
 
 /** The annotation containerd's CRI plugin sets to the container's image name. */
@@ -53,6 +52,8 @@ export function containerdImageApps(connect: () => Promise<ContainerdClient>): I
         pullManifest: () => Promise.resolve(manifest),
         pullBlob: (_repository, digest) => client.read(digest),
       };
+      // The OCI client and manifest loader load only for an image that holds an app, not on every start.
+      const { loadFromSource } = await import("../../oci/registry-app.ts");
       return loadFromSource(source, parseReference(name), cacheDir);
     },
   };
