@@ -23,9 +23,11 @@ test("the built-in templates are listed with their descriptions", async () => {
   const templates = await listTemplates();
   assert.deepEqual(
     templates.map((t) => t.id),
-    ["http-c", "http-js", "http-ts", "http-wat"],
+    ["http-c", "http-js", "http-ts", "http-wat", "redis-ts"],
   );
-  for (const template of templates) assert.match(template.description, /HTTP request handler/);
+  for (const template of templates) {
+    assert.match(template.description, /^(HTTP request|Redis message) handler/, template.id);
+  }
 });
 
 test("every built-in template renders to a manifest naming the project", async (t) => {
@@ -34,7 +36,10 @@ test("every built-in template renders to a manifest naming the project", async (
     const files = await generateProject({ template, name: "my-app", values: new Map(), outputDir: out });
     assert.ok(files.includes("spin.toml") && files.includes(".gitignore"), template.id);
     const manifest = plain(parse(await readFile(join(out, "spin.toml"), "utf8")));
-    assert.deepEqual(manifest["application"], { name: "my-app", version: "0.1.0", description: "" });
+    const { trigger, ...application } = manifest["application"] as Record<string, unknown>;
+    assert.deepEqual(application, { name: "my-app", version: "0.1.0", description: "" }, template.id);
+    const redis = template.id.startsWith("redis-");
+    assert.deepEqual(trigger, redis ? { redis: { address: "redis://localhost:6379" } } : undefined);
     assert.deepEqual(Object.keys(manifest["component"] as object), ["my-app"], template.id);
     for (const file of files) {
       const text = await readFile(join(out, file), "utf8");

@@ -64,6 +64,7 @@ describe("sqlite capability", () => {
         "spin:sqlite/sqlite#[static]connection.open",
         "spin:sqlite/sqlite#[method]connection.execute",
       ],
+      calls: { dbSystem: "sqlite", opens: "label" },
     });
   });
 
