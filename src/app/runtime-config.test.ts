@@ -81,7 +81,7 @@ url = "redis://localhost:6379"`,
   });
 
   it("refuses the tables Spindle does not implement yet, saying so", () => {
-    for (const table of ["llm_compute", "outbound_http", "outbound_networking"]) {
+    for (const table of ["llm_compute", "outbound_http"]) {
       refusal(`[${table}.x]\ntype = "spin"`, table, new RegExp(`\`${table}\` is not supported yet`));
     }
     refusal("max_instance_memory = 1000", "max_instance_memory", /not supported yet/);

@@ -13,6 +13,12 @@ import { dirname, join, resolve } from "node:path";
 import { parse as parseToml } from "smol-toml";
 import { SpindleError } from "../errors.ts";
 import { onlyKeys, RuntimeConfigError, stringField, table } from "./runtime-config-fields.ts";
+import {
+  NO_BLOCKED_NETWORKS,
+  outboundNetworking,
+  type BlockNetworksConfig,
+  type OutboundNetworkingConfig,
+} from "./runtime-config-networking.ts";
 import { clientTlsConfigs, type ClientTlsConfig } from "./runtime-config-tls.ts";
 import { variablesProviders, type VariablesProviderConfig } from "./runtime-config-variables.ts";
 
@@ -41,6 +47,8 @@ export interface RuntimeConfigFile {
   readonly variablesProviders: readonly VariablesProviderConfig[];
   /** `[[client_tls]]`, in file order. */
   readonly clientTls: readonly ClientTlsConfig[];
+  /** `[outbound_networking]`, when given. */
+  readonly outboundNetworking?: OutboundNetworkingConfig | undefined;
 }
 
 /** What the host runs with, once the command line and the defaults are applied. One per process. */
@@ -57,6 +65,8 @@ export interface RuntimeConfig {
   readonly sqliteStatements: readonly string[];
   /** `[[client_tls]]` of the file, in order; the first entry naming a component and host applies. */
   readonly clientTls: readonly ClientTlsConfig[];
+  /** Networks no outbound connection (HTTP, Redis, PostgreSQL, MQTT) may reach. */
+  readonly blockNetworks: BlockNetworksConfig;
 }
 
 /** Tables and keys of Spin's runtime config that Spindle does not serve yet: refused, never ignored. */
@@ -68,7 +78,6 @@ const NOT_SUPPORTED = new Set([
   "outbound_pg",
   "outbound_mysql",
   "outbound_mqtt",
-  "outbound_networking",
 ]);
 
 const KV_TYPES_NOT_SUPPORTED = new Set(["azure_cosmos", "aws_dynamo"]);
@@ -161,6 +170,7 @@ const READERS: Readonly<Record<string, Reader>> = {
     variablesProviders: variablesProviders(file, key, cwd, value),
   }),
   client_tls: ({ file, base }, value) => ({ clientTls: clientTlsConfigs(file, base, value) }),
+  outbound_networking: ({ file }, value) => ({ outboundNetworking: outboundNetworking(file, value) }),
 };
 
 /** A directory resolved against the file's; an empty string leaves it unset. */
@@ -317,6 +327,7 @@ export function hostRuntimeConfig(inputs: RuntimeConfigInputs): RuntimeConfig {
     sqliteDatabases,
     sqliteStatements: inputs.sqliteStatements ?? [],
     clientTls: file?.clientTls ?? [],
+    blockNetworks: file?.outboundNetworking?.blockNetworks ?? NO_BLOCKED_NETWORKS,
   };
 }
 

@@ -39,6 +39,7 @@ export function testContext(
     sqliteDatabases: new Map(),
     sqliteStatements: [],
     clientTls: [],
+    blockNetworks: { networks: [], private: false },
     ...config,
   };
   return { runtimeConfig, variables: { values: new Map(), secrets: new Set() }, logger };

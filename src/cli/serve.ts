@@ -9,7 +9,8 @@ import type { Manifest } from "../manifest/schema.ts";
 import { prepareLocalApp, prepareLockedApp, type RunnableApp } from "../app/local-app.ts";
 import type { LoadedApp } from "../app/load.ts";
 import { dotenvProvider, envProvider, staticProvider, type ResolvedVariables } from "../app/variables.ts";
-import { createClientTls } from "../capabilities/outbound-networking/client-tls.ts";
+import { blockedNetworks } from "../capabilities/outbound-networking/blocked-networks.ts";
+import { createOutboundFetch } from "../capabilities/outbound-networking/outbound-fetch.ts";
 import { runtimeConfigProviders } from "../app/variable-providers.ts";
 import { hostRuntimeConfig, readRuntimeConfigFile, type RuntimeConfigFile } from "../app/runtime-config.ts";
 import { createHostCapabilities } from "../capabilities/capability.ts";
@@ -266,7 +267,10 @@ export async function startServing(
     sqliteStatements: settings.sqliteStatements,
   });
   const capabilities = createHostCapabilities(runtimeConfig, settings.logger);
-  const clientTls = createClientTls(runtimeConfig.clientTls);
+  const outboundFetch = createOutboundFetch({
+    clientTls: runtimeConfig.clientTls,
+    blocked: blockedNetworks(runtimeConfig.blockNetworks),
+  });
   let triggers: AppTriggers = { http: undefined, redis: undefined };
   // The app `spindle watch` last reloaded: the dashboard names the app being served, not the first one.
   let served = runnable.app;
@@ -294,7 +298,7 @@ export async function startServing(
     cacheDir: cacheDir(),
     capabilities,
     maxInstanceMemory: settings.maxInstanceMemory,
-    clientTls,
+    outboundFetch,
   };
   try {
     triggers = await startAppTriggers(runnable, componentSettings, {
@@ -305,7 +309,7 @@ export async function startServing(
   } catch (error) {
     await observability.close();
     await capabilities.close();
-    await clientTls.close();
+    await outboundFetch.close();
     throw error;
   }
   const { http, redis } = triggers;
@@ -325,7 +329,7 @@ export async function startServing(
       await redis?.close();
       await observability.close();
       await capabilities.close();
-      await clientTls.close();
+      await outboundFetch.close();
     },
   };
 }

@@ -9,7 +9,7 @@
 import type { LoadedApp } from "../app/load.ts";
 import type { ResolvedVariables } from "../app/variables.ts";
 import type { HostCapabilities } from "../capabilities/capability.ts";
-import type { ClientTls } from "../capabilities/outbound-networking/client-tls.ts";
+import type { OutboundFetch } from "../capabilities/outbound-networking/outbound-fetch.ts";
 import { buildAllowList } from "../capabilities/outbound-http/allow-list.ts";
 import { createOutboundHttp, type DispatchInternal } from "../capabilities/outbound-http/policy.ts";
 import type { ExecutorContext } from "../executors/select.ts";
@@ -30,8 +30,8 @@ export interface ComponentSettings {
   readonly capabilities?: HostCapabilities | undefined;
   /** The cap on each instance's linear memory, in bytes; none when absent. */
   readonly maxInstanceMemory?: number | undefined;
-  /** The runtime config's `[[client_tls]]`; Node's TLS defaults for every request when absent. */
-  readonly clientTls?: ClientTls | undefined;
+  /** Outbound HTTP's network as the runtime config shapes it; Node's plain fetch when absent. */
+  readonly outboundFetch?: OutboundFetch | undefined;
 }
 
 export interface ComponentContextDeps {
@@ -87,7 +87,7 @@ function outboundPolicy(app: LoadedApp, componentId: string, deps: ComponentCont
     logger: settings.logger.child({ component: componentId }),
     observer: settings.observer,
     dispatchInternal: deps.dispatchInternal,
-    ...(settings.clientTls === undefined ? {} : { fetch: settings.clientTls.fetchFor(componentId) }),
+    ...(settings.outboundFetch === undefined ? {} : { fetch: settings.outboundFetch.fetchFor(componentId) }),
   });
 }
 

@@ -46,6 +46,7 @@ export function mqttImports(access: MqttAccess): Record<string, object> {
       }
       const login = { address, username, password, keepAliveSeconds: Number(keepAlive) };
       try {
+        await access.gate.reach(address);
         return new Connection(await access.connect(login));
       } catch (cause) {
         if (cause instanceof MqttAddressError) throw guestError({ tag: "invalid-address" });

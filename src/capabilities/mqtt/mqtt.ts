@@ -22,9 +22,15 @@ export function createMqttCapability(): Capability {
   return {
     name: "mqtt",
     imports: MQTT_IMPORTS,
-    configureApp: (app, { variables, logger }) =>
+    configureApp: (app, { variables, logger, runtimeConfig }) =>
       Promise.resolve().then(() => {
-        const gates = addressGates(app, { scheme: "mqtt", action: "connect to MQTT at", variables, logger });
+        const gates = addressGates(app, {
+          scheme: "mqtt",
+          action: "connect to MQTT at",
+          variables,
+          logger,
+          blockNetworks: runtimeConfig.blockNetworks,
+        });
         const connect = (login: Parameters<MqttClients["connect"]>[0]) =>
           (clients ??= createMqttClients()).connect(login);
         return {

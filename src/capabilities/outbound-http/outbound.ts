@@ -39,6 +39,7 @@ export type OutboundErrorCode =
   | "connection-timeout"
   | "connection-terminated"
   | "TLS-protocol-error"
+  | "destination-IP-prohibited"
   | "HTTP-response-timeout"
   | "HTTP-protocol-error"
   | "internal-error";

@@ -5,7 +5,8 @@
  * `redis://127.0.0.1:6379`); then scheme, host and port (the scheme's well-known one when none is given)
  * must all match one entry of the component's list. A refusal is logged once per attempt with the manifest
  * line that would allow it. The entry grammar and matcher are outbound HTTP's; this module only reads
- * addresses. Gates are built once per component at load time; `check` is per call, pure apart from the log.
+ * addresses. `reach` then applies the runtime config's `block_networks` to the host, resolved. Gates are built
+ * once per component at load time; `check` is per call, pure apart from the log.
  */
 import type { LoadedApp } from "../../app/load.ts";
 import type { ResolvedVariables } from "../../app/variables.ts";
@@ -18,6 +19,13 @@ import {
   type AllowList,
 } from "../outbound-http/allow-list.ts";
 import type { OutboundTarget } from "../outbound-http/outbound-url.ts";
+import { NO_BLOCKED_NETWORKS, type BlockNetworksConfig } from "../../app/runtime-config-networking.ts";
+import {
+  blockedNetworks,
+  checkDestination,
+  DestinationProhibitedError,
+  type BlockedNetworks,
+} from "./blocked-networks.ts";
 
 type AbsoluteTarget = Extract<OutboundTarget, { kind: "absolute" }>;
 
@@ -30,6 +38,11 @@ export type AddressCheck =
 
 export interface AddressGate {
   check(address: string): AddressCheck;
+  /**
+   * Resolves an allowed address's host and rejects with `DestinationProhibitedError` when the runtime
+   * config blocks any of its addresses; resolves at once when nothing is blocked.
+   */
+  reach(address: string): Promise<void>;
 }
 
 export interface GateOptions {
@@ -39,6 +52,8 @@ export interface GateOptions {
   readonly action: string;
   readonly variables: ResolvedVariables;
   readonly logger: Logger;
+  /** The runtime config's `block_networks`; nothing is blocked when absent. */
+  readonly blockNetworks?: BlockNetworksConfig | undefined;
 }
 
 /**
@@ -49,6 +64,7 @@ export interface GateOptions {
 export function addressGates(app: LoadedApp, options: GateOptions): Map<string, AddressGate> {
   const componentIds = [...app.components.keys()];
   const gates = new Map<string, AddressGate>();
+  const blocked = blockedNetworks(options.blockNetworks ?? NO_BLOCKED_NETWORKS);
   for (const component of app.components.values()) {
     const allowList = buildAllowList({
       component: component.id,
@@ -56,15 +72,22 @@ export function addressGates(app: LoadedApp, options: GateOptions): Map<string, 
       variables: options.variables.values,
       componentIds,
     });
-    gates.set(component.id, gate(component.id, allowList, options));
+    gates.set(component.id, gate(component.id, allowList, { ...options, blocked }));
   }
   return gates;
 }
 
 /** A gate that refuses everything, for a component the app does not have. */
-export const closedGate: AddressGate = { check: (address) => ({ kind: "denied", url: address }) };
+export const closedGate: AddressGate = {
+  check: (address) => ({ kind: "denied", url: address }),
+  reach: (address) => Promise.reject(new DestinationProhibitedError(address)),
+};
 
-function gate(component: string, allowList: AllowList, options: GateOptions): AddressGate {
+function gate(
+  component: string,
+  allowList: AllowList,
+  options: GateOptions & { readonly blocked: BlockedNetworks },
+): AddressGate {
   const logger = options.logger.child({ component });
   return {
     check(address) {
@@ -78,6 +101,10 @@ function gate(component: string, allowList: AllowList, options: GateOptions): Ad
         { url },
       );
       return { kind: "denied", url };
+    },
+    async reach(address) {
+      const target = readAddress(address, options.scheme);
+      if (target !== undefined) await checkDestination(options.blocked, target.url.hostname);
     },
   };
 }

@@ -20,6 +20,7 @@ import {
   type PostgresRows,
 } from "../../backends/postgres-outbound.ts";
 import type { AddressGate } from "../outbound-networking/address-gate.ts";
+import { DestinationProhibitedError } from "../outbound-networking/blocked-networks.ts";
 import { GuestError } from "../wasi/p2/guest-error.ts";
 import { encodeParameter, ParameterError, type ParameterValue } from "./parameters.ts";
 import { decodeValue, kindOf, type ColumnKind, type DbValue } from "./values.ts";
@@ -73,16 +74,20 @@ async function openConnection(access: PostgresAccess, address: string): Promise<
     if (cause instanceof PostgresAddressError) throw failure("connection-failed", cause.message);
     throw cause;
   }
-  for (const host of parsed.hosts) checkHost(access.gate, host);
+  const urls = parsed.hosts.map((host) => checkHost(access.gate, host));
   try {
+    for (const url of urls) await access.gate.reach(url);
     return await access.pools().connect(address.trim(), parsed);
   } catch (cause) {
-    if (cause instanceof PostgresConnectError) throw failure("connection-failed", cause.message);
+    if (cause instanceof PostgresConnectError || cause instanceof DestinationProhibitedError) {
+      throw failure("connection-failed", cause.message);
+    }
     throw failure("other", String(cause));
   }
 }
 
-function checkHost(gate: AddressGate, { host, port }: PostgresHost): void {
+/** The host as an address the gate reads (`host:port`), once the gate allows it. */
+function checkHost(gate: AddressGate, { host, port }: PostgresHost): string {
   if (host.startsWith("/")) {
     throw failure("connection-failed", "Unix sockets are not supported on WebAssembly");
   }
@@ -91,6 +96,7 @@ function checkHost(gate: AddressGate, { host, port }: PostgresHost): void {
   if (gate.check(url).kind !== "allowed") {
     throw failure("connection-failed", `address postgres://${url} is not permitted`);
   }
+  return url;
 }
 
 function encode(params: readonly ParameterValue[]) {

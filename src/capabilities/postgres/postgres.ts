@@ -38,13 +38,14 @@ export function createPostgresCapability(): Capability {
   return {
     name: "postgres",
     imports: POSTGRES_IMPORTS,
-    configureApp: (app, { variables, logger }) =>
+    configureApp: (app, { variables, logger, runtimeConfig }) =>
       Promise.resolve().then(() => {
         const gates = addressGates(app, {
           scheme: "postgres",
           action: "connect to PostgreSQL at",
           variables,
           logger,
+          blockNetworks: runtimeConfig.blockNetworks,
         });
         const shared = () => (pools ??= createPostgresPools());
         return {

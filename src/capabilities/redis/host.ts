@@ -41,6 +41,7 @@ export function redisImports(access: RedisAccess): Record<string, object> {
     static async open(address: string): Promise<Connection> {
       if (access.gate.check(address).kind !== "allowed") throw guestError({ tag: "invalid-address" });
       try {
+        await access.gate.reach(address);
         return new Connection(await access.connect(address));
       } catch (cause) {
         if (cause instanceof RedisAddressError) throw guestError({ tag: "invalid-address" });

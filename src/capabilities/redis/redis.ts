@@ -26,13 +26,14 @@ export function createRedisCapability(): Capability {
   return {
     name: "redis",
     imports: REDIS_IMPORTS,
-    configureApp: (app, { variables, logger }) =>
+    configureApp: (app, { variables, logger, runtimeConfig }) =>
       Promise.resolve().then(() => {
         const gates = addressGates(app, {
           scheme: "redis",
           action: "connect to Redis at",
           variables,
           logger,
+          blockNetworks: runtimeConfig.blockNetworks,
         });
         const connect = (address: string) => (pool ??= createRedisPool()).connect(address);
         return {

@@ -15,7 +15,8 @@ import {
   readRuntimeConfigFile,
   type RuntimeConfigFile,
 } from "../../app/runtime-config.ts";
-import { createClientTls } from "../../capabilities/outbound-networking/client-tls.ts";
+import { blockedNetworks } from "../../capabilities/outbound-networking/blocked-networks.ts";
+import { createOutboundFetch } from "../../capabilities/outbound-networking/outbound-fetch.ts";
 import { runtimeConfigProviders } from "../../app/variable-providers.ts";
 import { envProvider, type VariableProvider } from "../../app/variables.ts";
 import { createHostCapabilities } from "../../capabilities/capability.ts";
@@ -62,7 +63,10 @@ export async function serveSpinApp(container: ContainerApp, images?: ImageApps):
   });
   const logger = createLogger(container.stderr);
   const capabilities = createHostCapabilities(runtimeConfig, logger);
-  const clientTls = createClientTls(runtimeConfig.clientTls);
+  const outboundFetch = createOutboundFetch({
+    clientTls: runtimeConfig.clientTls,
+    blocked: blockedNetworks(runtimeConfig.blockNetworks),
+  });
   // SpinKube sets the pod's memory limit as SPIN_MAX_INSTANCE_MEMORY in the container environment.
   const noFlags = { values: {}, positionals: [] };
   const maxInstanceMemory = readMaxInstanceMemory(noFlags, Object.fromEntries(container.env));
@@ -79,7 +83,7 @@ export async function serveSpinApp(container: ContainerApp, images?: ImageApps):
         cacheDir: join(container.root, ".cache", "spindle"),
         capabilities,
         maxInstanceMemory,
-        clientTls,
+        outboundFetch,
       },
       { listen: parseListenAddress(container.env.get("SPIN_HTTP_LISTEN_ADDR") ?? SHIM_DEFAULT_LISTEN) },
     );
@@ -89,12 +93,12 @@ export async function serveSpinApp(container: ContainerApp, images?: ImageApps):
         await triggers.http?.close();
         await triggers.redis?.close();
         await capabilities.close();
-        await clientTls.close();
+        await outboundFetch.close();
       },
     };
   } catch (error) {
     await capabilities.close();
-    await clientTls.close();
+    await outboundFetch.close();
     throw error;
   }
 }

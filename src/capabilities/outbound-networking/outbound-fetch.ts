@@ -1,0 +1,79 @@
+/**
+ * The network outbound HTTP requests go to, as the runtime config shapes it. `[[client_tls]]`: requests
+ * from a named component to a named host go through an undici agent that trusts the entry's certificate
+ * authorities and presents its client certificate (the first entry naming both applies, as in Spin).
+ * `block_networks`: every connection resolves through a lookup that drops blocked addresses, and a blocked
+ * IP address written in the URL is refused before connecting; either way the guest sees
+ * `destination-IP-prohibited`. With neither, requests keep Node's own fetch untouched. One per host
+ * process; each agent (and its connection pool) is made on first use and shared.
+ */
+import { isIP } from "node:net";
+import { getCACertificates, rootCertificates } from "node:tls";
+import type { Agent } from "undici";
+import type { ClientTlsConfig } from "../../app/runtime-config-tls.ts";
+import type { FetchFunction } from "../outbound-http/network.ts";
+import { OutboundError } from "../outbound-http/outbound.ts";
+import { filteringLookup, type BlockedNetworks } from "./blocked-networks.ts";
+
+export interface OutboundFetch {
+  /** The network as component `component` sees it. */
+  fetchFor(component: string): FetchFunction;
+  close(): Promise<void>;
+}
+
+export interface OutboundFetchOptions {
+  readonly clientTls: readonly ClientTlsConfig[];
+  readonly blocked: BlockedNetworks;
+  /** What requests finally go through; the global `fetch` when absent. */
+  readonly fetch?: FetchFunction;
+}
+
+export function createOutboundFetch(options: OutboundFetchOptions): OutboundFetch {
+  const base = options.fetch ?? fetch;
+  const { blocked } = options;
+  const agents = new Map<ClientTlsConfig | "default", Agent>();
+  const agentFor = async (key: ClientTlsConfig | "default"): Promise<Agent> => {
+    let agent = agents.get(key);
+    if (agent === undefined) {
+      // Loaded on first use: a host whose runtime config shapes no request never loads undici's own copy.
+      const { Agent } = await import("undici");
+      const lookup = blocked.empty ? {} : { lookup: filteringLookup(blocked) };
+      const tls = key === "default" ? {} : { ca: trustedRoots(key), ...key.clientCert };
+      agent = agents.get(key) ?? new Agent({ connect: { ...tls, ...lookup } });
+      agents.set(key, agent);
+    }
+    return agent;
+  };
+  return {
+    fetchFor(component) {
+      const entries = options.clientTls.filter((config) => config.componentIds.includes(component));
+      if (entries.length === 0 && blocked.empty) return base;
+      return async (input, init) => {
+        const url = new URL(input);
+        const host = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
+        if (isIP(host) !== 0 && blocked.blocks(host)) {
+          throw new OutboundError(
+            "destination-IP-prohibited",
+            `request to ${url.origin} refused: ${host} is in a network the runtime config blocks`,
+          );
+        }
+        const config =
+          url.protocol === "https:" ? entries.find((entry) => entry.hosts.includes(url.hostname)) : undefined;
+        if (config === undefined && blocked.empty) return base(input, init);
+        // Node's fetch is undici's and takes an undici dispatcher; the DOM RequestInit type does not say so.
+        return base(input, { ...init, dispatcher: await agentFor(config ?? "default") } as RequestInit);
+      };
+    },
+    close: async () => {
+      await Promise.all([...agents.values()].map((agent) => agent.close()));
+    },
+  };
+}
+
+function trustedRoots(config: ClientTlsConfig): string[] {
+  return [
+    ...(config.usePlatformRoots ? getCACertificates("system") : []),
+    ...(config.useWebpkiRoots ? rootCertificates : []),
+    ...config.caRoots,
+  ];
+}
