@@ -46,6 +46,8 @@ source = "app.wasm"
 const WORKER_APP = `spin_manifest_version = 2
 [application]
 name = "worker"
+[application.trigger.redis]
+address = "redis://redis.default.svc:6379"
 [[trigger.redis]]
 channel = "jobs"
 component = "worker"
