@@ -58,6 +58,7 @@ function targets(guests: Guests, work: string, jcoIsolates: boolean): Target[] {
   };
   const wagi = app("wagi", guests.jsonWagi, 'executor = { type = "wagi" }');
   const component = app("component", guests.jsComponent);
+  const raw = app("raw-component", guests.rawJsComponent);
   const jco = (flags: string[]) => () => startJcoServe(guests.jsComponent, join(work, "jco"), flags);
   const baseline = pinned(SERVER_CPU, process.execPath, [join(ROOT, "bench/node-baseline.ts")]);
   return [
@@ -79,7 +80,24 @@ function targets(guests: Guests, work: string, jcoIsolates: boolean): Target[] {
       path: "/counter",
       warm: true,
     },
+    {
+      // The JS SDK's fetch-event guests cannot answer twice on one instance: Spindle notices on the
+      // second request and serves every request on a fresh instance, so this row shows that fallback.
+      name: "Spindle component (JS SDK), --instance-reuse 10000",
+      start: () => startSpindle(component, ["--instance-reuse", "10000"]),
+      path: "/counter",
+    },
     { name: "jco serve (same component), one shared instance", start: jco([]), path: "/counter" },
+    {
+      name: "Spindle component (raw wasi:http JS), fresh instance",
+      start: () => startSpindle(raw),
+      path: "/",
+    },
+    {
+      name: "Spindle component (raw wasi:http JS), --instance-reuse 10000",
+      start: () => startSpindle(raw, ["--instance-reuse", "10000"]),
+      path: "/",
+    },
     ...(jcoIsolates
       ? [
           {
