@@ -1,10 +1,18 @@
 /**
  * `[outbound_networking]` in runtime-config.toml: networks no component may connect to (`block_networks`,
- * CIDR blocks and `private` for every address that is not globally routable) and Spin's connection caps,
- * which are checked here but not applied (README). Pure.
+ * CIDR blocks and `private` for every address that is not globally routable). Also Spin's connection caps
+ * (`max_socket_connections`, `max_total_connections`, and `[outbound_http]`, `[outbound_redis]`,
+ * `[outbound_pg]`, `[outbound_mqtt]`), which are checked here but not applied (README). Pure.
  */
 import { isIP } from "node:net";
-import { onlyKeys, optionalCount, RuntimeConfigError, stringList, table } from "./runtime-config-fields.ts";
+import {
+  onlyKeys,
+  optionalBoolean,
+  optionalCount,
+  RuntimeConfigError,
+  stringList,
+  table,
+} from "./runtime-config-fields.ts";
 
 /** One blocked CIDR block, the address as written with its prefix length. */
 export interface BlockedNetwork {
@@ -60,4 +68,40 @@ function cidr(file: string, text: string): BlockedNetwork {
     );
   }
   return { address, prefix, family: version === 6 ? "ipv6" : "ipv4" };
+}
+
+/** `[outbound_http]`: checked, not applied (README). */
+export interface OutboundHttpConfig {
+  readonly connectionPooling?: boolean;
+  /** `max_connections`, or the deprecated `max_concurrent_requests` + 1, as Spin counts it. */
+  readonly maxConnections?: number;
+}
+
+export function outboundHttp(file: string, value: unknown): OutboundHttpConfig {
+  const key = "outbound_http";
+  const entry = table(file, key, value);
+  onlyKeys(file, key, entry, ["connection_pooling", "max_connections", "max_concurrent_requests"]);
+  const pooling = optionalBoolean(file, `${key}.connection_pooling`, entry["connection_pooling"]);
+  const max = optionalCount(file, `${key}.max_connections`, entry["max_connections"]);
+  const concurrent = optionalCount(file, `${key}.max_concurrent_requests`, entry["max_concurrent_requests"]);
+  if (max !== undefined && concurrent !== undefined) {
+    throw new RuntimeConfigError(
+      file,
+      `${key}.max_concurrent_requests`,
+      "both max_connections and max_concurrent_requests are given",
+      "use max_connections only; max_concurrent_requests is its deprecated form",
+    );
+  }
+  const connections = max ?? (concurrent === undefined ? undefined : concurrent + 1);
+  return {
+    ...(pooling === undefined ? {} : { connectionPooling: pooling }),
+    ...(connections === undefined ? {} : { maxConnections: connections }),
+  };
+}
+
+/** `[outbound_redis]`, `[outbound_pg]`, `[outbound_mqtt]`: `max_connections`, checked, not applied. */
+export function outboundConnectionLimit(file: string, key: string, value: unknown): number | undefined {
+  const entry = table(file, key, value);
+  onlyKeys(file, key, entry, ["max_connections"]);
+  return optionalCount(file, `${key}.max_connections`, entry["max_connections"]);
 }

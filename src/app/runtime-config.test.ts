@@ -81,7 +81,7 @@ url = "redis://localhost:6379"`,
   });
 
   it("refuses the tables Spindle does not implement yet, saying so", () => {
-    for (const table of ["llm_compute", "outbound_http"]) {
+    for (const table of ["llm_compute", "outbound_mysql"]) {
       refusal(`[${table}.x]\ntype = "spin"`, table, new RegExp(`\`${table}\` is not supported yet`));
     }
     refusal("max_instance_memory = 1000", "max_instance_memory", /not supported yet/);
@@ -192,6 +192,50 @@ authority_host = "AzureChina"`,
       '[[variables_provider]]\ntype = "env"\n[[config_provider]]\ntype = "env"',
       "config_provider",
       /both \[\[variables_provider\]\] and \[\[config_provider\]\]/,
+    );
+  });
+
+  it("checks Spin's outbound connection limits, which it reads but does not apply", () => {
+    const config = parseRuntimeConfig(
+      `[outbound_http]
+connection_pooling = false
+max_concurrent_requests = 4
+[outbound_redis]
+max_connections = 10
+[outbound_pg]
+[outbound_mqtt]
+max_connections = 0`,
+      FILE,
+    );
+    assert.deepEqual(config.outboundHttp, { connectionPooling: false, maxConnections: 5 });
+    assert.deepEqual(
+      [...config.outboundConnectionLimits],
+      [
+        ["outbound_redis", 10],
+        ["outbound_pg", undefined],
+        ["outbound_mqtt", 0],
+      ],
+    );
+    refusal(
+      "[outbound_http]\nmax_connections = 1\nmax_concurrent_requests = 1",
+      "outbound_http.max_concurrent_requests",
+      /both max_connections and max_concurrent_requests/,
+    );
+    refusal(
+      '[outbound_http]\nconnection_pooling = "yes"',
+      "outbound_http.connection_pooling",
+      /expected a boolean/,
+    );
+    refusal(
+      "[outbound_http]\nmax_connections = 1.5",
+      "outbound_http.max_connections",
+      /non-negative integer/,
+    );
+    refusal("[outbound_pg]\nmax_conections = 1", "outbound_pg.max_conections", /unknown key/);
+    refusal(
+      "[outbound_redis]\nmax_connections = -2",
+      "outbound_redis.max_connections",
+      /non-negative integer/,
     );
   });
 

@@ -15,7 +15,10 @@ import { SpindleError } from "../errors.ts";
 import { onlyKeys, RuntimeConfigError, stringField, table } from "./runtime-config-fields.ts";
 import {
   NO_BLOCKED_NETWORKS,
+  outboundConnectionLimit,
+  outboundHttp,
   outboundNetworking,
+  type OutboundHttpConfig,
   type BlockNetworksConfig,
   type OutboundNetworkingConfig,
 } from "./runtime-config-networking.ts";
@@ -49,6 +52,10 @@ export interface RuntimeConfigFile {
   readonly clientTls: readonly ClientTlsConfig[];
   /** `[outbound_networking]`, when given. */
   readonly outboundNetworking?: OutboundNetworkingConfig | undefined;
+  /** `[outbound_http]`, when given; checked, not applied. */
+  readonly outboundHttp?: OutboundHttpConfig | undefined;
+  /** `max_connections` of `[outbound_redis]`, `[outbound_pg]` and `[outbound_mqtt]`; checked, not applied. */
+  readonly outboundConnectionLimits: ReadonlyMap<string, number | undefined>;
 }
 
 /** What the host runs with, once the command line and the defaults are applied. One per process. */
@@ -70,15 +77,7 @@ export interface RuntimeConfig {
 }
 
 /** Tables and keys of Spin's runtime config that Spindle does not serve yet: refused, never ignored. */
-const NOT_SUPPORTED = new Set([
-  "max_instance_memory",
-  "llm_compute",
-  "outbound_http",
-  "outbound_redis",
-  "outbound_pg",
-  "outbound_mysql",
-  "outbound_mqtt",
-]);
+const NOT_SUPPORTED = new Set(["max_instance_memory", "llm_compute", "outbound_mysql"]);
 
 const KV_TYPES_NOT_SUPPORTED = new Set(["azure_cosmos", "aws_dynamo"]);
 const LABEL = /^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$/;
@@ -124,11 +123,12 @@ export function parseRuntimeConfig(text: string, file: string, cwd = process.cwd
     sqliteDatabases: new Map(),
     variablesProviders: [],
     clientTls: [],
+    outboundConnectionLimits: new Map(),
   };
   for (const [key, value] of Object.entries(doc)) {
     const read = Object.hasOwn(READERS, key) ? READERS[key] : undefined;
     if (read !== undefined) {
-      config = { ...config, ...read(context, value, key) };
+      config = { ...config, ...read(context, value, key, config) };
     } else if (NOT_SUPPORTED.has(key)) {
       throw new RuntimeConfigError(
         file,
@@ -155,7 +155,13 @@ interface ReadContext {
   readonly cwd: string;
 }
 
-type Reader = (context: ReadContext, value: unknown, key: string) => Partial<RuntimeConfigFile>;
+/** What a top-level key sets; `sofar` is the file read up to that key. */
+type Reader = (
+  context: ReadContext,
+  value: unknown,
+  key: string,
+  sofar: RuntimeConfigFile,
+) => Partial<RuntimeConfigFile>;
 
 /** Each top-level key Spindle understands, and what it sets. */
 const READERS: Readonly<Record<string, Reader>> = {
@@ -171,7 +177,21 @@ const READERS: Readonly<Record<string, Reader>> = {
   }),
   client_tls: ({ file, base }, value) => ({ clientTls: clientTlsConfigs(file, base, value) }),
   outbound_networking: ({ file }, value) => ({ outboundNetworking: outboundNetworking(file, value) }),
+  outbound_http: ({ file }, value) => ({ outboundHttp: outboundHttp(file, value) }),
+  outbound_redis: connectionLimit,
+  outbound_pg: connectionLimit,
+  outbound_mqtt: connectionLimit,
 };
+
+function connectionLimit(
+  { file }: ReadContext,
+  value: unknown,
+  key: string,
+  sofar: RuntimeConfigFile,
+): Partial<RuntimeConfigFile> {
+  const limit = outboundConnectionLimit(file, key, value);
+  return { outboundConnectionLimits: new Map([...sofar.outboundConnectionLimits, [key, limit]]) };
+}
 
 /** A directory resolved against the file's; an empty string leaves it unset. */
 function directory({ file, base }: ReadContext, key: string, value: unknown): string | undefined {
