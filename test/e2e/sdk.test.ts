@@ -4,7 +4,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,10 +12,46 @@ import type { AddressInfo } from "node:net";
 import { createClient } from "redis";
 import { runSpindle, startApp } from "../support/cli.ts";
 import { request } from "../support/http.ts";
+import { POSTGRES_MISSING, postgresAvailable, startPostgres } from "../support/postgres.ts";
 import { REDIS_MISSING, redisAvailable, startRedis } from "../support/redis.ts";
 import type { Scope } from "../support/scope.ts";
 
 const BUILD_TIMEOUT = 300_000;
+
+/** A handler using the template's Redis and PostgreSQL bindings; `?address=` names the server. */
+const STORES_HANDLER = `import { AutoRouter } from "itty-router";
+import { Connection as Redis } from "fermyon:spin/redis@2.0.0";
+import { Connection as Postgres } from "fermyon:spin/postgres@2.0.0";
+
+const router = AutoRouter();
+const address = (request: Request) => new URL(request.url).searchParams.get("address") ?? "";
+const failure = (what: string, error: unknown) =>
+  new Response(\`\${what}: \${(error as { payload?: { tag?: string } }).payload?.tag ?? String(error)}\`, { status: 500 });
+
+router
+  .get("/redis", (request) => {
+    try {
+      const redis = Redis.open(address(request));
+      redis.set("greeting", new TextEncoder().encode("stored in redis"));
+      const stored = new TextDecoder().decode(redis.get("greeting"));
+      return new Response(\`\${stored}, counted \${redis.incr("visits")}\`);
+    } catch (error) {
+      return failure("redis", error);
+    }
+  })
+  .get("/postgres", (request) => {
+    try {
+      const rows = Postgres.open(address(request)).query("SELECT 42::int4 AS answer", []);
+      return Response.json({ columns: rows.columns.map((c) => c.name), rows: rows.rows });
+    } catch (error) {
+      return failure("postgres", error);
+    }
+  });
+
+addEventListener("fetch", (event: FetchEvent) => {
+  event.respondWith(router.fetch(event.request));
+});
+`;
 const example = fileURLToPath(new URL("../../examples/hello-ts/", import.meta.url));
 const notes = fileURLToPath(new URL("../../examples/notes-ts/", import.meta.url));
 
@@ -46,6 +82,48 @@ describe("Spin JS SDK apps", { concurrency: 2 }, () => {
     assert.deepEqual(JSON.parse(named.body), { greeting: "Hello, spindle!" });
     assert.equal((await request(app.url, "/nowhere")).status, 404);
   });
+
+  it(
+    "a TypeScript app imports outbound Redis and PostgreSQL through the template's WIT and types",
+    {
+      timeout: BUILD_TIMEOUT,
+      skip: !redisAvailable() ? REDIS_MISSING : !postgresAvailable() ? POSTGRES_MISSING : false,
+    },
+    async (t) => {
+      const [redis, postgres] = await Promise.all([startRedis(t), startPostgres(t)]);
+      assert.ok(redis && postgres);
+      const parent = mkdtempSync(join(tmpdir(), "spindle-new-"));
+      t.after(() => rmSync(parent, { recursive: true, force: true }));
+      const dir = join(parent, "stores");
+      const created = await runSpindle(["new", "http-ts", "stores", "--accept-defaults", "-o", dir]);
+      assert.equal(created.code, 0, created.stderr);
+      // The template imports key-value, SQLite and variables; an app adds the worlds it needs.
+      const pkgPath = join(dir, "package.json");
+      const pkg = JSON.parse(readFileSync(pkgPath, "utf8")) as { config: { witDependencies: object[] } };
+      for (const world of ["redis", "postgres"]) {
+        pkg.config.witDependencies.push({ witPath: "./wit", package: "spindle:spin-host@0.1.0", world });
+      }
+      writeFileSync(pkgPath, JSON.stringify(pkg, null, 2));
+      writeFileSync(join(dir, "src/index.ts"), STORES_HANDLER);
+      const manifestPath = join(dir, "spin.toml");
+      const hosts = `allowed_outbound_hosts = ["redis://127.0.0.1:${redis.port}", "postgres://127.0.0.1:${postgres.port}"]`;
+      writeFileSync(
+        manifestPath,
+        readFileSync(manifestPath, "utf8").replace(/^source = .*$/m, (line) => `${line}\n${hosts}`),
+      );
+      const app = await startApp(t, ["--build", "-f", dir], { startTimeoutMs: BUILD_TIMEOUT });
+      const viaRedis = await request(app.url, `/redis?address=${encodeURIComponent(redis.url)}`);
+      assert.deepEqual([viaRedis.status, viaRedis.body], [200, "stored in redis, counted 1"]);
+      const viaPostgres = await request(app.url, `/postgres?address=${encodeURIComponent(postgres.url)}`);
+      assert.equal(viaPostgres.status, 200, viaPostgres.body);
+      assert.deepEqual(JSON.parse(viaPostgres.body), {
+        columns: ["answer"],
+        rows: [[{ tag: "int32", val: 42 }]],
+      });
+      const denied = await request(app.url, `/redis?address=${encodeURIComponent("redis://127.0.0.1:1")}`);
+      assert.deepEqual([denied.status, denied.body], [500, "redis: invalid-address"]);
+    },
+  );
 
   it(
     "spindle new redis-ts generates an app that builds and handles published messages",
