@@ -33,7 +33,7 @@ export type KeyValueStoreConfig =
 
 /**
  * A SQLite database backend: `spin` is a local file at `path` (in memory without one), `libsql` a remote
- * libSQL server — parsed and checked, but refused at load by this version.
+ * libSQL server reached over HTTP(S) with a bearer token.
  */
 export type SqliteDatabaseConfig =
   | { readonly type: "spin"; readonly path?: string; readonly allowAttachFile: boolean }

@@ -2,7 +2,8 @@
 // fermyon:spin/sqlite@2.0.0: Spin's conformance `sqlite` and `sqlite-no-permission` cases, values of every
 // type through parameters and rows, SQL errors as io(message), `--sqlite` seeding (text and @FILE), a
 // runtime-config database with a path relative to the working directory, start-up errors for an undefined
-// label, a failing --sqlite statement and a libsql database, and `.spin/sqlite_db.db` kept across a restart.
+// label and a failing --sqlite statement, a libsql `default` database on a fake Hrana server (no libSQL
+// server can run here), and `.spin/sqlite_db.db` kept across a restart.
 import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
 import { copyFileSync, existsSync } from "node:fs";
@@ -11,6 +12,7 @@ import { makeApp } from "../support/apps.ts";
 import { runSpindle, startApp, type RunningApp } from "../support/cli.ts";
 import { TEST_CACHE_HOME } from "../support/components.ts";
 import { request } from "../support/http.ts";
+import { startFakeHrana } from "../support/fake-hrana.ts";
 import { suiteScope, type Scope } from "../support/scope.ts";
 import { spinProbeWasm } from "../support/components.ts";
 
@@ -190,19 +192,64 @@ describe("sqlite: start-up and persistence", () => {
     assert.doesNotMatch(result.stdout, /Serving/);
   });
 
-  it("refuses a libsql database in runtime config, saying it is not supported", async (t) => {
+  it("serves a libsql default database from runtime config (a fake Hrana server), seeded by --sqlite", async (t) => {
+    const server = await startFakeHrana(t, "e2e-token");
     const dir = appDir(t, SINGLE, {
-      "rc.toml": '[sqlite_database.remote]\ntype = "libsql"\nurl = "https://db.example.com"\ntoken = "t"\n',
+      "rc.toml": `[sqlite_database.default]\ntype = "libsql"\nurl = "${server.url}"\ntoken = "e2e-token"\n`,
     });
-    const result = await runSpindle(
-      ["up", "--listen", "127.0.0.1:0", "-f", dir, "--runtime-config-file", join(dir, "rc.toml")],
-      { env },
+    const app = await startApp(
+      t,
+      [
+        "-f",
+        dir,
+        "--runtime-config-file",
+        join(dir, "rc.toml"),
+        "--sqlite",
+        "CREATE TABLE pets (name TEXT, legs INTEGER); INSERT INTO pets VALUES ('cat', 4)",
+      ],
+      START,
     );
-    assert.notEqual(result.code, 0);
-    assert.match(
-      result.stderr,
-      /"remote" is a libsql remote database, which this version of Spindle does not support/,
-    );
+    const conformance = await request(app.url, "/sqlite-conformance");
+    assert.equal(conformance.body, "");
+    assert.equal(conformance.status, 200);
+    const values: Value[] = [
+      { tag: "integer", val: "-9223372036854775808" },
+      { tag: "real", val: 2 },
+      { tag: "text", val: "Zürich" },
+      { tag: "blob", val: [0, 255] },
+      { tag: "null" },
+    ];
+    await execute(app, "CREATE TABLE every (i, r, t, b, n)");
+    await execute(app, "INSERT INTO every VALUES (?, ?, ?, ?, ?)", values);
+    assert.deepEqual(await execute(app, "SELECT * FROM every"), {
+      ok: { columns: ["i", "r", "t", "b", "n"], rows: [values] },
+    });
+    assert.deepEqual(await execute(app, "SELECT name, legs FROM pets"), {
+      ok: {
+        columns: ["name", "legs"],
+        rows: [
+          [
+            { tag: "text", val: "cat" },
+            { tag: "integer", val: "4" },
+          ],
+        ],
+      },
+    });
+    const failed = (await execute(app, "SELECT * FROM nope")) as { err: { tag: string; val: string } };
+    assert.equal(failed.err.tag, "io");
+    assert.match(failed.err.val, /no such table: nope/);
+    assert.ok(server.requests.includes("sequence"), "the --sqlite statement ran on the server");
+  });
+
+  it("gives the guest io(message) when the libsql server refuses the token", async (t) => {
+    const server = await startFakeHrana(t, "right");
+    const dir = appDir(t, SINGLE, {
+      "rc.toml": `[sqlite_database.default]\ntype = "libsql"\nurl = "${server.url}"\ntoken = "wrong"\n`,
+    });
+    const app = await startApp(t, ["-f", dir, "--runtime-config-file", join(dir, "rc.toml")], START);
+    const answer = (await execute(app, "SELECT 1")) as { err: { tag: string; val: string } };
+    assert.equal(answer.err.tag, "io");
+    assert.match(answer.err.val, /HTTP status 401: Unauthorized/);
   });
 
   it("keeps .spin/sqlite_db.db across a restart", async (t) => {

@@ -1,16 +1,17 @@
 /**
  * Opens the backend a runtime-config entry names for one SQLite database label: `spin` with a path is a
- * local file, `spin` without one in memory. A `libsql` entry is refused: this version has no libSQL client.
- * A database that cannot be opened is a `SpindleError` naming the label and what to check. Once per label
- * per process.
+ * local file, `spin` without one in memory, `libsql` a remote libSQL server over HTTP(S) (the backend
+ * loads its client only then). A database that cannot be opened is a `SpindleError` naming the label and
+ * what to check. Once per label per process.
  */
 import type { SqliteDatabaseConfig } from "../../app/runtime-config.ts";
 import type { SqlDatabase } from "../../backends/sqlite-database.ts";
+import { openLibsqlDatabase } from "../../backends/sqlite-libsql.ts";
 import { openLocalDatabase } from "../../backends/sqlite-local.ts";
 import { SpindleError } from "../../errors.ts";
 
-export function openDatabase(label: string, config: SqliteDatabaseConfig): SqlDatabase {
-  if (config.type === "libsql") throw libsqlRefused(label);
+export async function openDatabase(label: string, config: SqliteDatabaseConfig): Promise<SqlDatabase> {
+  if (config.type === "libsql") return openRemote(label, config.url, config.token);
   try {
     return openLocalDatabase({ path: config.path, allowAttach: config.allowAttachFile });
   } catch (cause) {
@@ -24,11 +25,13 @@ export function openDatabase(label: string, config: SqliteDatabaseConfig): SqlDa
   }
 }
 
-export function libsqlRefused(label: string): SpindleError {
-  return new SpindleError(
-    `SQLite database "${label}" is a libsql remote database, which this version of Spindle does not support`,
-    {
-      hint: `use type = "spin" (a local file) for [sqlite_database.${label}] in the runtime config file`,
-    },
-  );
+async function openRemote(label: string, url: string, token: string): Promise<SqlDatabase> {
+  try {
+    return await openLibsqlDatabase({ url, token });
+  } catch (cause) {
+    throw new SpindleError(
+      `cannot open libsql database "${label}" (url ${url}): ${(cause as Error).message}`,
+      { cause, hint: `check url and token of [sqlite_database.${label}] in the runtime config file` },
+    );
+  }
 }

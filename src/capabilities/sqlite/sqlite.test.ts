@@ -10,6 +10,7 @@ import type { QueryResult, SqlValue } from "../../backends/sqlite-database.ts";
 import { SpindleError } from "../../errors.ts";
 import type { CapabilityContext } from "../capability.ts";
 import { GuestError } from "../wasi/p2/guest-error.ts";
+import { startFakeHrana } from "../../../test/support/fake-hrana.ts";
 import { createSqliteCapability, SQLITE_IMPORTS } from "./sqlite.ts";
 
 function app(databases: Record<string, readonly string[] | undefined>): LoadedApp {
@@ -84,17 +85,36 @@ describe("sqlite capability", () => {
     );
   });
 
-  it("refuses a libsql database at load time, saying this version does not support it", async () => {
+  it("serves a libsql database from the runtime config, seeded by --sqlite, with last-insert-rowid and changes", async (t) => {
+    const server = await startFakeHrana(t, "t0k");
     const capability = createSqliteCapability();
-    const remote: SqliteDatabaseConfig = { type: "libsql", url: "https://db.example", token: "t" };
-    await assert.rejects(capability.configureApp(app({ web: ["default"] }), context({ remote })), (error) => {
-      assert.ok(error instanceof SpindleError);
-      assert.match(
-        error.message,
-        /"remote" is a libsql remote database, which this version of Spindle does not support/,
-      );
-      return true;
-    });
+    t.after(() => capability.close());
+    const remote: SqliteDatabaseConfig = { type: "libsql", url: server.url, token: "t0k" };
+    const configured = await capability.configureApp(
+      app({ web: ["default"] }),
+      context({ default: remote }, ["CREATE TABLE t (v); INSERT INTO t VALUES (1)"]),
+    );
+    const db = await connectionClass(configured.prepare("web")).open("default");
+    await db.execute("INSERT INTO t VALUES (?)", [text("two")]);
+    assert.equal(db.lastInsertRowid(), 2n);
+    assert.equal(db.changes(), 1n);
+    assert.deepEqual((await db.execute("SELECT v FROM t ORDER BY rowid", [])).rows, [
+      { values: [{ tag: "integer", val: 1n }] },
+      { values: [text("two")] },
+    ]);
+    assert.ok(server.requests.includes("sequence"), "--sqlite statements run as a batch on the server");
+  });
+
+  it("gives the guest io(message) when a libsql server refuses the token", async (t) => {
+    const server = await startFakeHrana(t, "right");
+    const capability = createSqliteCapability();
+    t.after(() => capability.close());
+    const remote: SqliteDatabaseConfig = { type: "libsql", url: server.url, token: "wrong" };
+    const configured = await capability.configureApp(app({ web: ["remote"] }), context({ remote }));
+    const db = await connectionClass(configured.prepare("web")).open("remote");
+    const error = (await guestError(db.execute("SELECT 1", []))) as { tag: string; val: string };
+    assert.equal(error.tag, "io");
+    assert.match(error.val, /HTTP status 401/);
   });
 
   it("answers access-denied for a label the component was not granted, even one that exists", async () => {

@@ -1,9 +1,9 @@
 /**
  * The SQLite capability (`fermyon:spin/sqlite@2.0.0`): at load time every label a component lists in
  * `sqlite_databases` must name a database of the runtime config (`default` always does), else the app does
- * not start; a `libsql` entry in the runtime config is refused then too. The databases are opened at load
- * and shared by label across components, requests and reloads, until the process closes them. The
- * `--sqlite` statements run against `default` once, before serving; one that fails stops start-up.
+ * not start. The databases (local files or remote libSQL servers) are opened at load and shared by label
+ * across components, requests and reloads, until the process closes them. The `--sqlite` statements run
+ * against `default` once, before serving; one that fails stops start-up.
  */
 import type { LoadedApp } from "../../app/load.ts";
 import type { RuntimeConfig } from "../../app/runtime-config.ts";
@@ -11,7 +11,7 @@ import type { SqlDatabase } from "../../backends/sqlite-database.ts";
 import { SpindleError } from "../../errors.ts";
 import type { Capability, CapabilityImports } from "../capability.ts";
 import { sqliteImports } from "./host.ts";
-import { libsqlRefused, openDatabase } from "./open-database.ts";
+import { openDatabase } from "./open-database.ts";
 
 /** Spin 2's interface and the Spin 3 SDK's, which adds two synchronous functions. */
 const INTERFACES = ["fermyon:spin/sqlite@2.0.0", "spin:sqlite/sqlite@3.0.0"];
@@ -33,13 +33,13 @@ export function createSqliteCapability(): Capability {
     imports: SQLITE_IMPORTS,
     configureApp: async (app, { runtimeConfig }) => {
       const { sqliteDatabases: configs, sqliteStatements } = runtimeConfig;
-      for (const [label, config] of configs) if (config.type === "libsql") throw libsqlRefused(label);
       const granted = grants(app, configs);
       const used = new Set([...granted.values()].flatMap((labels) => [...labels]));
       if (sqliteStatements.length > 0) used.add("default");
       for (const label of used) {
         const config = configs.get(label);
-        if (config !== undefined && !databases.has(label)) databases.set(label, openDatabase(label, config));
+        if (config !== undefined && !databases.has(label))
+          databases.set(label, await openDatabase(label, config));
       }
       if (!seeded) {
         await runStatements(databases.get("default"), sqliteStatements);
