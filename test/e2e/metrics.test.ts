@@ -3,7 +3,7 @@
 import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { COMPONENT_POOL_SIZE } from "../../src/executors/component/executor.ts";
+import { COMPONENT_POOL_SIZE } from "../../src/executors/component/instance.ts";
 import { makeApp } from "../support/apps.ts";
 import { runSpindle, startApp, type RunningApp } from "../support/cli.ts";
 import { TEST_CACHE_HOME } from "../support/components.ts";

@@ -14,7 +14,13 @@ import { ReuseSet, type Lease } from "../../engine/instance-reuse.ts";
 import type { EngineModule } from "../../engine/memory-recycler.ts";
 import { memoryCapNote } from "../../engine/memory-limit.ts";
 import { GuestFault, type HttpGuestRequest, type HttpGuestResponse, type HttpHandler } from "../http.ts";
-import { createInstance, retire, type InstanceContext, type ReadyInstance } from "./instance.ts";
+import {
+  COMPONENT_POOL_SIZE,
+  createInstance,
+  retire,
+  type InstanceContext,
+  type ReadyInstance,
+} from "./instance.ts";
 import { invoke } from "./invocation.ts";
 import { prepareComponent, type ComponentOptions } from "./prepare.ts";
 import { checkHttpWorld } from "./world.ts";
@@ -27,12 +33,6 @@ export interface ComponentHandlerOptions extends ComponentOptions {
   /** Hears host-side notes about the component (instance reuse switched off). */
   readonly onWarning?: ((message: string) => void) | undefined;
 }
-
-/**
- * Ready instances per component. Few, because a JS guest's instance holds about 10 MB: enough that a
- * request arriving at a quiet server, or two at once, finds one ready.
- */
-export const COMPONENT_POOL_SIZE = 2;
 
 export async function createComponentHandler(options: ComponentHandlerOptions): Promise<HttpHandler> {
   const context = await prepareComponent(options, checkHttpWorld);

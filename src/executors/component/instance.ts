@@ -13,6 +13,12 @@ import type { GuestOutputSink } from "../guest-output.ts";
 import type { CompiledComponent } from "./cache.ts";
 import type { GuestEntry } from "./world.ts";
 
+/**
+ * Ready instances per component handler. Few, because a JS guest's instance holds about 10 MB: enough that
+ * a request or message arriving at a quiet server, or two at once, finds one ready.
+ */
+export const COMPONENT_POOL_SIZE = 2;
+
 /** Everything a new instance of one component needs; built once per handler, shared by its instances. */
 export interface InstanceContext {
   readonly compiled: CompiledComponent;
