@@ -1,6 +1,6 @@
 /**
  * Prometheus metrics: an `Observer` that counts requests, times them and their instantiations, tracks
- * instances in flight, rejections, outbound requests and host capability calls, and reads ready instances
+ * instances in flight, rejections, outbound requests, host capability calls and pub/sub messages, and reads ready instances
  * and instance memory from the executors when scraped, in a registry of its own
  * (never prom-client's global one, so two hosts in one process never mix their numbers). Served as text by
  * the admin listener's `/metrics`. One per process; every update is a map lookup and an addition.
@@ -43,6 +43,16 @@ export function createMetrics(figures: InstanceFigures = () => []): Metrics {
           status: outcome.status === undefined ? "error" : String(outcome.status),
         }),
     }),
+    message: ({ component, channel }) => {
+      const started = performance.now();
+      return {
+        run: (fn) => fn(),
+        end(error) {
+          m.messages.inc({ component, channel, outcome: error === undefined ? "ok" : "error" });
+          m.messageLatency.observe({ component, channel }, (performance.now() - started) / 1000);
+        },
+      };
+    },
     hostCall: ({ capability, operation }) => ({
       end: (failure) => m.hostCalls.inc({ capability, operation, outcome: failure ? "error" : "ok" }),
     }),
@@ -122,6 +132,19 @@ function instruments(registers: Registry) {
       name: "spindle_host_calls_total",
       help: "Host capability calls made by guests, by capability, operation and outcome",
       labelNames: ["capability", "operation", "outcome"] as const,
+      ...common,
+    }),
+    messages: new Counter({
+      name: "spindle_messages_total",
+      help: "Pub/sub messages handed to components (Redis trigger), by component, channel and outcome",
+      labelNames: ["component", "channel", "outcome"] as const,
+      ...common,
+    }),
+    messageLatency: new Histogram({
+      name: "spindle_message_duration_seconds",
+      help: "Time from a message's delivery until its component returned",
+      labelNames: ["component", "channel"] as const,
+      buckets: LATENCY_BUCKETS,
       ...common,
     }),
   };

@@ -1,7 +1,8 @@
 /**
  * The observer interfaces the core calls at the moments worth measuring — a request arriving, being routed
  * and ending; an instance being created; a request turned away; a guest printing a line; an outbound HTTP
- * request; a host capability call — and the no-op default used when nothing observes. The core (triggers, executors, capabilities)
+ * request; a host capability call; a pub/sub message handled — and the no-op default used when nothing
+ * observes. The core (triggers, executors, capabilities)
  * depends only on this file; metrics, the dashboard and tracing implement it in `src/observe/` and are
  * combined with `combineObservers`. Every method is called on the request path, so implementations must be
  * cheap and must never throw.
@@ -37,6 +38,22 @@ export interface RequestObservation {
   run<T>(fn: () => T): T;
   /** The response ended (or failed); called exactly once. */
   end(outcome: RequestOutcome): void;
+}
+
+export interface MessageStart {
+  readonly app: string;
+  readonly component: string;
+  /** The messaging system (`redis`), OpenTelemetry's `messaging.system`. */
+  readonly system: string;
+  readonly channel: string;
+}
+
+/** One message handed to a component, from delivery until the guest returns. Per message, never reused. */
+export interface MessageObservation {
+  /** Runs `fn` (the guest call) so that work it starts is attributed to this message. */
+  run<T>(fn: () => T): T;
+  /** The guest returned (no `error`) or failed; called exactly once. */
+  end(error?: string): void;
 }
 
 export interface OutboundStart {
@@ -94,6 +111,8 @@ export interface Observer {
   outbound(start: OutboundStart): OutboundObservation;
   /** A guest calls a host capability (`key-value`, `sqlite`, …). */
   hostCall(start: HostCallStart): HostCallObservation;
+  /** A trigger hands a pub/sub message to a component (the Redis trigger). */
+  message(start: MessageStart): MessageObservation;
 }
 
 const noRequest: RequestObservation = {
@@ -106,6 +125,8 @@ const noOutbound: OutboundObservation = { headers: [], end: () => undefined };
 
 const noHostCall: HostCallObservation = { end: () => undefined };
 
+const noMessage: MessageObservation = { run: (fn) => fn(), end: () => undefined };
+
 /** Observes nothing; the default wherever no observer is given. */
 export const noopObserver: Observer = {
   request: () => noRequest,
@@ -114,6 +135,7 @@ export const noopObserver: Observer = {
   guestOutput: () => undefined,
   outbound: () => noOutbound,
   hostCall: () => noHostCall,
+  message: () => noMessage,
 };
 
 /** One observer calling each of `observers` in turn; the no-op observer when there are none. */
@@ -128,6 +150,14 @@ export function combineObservers(observers: readonly Observer[]): Observer {
       observers.forEach((o) => o.guestOutput(component, stream, line)),
     outbound: (start) => combineOutbound(observers.map((o) => o.outbound(start))),
     hostCall: (start) => combineHostCalls(observers.map((o) => o.hostCall(start))),
+    message: (start) => combineMessages(observers.map((o) => o.message(start))),
+  };
+}
+
+function combineMessages(parts: readonly MessageObservation[]): MessageObservation {
+  return {
+    run: (fn) => parts.reduceRight<typeof fn>((inner, p) => () => p.run(inner), fn)(),
+    end: (error) => parts.forEach((p) => p.end(error)),
   };
 }
 

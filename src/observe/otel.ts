@@ -28,6 +28,8 @@ import {
   noopObserver,
   type HostCallObservation,
   type HostCallStart,
+  type MessageObservation,
+  type MessageStart,
   type Observer,
   type OutboundObservation,
   type OutboundStart,
@@ -53,6 +55,7 @@ export function createOtelTracing(env: NodeJS.ProcessEnv): Tracing {
     guestOutput: () => undefined,
     outbound: (start) => outboundSpan(tracer, current.getStore(), start),
     hostCall: (start) => hostCallSpan(tracer, current.getStore(), start),
+    message: (start) => messageSpan(tracer, current, start),
   };
   return { observer, close: () => provider.shutdown() };
 }
@@ -92,6 +95,31 @@ function requestSpan(
     end(outcome) {
       span.setAttribute("http.response.status_code", outcome.status);
       if (outcome.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.error ?? "" });
+      span.end();
+    },
+  };
+}
+
+/** A consumer span per message, a root like a request's, parent of the host calls the guest makes. */
+function messageSpan(
+  tracer: Tracer,
+  current: AsyncLocalStorage<Span>,
+  start: MessageStart,
+): MessageObservation {
+  const span = tracer.startSpan(`process ${start.channel}`, {
+    kind: SpanKind.CONSUMER,
+    attributes: {
+      "messaging.system": start.system,
+      "messaging.destination.name": start.channel,
+      "messaging.operation.type": "process",
+      "spindle.app": start.app,
+      "spindle.component": start.component,
+    },
+  });
+  return {
+    run: (fn) => current.run(span, fn),
+    end(error) {
+      if (error !== undefined) span.setStatus({ code: SpanStatusCode.ERROR, message: error });
       span.end();
     },
   };

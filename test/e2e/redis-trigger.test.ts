@@ -21,6 +21,7 @@ import {
   waitForList,
   type RunningRedis,
 } from "../support/redis.ts";
+import { adminUrl, scrape, value } from "../support/prometheus.ts";
 import { suiteScope, type Scope } from "../support/scope.ts";
 
 const START = {
@@ -78,7 +79,7 @@ describe("redis trigger", { skip: redisAvailable() ? false : REDIS_MISSING }, ()
     redis = await startRedisOrThrow(scope);
     const dir = makeApp(scope, { manifest: redisApp(redis.port) });
     copyFileSync(probeWasm(), join(dir, "probe.wasm"));
-    app = await startApp(scope, ["-f", dir], START);
+    app = await startApp(scope, ["-f", dir, "--admin-listen", "127.0.0.1:0"], START);
   });
 
   it("announces its channels as Spin does and listens for no HTTP", () => {
@@ -112,6 +113,11 @@ describe("redis trigger", { skip: redisAvailable() ? false : REDIS_MISSING }, ()
     assert.match(line, /the guest returned an error: \\?"error\\?"/);
     await publish(redis, "alpha", { text: "after", address: redis.url, key: "seen:after-error" });
     assert.deepEqual(await waitForList(redis, "seen:after-error", 1), ["after"]);
+    const families = await scrape(adminUrl(app));
+    const alpha = { component: "first", channel: "alpha" };
+    assert.equal(value(families, "spindle_messages_total", { ...alpha, outcome: "error" }), 1);
+    assert.ok(value(families, "spindle_messages_total", { ...alpha, outcome: "ok" }) >= 1);
+    assert.ok(value(families, "spindle_message_duration_seconds_count", alpha) >= 2);
   });
 
   it("reconnects after the Redis server restarts and delivers again", async () => {

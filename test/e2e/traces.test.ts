@@ -11,7 +11,7 @@ import { makeApp } from "../support/apps.ts";
 import { startApp, type RunningApp } from "../support/cli.ts";
 import { TEST_CACHE_HOME, componentWasm, spinProbeWasm } from "../support/components.ts";
 import { request } from "../support/http.ts";
-import { REDIS_MISSING, redisAvailable, startRedis } from "../support/redis.ts";
+import { publish, REDIS_MISSING, redisAvailable, startRedis, waitForList } from "../support/redis.ts";
 import { suiteScope, type Scope } from "../support/scope.ts";
 import { kvProbeWasm } from "./key-value-probe.ts";
 
@@ -37,6 +37,7 @@ interface OtlpExport {
 const INTERNAL = 1;
 const SERVER = 2;
 const CLIENT = 3;
+const CONSUMER = 5;
 const STATUS_ERROR = 2;
 const TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
 const CALLER_SPAN = "00f067aa0ba902b7";
@@ -241,10 +242,10 @@ greeting = { default = "hello" }
   });
 });
 
-describe("traces of Redis calls", { skip: redisAvailable() ? false : REDIS_MISSING }, () => {
+describe("traces of Redis", { skip: redisAvailable() ? false : REDIS_MISSING }, () => {
   const scope = suiteScope();
 
-  it("are client spans with the database system, operation and server", async () => {
+  it("make outbound Redis calls client spans with the database system, operation and server", async () => {
     const receiver = await otlpReceiver(scope);
     const redis = await startRedis(scope);
     if (redis === undefined) throw new Error(REDIS_MISSING);
@@ -281,5 +282,56 @@ allowed_outbound_hosts = ["redis://127.0.0.1:${redis.port}"]
     assert.deepEqual(attribute(set, "db.operation.name"), { stringValue: "set" });
     assert.deepEqual(attribute(set, "server.address"), { stringValue: "127.0.0.1" });
     assert.deepEqual(attribute(set, "server.port"), { intValue: redis.port });
+  });
+
+  it("make a message handled by a Redis trigger a consumer span, parent of the guest's host calls", async () => {
+    const receiver = await otlpReceiver(scope);
+    const redis = await startRedis(scope);
+    if (redis === undefined) throw new Error(REDIS_MISSING);
+    const dir = makeApp(scope, {
+      manifest: `spin_manifest_version = 2
+[application]
+name = "traced-subscriber"
+
+[application.trigger.redis]
+address = "redis://127.0.0.1:${redis.port}"
+
+[[trigger.redis]]
+channel = "jobs"
+component = "worker"
+
+[component.worker]
+source = "probe.wasm"
+allowed_outbound_hosts = ["redis://127.0.0.1:${redis.port}"]
+`,
+    });
+    copyFileSync(
+      spinProbeWasm("redis-trigger-probe", "redis-spin.wit", "inbound-redis-spin.wit"),
+      join(dir, "probe.wasm"),
+    );
+    await startApp(scope, ["-f", dir], {
+      env: {
+        XDG_CACHE_HOME: TEST_CACHE_HOME,
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+        OTEL_BSP_SCHEDULE_DELAY: "100",
+      },
+      startTimeoutMs: 180_000,
+      ready: /^Active Channels on .*:$/m,
+    });
+    await publish(redis, "jobs", { text: "traced", address: redis.url, key: "traced:jobs" });
+    assert.deepEqual(await waitForList(redis, "traced:jobs", 1), ["traced"]);
+    const consumer = await eventually(
+      () => receiver.spans.find((s) => s.name === "process jobs"),
+      "the message's span",
+    );
+    assert.equal(consumer.kind, CONSUMER);
+    assert.deepEqual(attribute(consumer, "messaging.system"), { stringValue: "redis" });
+    assert.deepEqual(attribute(consumer, "messaging.destination.name"), { stringValue: "jobs" });
+    assert.deepEqual(attribute(consumer, "spindle.component"), { stringValue: "worker" });
+    const call = await eventually(
+      () => receiver.spans.find((s) => s.parentSpanId === consumer.spanId && s.name.startsWith("redis ")),
+      "the guest's Redis call under the message's span",
+    );
+    assert.equal(call.traceId, consumer.traceId);
   });
 });

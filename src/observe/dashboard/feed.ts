@@ -95,6 +95,7 @@ export function createFeed(now: () => number = Date.now): Feed {
     guestOutput: (component, stream, line) => state.log({ time: now(), component, stream, line }),
     outbound: () => ({ headers: [], end: () => undefined }),
     hostCall: (start) => noopObserver.hostCall(start),
+    message: (start) => noopObserver.message(start),
   };
   return {
     observer,

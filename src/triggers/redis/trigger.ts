@@ -11,6 +11,7 @@ import { OutboundError } from "../../capabilities/outbound-http/outbound.ts";
 import type { MessageHandler } from "../../executors/message.ts";
 import { createMessageExecutor } from "../../executors/select.ts";
 import type { ClosableGuestOutput } from "../../observe/guest-output.ts";
+import { noopObserver } from "../../observe/observer.ts";
 import { componentContexts, type ComponentSettings } from "../component-context.ts";
 import { formatActiveChannels } from "./banner.ts";
 import { readRedisServers, type RedisServer } from "./config.ts";
@@ -53,7 +54,7 @@ export async function startRedisTrigger(
   const outputs = new Map<string, ClosableGuestOutput>();
   const inFlight = new Set<Promise<void>>();
   const start = (next: LoadedApp, variables: ResolvedVariables) =>
-    startApp(next, { options, variables, outputs, inFlight });
+    startApp(next, { app: next.name, options, variables, outputs, inFlight });
   let active: Active;
   try {
     active = await start(app, options.variables);
@@ -79,6 +80,8 @@ export async function startRedisTrigger(
 }
 
 interface StartDeps {
+  /** The app's name, for observers. */
+  readonly app: string;
   readonly options: RedisTriggerOptions;
   readonly variables: ResolvedVariables;
   readonly outputs: Map<string, ClosableGuestOutput>;
@@ -143,16 +146,26 @@ function dispatcher(
   deps: StartDeps,
 ): (channel: string, payload: Uint8Array) => void {
   const logger = deps.options.logger.child({ redis: displayAddress(server.address) });
+  const observer = deps.options.observer ?? noopObserver;
   return (channel, payload) => {
     for (const binding of server.channels.get(channel) ?? []) {
       const handler = handlers.get(binding.triggerId) as MessageHandler;
-      const handled = handler.handle(payload).catch((error: unknown) => {
-        logger.error(`component "${binding.component}" failed to handle a message on channel "${channel}"`, {
-          component: binding.component,
-          channel,
-          error: error instanceof Error ? error.message : String(error),
-        });
-      });
+      const { component } = binding;
+      const observed = observer.message({ app: deps.app, component, system: "redis", channel });
+      const handled = observed
+        .run(() => handler.handle(payload))
+        .then(
+          () => observed.end(),
+          (error: unknown) => {
+            const message = error instanceof Error ? error.message : String(error);
+            observed.end(message);
+            logger.error(`component "${component}" failed to handle a message on channel "${channel}"`, {
+              component,
+              channel,
+              error: message,
+            });
+          },
+        );
       deps.inFlight.add(handled);
       void handled.finally(() => deps.inFlight.delete(handled));
     }
