@@ -10,12 +10,7 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
-import type {
-  HttpGuestRequest,
-  HttpGuestResponse,
-  HttpHandler,
-  SpinRequestInfo,
-} from "../../executors/http.ts";
+import type { HttpHandler, SpinRequestInfo } from "../../executors/http.ts";
 import type { Logger } from "../../observe/logger.ts";
 import { noopObserver, type Observer, type RequestObservation } from "../../observe/observer.ts";
 import { DEFAULT_REQUEST_TIMEOUT_MS, RequestDeadlines } from "../../engine/deadline.ts";
@@ -27,6 +22,7 @@ import {
   type AdmissionLimits,
 } from "./admission.ts";
 import type { ListenAddress } from "./listen-address.ts";
+import { guestRequest, writeResponse } from "./node-exchange.ts";
 
 // Not an ESM import: building node:http's module facade evaluates its lazy exports, which loads undici
 // (about 0.1 s of start-up); the built-in object itself does not.
@@ -271,7 +267,9 @@ async function runGuest(context: ServeContext, exchange: Exchange, routed: Route
     if (finish()) timedOut(context, exchange);
   });
   try {
-    const guest = guestRequest(context.app, exchange.req, routed, exchange.requestId);
+    const guest = guestRequest(exchange.req, routed, exchange.requestId, (name) =>
+      context.app.isReservedHeader(name),
+    );
     const response = await exchange.observation.run(() => routed.handler.handle(guest));
     if (finished) return;
     await writeResponse(exchange.res, response);
@@ -309,63 +307,6 @@ function failed(context: ServeContext, exchange: Exchange, error: unknown): void
 
 function fieldsOf({ req, requestId, component }: Exchange) {
   return { request_id: requestId, component, method: req.method, path: req.url };
-}
-
-function guestRequest(
-  app: HttpApp,
-  req: IncomingMessage,
-  routed: RoutedRequest,
-  requestId: string,
-): HttpGuestRequest {
-  const headers: (readonly [string, string])[] = [];
-  const raw = req.rawHeaders;
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = (raw[i] as string).toLowerCase();
-    if (name === "connection" || app.isReservedHeader(name)) continue;
-    if (name === "host" && (raw[i + 1] as string).split(":", 1)[0]?.endsWith(".spin.internal") === true)
-      continue;
-    headers.push([name, raw[i + 1] as string]);
-  }
-  headers.push(...routed.injectedHeaders);
-  return {
-    method: req.method ?? "GET",
-    scheme: "http",
-    authority: req.headers.host ?? "localhost",
-    pathWithQuery: req.url ?? "/",
-    headers,
-    body: req,
-    trailers: () => pairs(req.rawTrailers),
-    protocol: `HTTP/${req.httpVersion}`,
-    spin: routed.spin,
-    requestId,
-  };
-}
-
-async function writeResponse(res: ServerResponse, response: HttpGuestResponse): Promise<void> {
-  const grouped = new Map<string, string[]>();
-  for (const [name, value] of response.headers) grouped.set(name, [...(grouped.get(name) ?? []), value]);
-  res.statusCode = response.status;
-  for (const [name, values] of grouped)
-    res.setHeader(name, values.length === 1 ? (values[0] as string) : values);
-  if (response.body instanceof Uint8Array) {
-    res.end(response.body);
-    return;
-  }
-  for await (const chunk of response.body) {
-    if (!res.write(chunk)) await new Promise((resolve) => res.once("drain", resolve));
-  }
-  // Node sends trailers only with chunked encoding: not when the guest set a content-length.
-  const trailers = response.trailers?.() ?? [];
-  if (trailers.length > 0) res.addTrailers(trailers.map(([name, value]): [string, string] => [name, value]));
-  res.end();
-}
-
-/** Node's flat `[name, value, name, value, …]` list as pairs, names lower-cased. */
-function pairs(raw: readonly string[]): [string, string][] {
-  const out: [string, string][] = [];
-  for (let i = 0; i + 1 < raw.length; i += 2)
-    out.push([(raw[i] as string).toLowerCase(), raw[i + 1] as string]);
-  return out;
 }
 
 function reserved(app: HttpApp, path: string, res: ServerResponse): void {
