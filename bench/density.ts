@@ -13,26 +13,14 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { makeApp } from "../test/support/apps.ts";
+import { greetManifest, makeApp } from "../test/support/apps.ts";
 import { containerdUnavailable, startContainerd, type Containerd } from "../test/support/containerd.ts";
 import { request } from "../test/support/http.ts";
 import { freePort } from "../test/support/ports.ts";
 
 const RESULTS = fileURLToPath(new URL("results/", import.meta.url));
 const PODS = (process.env["BENCH_DENSITY_PODS"] ?? "1,10,50").split(",").map(Number);
-const MANIFEST = `spin_manifest_version = 2
-[application]
-name = "density"
-
-[[trigger.http]]
-route = "/..."
-component = "greet"
-executor = { type = "wagi" }
-
-[component.greet]
-source = "greet.wasm"
-environment = { GREETING = "hello" }
-`;
+const MANIFEST = greetManifest("density", "hello");
 
 type Mode = "shim per pod" | "one shim for all";
 

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { makeApp } from "../support/apps.ts";
+import { greetManifest, makeApp } from "../support/apps.ts";
 import { runSpindle } from "../support/cli.ts";
 import { containerdUnavailable, startContainerd, type Containerd } from "../support/containerd.ts";
 import { request } from "../support/http.ts";
@@ -19,19 +19,7 @@ import { suiteScope } from "../support/scope.ts";
 
 const SCRIPT = new URL("../../scripts/build-image.ts", import.meta.url).pathname;
 
-const MANIFEST = `spin_manifest_version = 2
-[application]
-name = "imaged"
-
-[[trigger.http]]
-route = "/..."
-component = "greet"
-executor = { type = "wagi" }
-
-[component.greet]
-source = "greet.wasm"
-environment = { GREETING = "hello from the Spindle image" }
-`;
+const MANIFEST = greetManifest("imaged", "hello from the Spindle image");
 
 const skip = containerdUnavailable() ?? registryUnavailable() ?? false;
 

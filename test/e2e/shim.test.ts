@@ -9,7 +9,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "nod
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { makeApp } from "../support/apps.ts";
+import { greetManifest, makeApp } from "../support/apps.ts";
 import { spinProbeWasm } from "../support/components.ts";
 import { runSpindle } from "../support/cli.ts";
 import { buildImageTar } from "../support/oci-image.ts";
@@ -25,19 +25,7 @@ import {
 import { publish, REDIS_MISSING, redisAvailable, startRedis, waitForList } from "../support/redis.ts";
 import { suiteScope, type Scope } from "../support/scope.ts";
 
-const MANIFEST = `spin_manifest_version = 2
-[application]
-name = "greet"
-
-[[trigger.http]]
-route = "/..."
-component = "greet"
-executor = { type = "wagi" }
-
-[component.greet]
-source = "greet.wasm"
-environment = { GREETING = "hello from containerd" }
-`;
+const MANIFEST = greetManifest("greet", "hello from containerd");
 
 /** Two components, one with a file too big to be inlined in the locked app, so it travels as a layer. */
 const FILES_MANIFEST = `spin_manifest_version = 2

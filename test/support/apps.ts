@@ -70,3 +70,23 @@ export function parseEcho(body: string): { env: Map<string, string>; body: strin
   }
   return { env, body: rest };
 }
+
+/**
+ * A one-component WAGI app whose guest (`greet.wasm`, built from the `greet-var` guest) answers with the
+ * environment variable the query names: `GET /?GREETING` returns `greeting`.
+ */
+export function greetManifest(name: string, greeting: string): string {
+  return `spin_manifest_version = 2
+[application]
+name = "${name}"
+
+[[trigger.http]]
+route = "/..."
+component = "greet"
+executor = { type = "wagi" }
+
+[component.greet]
+source = "greet.wasm"
+environment = { GREETING = "${greeting}" }
+`;
+}
