@@ -7,9 +7,10 @@
  * not checked, as in Spin. Pure.
  */
 import { SpindleError } from "../errors.ts";
+import { parseAllowedHost, type AllowedHostEntry } from "../manifest/allowed-hosts.ts";
 import type { LockedApp, LockedComponent } from "./locked.ts";
 
-const INTERNAL_SUFFIX = ".spin.internal";
+const INTERNAL_DOMAIN = "spin.internal";
 
 /** `locked` with only the selected components and their triggers; `where` names the selection in errors. */
 export function retainComponents(locked: LockedApp, selected: readonly string[], where: string): LockedApp {
@@ -50,10 +51,19 @@ function checkChaining(component: LockedComponent, selected: readonly string[], 
   }
 }
 
-/** The component a `<scheme>://<id>.spin.internal[:port]` entry chains to; undefined for other hosts. */
+/**
+ * The component an `<id>.spin.internal` entry chains to, `*` for `*.spin.internal`; undefined for other
+ * hosts, and for templated or malformed entries (loading the app reports those).
+ */
 function chainingTarget(entry: string): string | undefined {
   if (entry.includes("{{")) return undefined;
-  const afterScheme = entry.includes("://") ? entry.slice(entry.indexOf("://") + 3) : entry;
-  const host = (/^[^:/]*/.exec(afterScheme)?.[0] ?? "").toLowerCase();
-  return host.endsWith(INTERNAL_SUFFIX) ? host.slice(0, -INTERNAL_SUFFIX.length) : undefined;
+  let host: AllowedHostEntry["host"];
+  try {
+    ({ host } = parseAllowedHost(entry));
+  } catch {
+    return undefined;
+  }
+  if (host.kind === "subdomain") return host.domain === INTERNAL_DOMAIN ? "*" : undefined;
+  if (host.kind !== "literal" || !host.host.endsWith(`.${INTERNAL_DOMAIN}`)) return undefined;
+  return host.host.slice(0, -INTERNAL_DOMAIN.length - 1);
 }

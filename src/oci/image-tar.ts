@@ -5,10 +5,10 @@
  * tests package an app `FROM scratch` for the containerd shim.
  */
 import { execFileSync } from "node:child_process";
-import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { sha256Digest } from "./digest.ts";
 
 /** The parts of the OCI image config's `config` object an image sets. */
 export interface ImageConfig {
@@ -42,9 +42,9 @@ export function writeImageTar(options: ImageTarOptions): void {
     const layout = join(work, "layout");
     mkdirSync(join(layout, "blobs", "sha256"), { recursive: true });
     const put = (mediaType: string, bytes: Uint8Array): Blob => {
-      const hex = createHash("sha256").update(bytes).digest("hex");
-      writeFileSync(join(layout, "blobs", "sha256", hex), bytes);
-      return { mediaType, digest: `sha256:${hex}`, size: bytes.length };
+      const digest = sha256Digest(bytes);
+      writeFileSync(join(layout, "blobs", "sha256", digest.slice("sha256:".length)), bytes);
+      return { mediaType, digest, size: bytes.length };
     };
     const layerPath = join(work, "layer.tar");
     // Owned by root, whoever builds it; modes are kept, so a directory made world-writable stays so.
