@@ -13,7 +13,8 @@
  * callbacks and promise jobs, where Node's async-context stack is balanced; with `async_hooks` hooks
  * enabled every promise job pushes onto that stack and a termination would leave it corrupt (Node
  * aborts), so nothing in Spindle enables them. Cost on the main thread: one `Atomics.store` when the
- * oldest request changes, and a 50 ms heartbeat timer. One per server, unreferenced, so it never keeps the process alive.
+ * oldest request changes, and a 50 ms heartbeat timer while a deadline is live. One per server,
+ * unreferenced, so it never keeps the process alive.
  */
 import { Worker } from "node:worker_threads";
 
@@ -50,12 +51,18 @@ export function startWatchdog(onFailure: (error: Error) => void): Watchdog {
   });
   worker.unref();
   worker.on("error", onFailure);
-  const heartbeat = setInterval(() => Atomics.add(shared, 1, 1), HEARTBEAT_MS);
-  heartbeat.unref();
+  // Beats only while a deadline is live: an idle server is not woken 20 times a second.
+  let heartbeat: NodeJS.Timeout | undefined;
   return {
     setOverdueAt(time) {
       // At least 1: 0 means "nothing due".
       Atomics.store(shared, 0, time === undefined ? 0 : Math.max(1, Math.ceil(time - origin)));
+      if (time === undefined) {
+        clearInterval(heartbeat);
+        heartbeat = undefined;
+      } else {
+        heartbeat ??= setInterval(() => Atomics.add(shared, 1, 1), HEARTBEAT_MS).unref();
+      }
     },
     onTerminate(listener) {
       worker.on("message", listener);
