@@ -320,8 +320,9 @@ export async function startServing(
     reload: async (next, variables) => {
       checkSameTriggerTypes(next, triggers);
       logger.redact(secretValues(variables));
-      await http?.reload(next, variables);
+      // Redis first: it can fail to connect, and then HTTP has not switched to the new app either.
       await redis?.reload(next, variables);
+      await http?.reload(next, variables);
       served = next;
     },
     close: async () => {
