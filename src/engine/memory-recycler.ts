@@ -34,11 +34,6 @@ export class MemoryRecycler {
     return this.#idle.length;
   }
 
-  /** The bytes of the memories waiting to be reused. */
-  get idleBytes(): number {
-    return this.#idle.length * this.#initialBytes;
-  }
-
   /** A zeroed memory of the module's initial size: a recycled one when there is one. */
   take(): WebAssembly.Memory {
     return this.#idle.pop() ?? new WebAssembly.Memory(this.#descriptor);

@@ -65,7 +65,10 @@ export interface HttpHandler {
 export interface InstanceStats {
   /** Instances ready for a request: never used (the pool), or idle between reused requests. */
   readonly ready: number;
-  /** Linear memory held by the handler's instances (ready and in flight) and its idle recycled memories. */
+  /**
+   * Linear memory held by the handler's instances, ready and in flight (idle recycled memories belong to
+   * the compiled module, shared by every handler of it, and are not counted).
+   */
   readonly memoryBytes: number;
 }
 

@@ -80,7 +80,7 @@ function instanceGauges(registry: Registry, figures: InstanceFigures): void {
   );
   gauge(
     "spindle_instance_memory_bytes",
-    "Linear memory held by a component's instances (ready and in flight) and its idle recycled memories",
+    "Linear memory held by a component's instances, ready and in flight",
     (c) => c.memoryBytes,
   );
 }

@@ -11,7 +11,6 @@ import type { OutgoingResponse } from "../../capabilities/wasi-http/outgoing.ts"
 import { GuestExit } from "../../capabilities/wasi/p2/cli.ts";
 import { InstancePool } from "../../engine/instance-pool.ts";
 import { ReuseSet, type Lease } from "../../engine/instance-reuse.ts";
-import type { EngineModule } from "../../engine/memory-recycler.ts";
 import { memoryCapNote } from "../../engine/memory-limit.ts";
 import { GuestFault, type HttpGuestRequest, type HttpGuestResponse, type HttpHandler } from "../http.ts";
 import {
@@ -65,7 +64,7 @@ export async function createComponentHandler(options: ComponentHandlerOptions): 
     handle: (request) => serve(handler, request),
     instances: () => ({
       ready: pool.ready + handler.instances.idle,
-      memoryBytes: liveMemoryBytes(live) + idleMemoryBytes(context.compiled.engineModules.values()),
+      memoryBytes: liveMemoryBytes(live),
     }),
   };
 }
@@ -82,12 +81,6 @@ interface Handler {
 function liveMemoryBytes(live: Iterable<ReadyInstance>): number {
   let bytes = 0;
   for (const instance of live) for (const memory of instance.memories) bytes += memory.buffer.byteLength;
-  return bytes;
-}
-
-function idleMemoryBytes(modules: Iterable<EngineModule>): number {
-  let bytes = 0;
-  for (const module of modules) bytes += module.memories?.idleBytes ?? 0;
   return bytes;
 }
 

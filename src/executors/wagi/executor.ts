@@ -92,7 +92,8 @@ export function createWagiHandler(options: WagiHandlerOptions): HttpHandler {
     } finally {
       live.delete(instance); // whatever happened, it never runs again
     }
-    recycle();
+    // Zeroing the memory for the next instance waits until this response is on its way.
+    setImmediate(recycle);
     if (exitCode !== 0) throw new GuestFault(componentId, `The WAGI guest exited with code ${exitCode}`);
     return concat(stdout);
   }
@@ -111,7 +112,7 @@ export function createWagiHandler(options: WagiHandlerOptions): HttpHandler {
       return parsed.response;
     },
     instances: () => {
-      let memoryBytes = module.memories?.idleBytes ?? 0;
+      let memoryBytes = 0;
       for (const instance of live) {
         for (const memory of exportedMemories(instance)) memoryBytes += memory.buffer.byteLength;
       }
