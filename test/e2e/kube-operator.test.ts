@@ -303,7 +303,8 @@ describe("the operator", { skip: registryUnavailable() ?? false }, () => {
     assert.equal(condition["reason"], "InvalidSpec");
     assert.equal(
       condition["message"],
-      "the cluster does not serve keda.sh/v1alpha1 ScaledObjects, so the app's autoscaler cannot be created",
+      "the cluster does not serve keda.sh/v1alpha1 ScaledObjects, so the app's autoscaler cannot be created; " +
+        "Install KEDA, or set the annotation spindle.dev/autoscaler: hpa.",
     );
     await eventually(() => bareClient.get(SERVICES, "default", "plain"), "the plain app's Service");
     await bareClient.delete(APPS, "default", "scaled");

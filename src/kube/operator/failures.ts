@@ -34,7 +34,12 @@ export const ACCEPTED = "Accepted";
 /** The `Accepted` condition for a failure, or `undefined` when the kind is reported by Event only. */
 export function failureCondition(failure: ReconcileFailure): ConditionInput | undefined {
   if (!IN_CONDITION[failure.kind]) return undefined;
-  return { type: ACCEPTED, status: "False", reason: failure.kind, message: failure.message };
+  return { type: ACCEPTED, status: "False", reason: failure.kind, message: described(failure) };
+}
+
+/** The message, and what to do about it when the failure says: users see only the condition or Event. */
+function described(failure: ReconcileFailure): string {
+  return failure.hint === undefined ? failure.message : `${failure.message}; ${failure.hint}`;
 }
 
 /** The condition once the operator has applied everything for the app. */
@@ -47,5 +52,5 @@ export const ACCEPTED_CONDITION: ConditionInput = {
 
 /** The Warning Event for a failure: reason = kind. */
 export function failureEvent(failure: ReconcileFailure): { reason: string; message: string } {
-  return { reason: failure.kind, message: failure.message };
+  return { reason: failure.kind, message: described(failure) };
 }

@@ -176,7 +176,10 @@ async function putStatus(deps: AppReconcilerDeps, raw: KubeResource, status: Spi
 function asFailure(error: unknown): ReconcileFailure | undefined {
   if (error instanceof ReconcileFailure) return error;
   if (error instanceof SpindleError && !(error instanceof KubeApiError)) {
-    return new ReconcileFailure("InvalidSpec", error.message, { cause: error });
+    return new ReconcileFailure("InvalidSpec", error.message, {
+      cause: error,
+      ...(error.hint === undefined ? {} : { hint: error.hint }),
+    });
   }
   return undefined;
 }
