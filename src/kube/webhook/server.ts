@@ -33,7 +33,8 @@ export function clusterLookups(client: KubeClient, group: ApiGroup): AdmissionLo
       return items.flatMap((item) => parseOrSkip(item));
     },
     getExecutor: async (namespace, name) => {
-      const found = await client.get(type, namespace, name).catch(() => undefined);
+      // A missing executor is `undefined`; any other API failure answers the review with an error.
+      const found = await client.get(type, namespace, name);
       return found === undefined ? undefined : parseOrSkip(found)[0];
     },
   };
