@@ -88,14 +88,12 @@ export function createFeed(now: () => number = Date.now): Feed {
     for (const listener of listeners) listener(tick);
   }, 1000);
   timer.unref();
+  // Rejections are left to noopObserver: the rejected request's own end (503/504) is what the page shows.
   const observer: Observer = {
+    ...noopObserver,
     request: (start) => observeRequest(state, start, now),
     instantiated: (_component, seconds) => state.instantiated(seconds * 1000),
-    rejected: () => undefined, // The rejected request's own end (503/504) is what the dashboard shows.
     guestOutput: (component, stream, line) => state.log({ time: now(), component, stream, line }),
-    outbound: () => ({ headers: [], end: () => undefined }),
-    hostCall: (start) => noopObserver.hostCall(start),
-    message: (start) => noopObserver.message(start),
   };
   return {
     observer,
