@@ -6,7 +6,6 @@
 import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { greetManifest, makeApp } from "../support/apps.ts";
@@ -24,6 +23,7 @@ import {
 } from "../support/registry.ts";
 import { publish, REDIS_MISSING, redisAvailable, startRedis, waitForList } from "../support/redis.ts";
 import { suiteScope, type Scope } from "../support/scope.ts";
+import { freePort } from "../support/ports.ts";
 
 const MANIFEST = greetManifest("greet", "hello from containerd");
 
@@ -53,15 +53,6 @@ files = ["static/**/*"]
 const BIG_FILE = "a file that travels as its own layer\n".repeat(20);
 
 const RUNTIME = "io.containerd.spindle.v2";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address !== null ? address.port : 0));
-    });
-  });
-}
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
   for (let i = 0; i < 300; i++) {

@@ -7,10 +7,10 @@
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { closeSync, existsSync, openSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import type { Scope } from "./scope.ts";
+import { freePort } from "./ports.ts";
 
 /** Why registry tests cannot run here, or `undefined` when they can. */
 export function registryUnavailable(): string | undefined {
@@ -112,21 +112,6 @@ function writeHtpasswd(dir: string, users: Readonly<Record<string, string>>): st
   );
   writeFileSync(path, `${lines.join("\n")}\n`);
   return path;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address !== null
-          ? resolve(address.port)
-          : reject(new Error("no port")),
-      );
-    });
-  });
 }
 
 async function waitUntilServing(host: string): Promise<void> {
