@@ -6,8 +6,6 @@
 import { SpindleError } from "../../errors.ts";
 import { tryParseReference } from "../../oci/reference.ts";
 
-export type AutoscalerKind = "hpa" | "keda";
-
 export interface ScaffoldOptions {
   readonly from: string;
   readonly replicas: number;
