@@ -67,6 +67,18 @@ url = "redis://localhost:6379"`,
     );
   });
 
+  it("refuses two Redis stores in one database, whose keys would mix, and accepts two databases", () => {
+    const store = (label: string, url: string) =>
+      `[key_value_store.${label}]\ntype = "redis"\nurl = "${url}"\n`;
+    refusal(
+      store("a", "redis://cache:6379") + store("b", "redis://cache/0"),
+      "key_value_store.b.url",
+      /store "b" uses the same Redis database as store "a" \(cache:6379\/0\)/,
+    );
+    const parsed = parseRuntimeConfig(store("a", "redis://cache") + store("b", "redis://cache/1"), FILE);
+    assert.equal(parsed.keyValueStores.size, 2);
+  });
+
   it("refuses missing and mistyped fields", () => {
     refusal('[key_value_store.x]\ntype = "redis"', "key_value_store.x.url", /missing field/);
     refusal("[key_value_store.x]", "key_value_store.x.type", /missing field/);

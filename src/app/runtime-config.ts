@@ -201,10 +201,36 @@ function directory({ file, base }: ReadContext, key: string, value: unknown): st
 
 function keyValueStores(file: string, base: string, value: unknown): Map<string, KeyValueStoreConfig> {
   const stores = new Map<string, KeyValueStoreConfig>();
+  // A Redis store owns its whole database, as in Spin: two stores in one database would share their keys.
+  const databases = new Map<string, string>();
   for (const [label, key, entry] of labelledTables(file, "key_value_store", "store", value)) {
-    stores.set(label, keyValueStore(file, key, base, entry));
+    const store = keyValueStore(file, key, base, entry);
+    if (store.type === "redis") {
+      const database = redisDatabase(store.url);
+      const other = databases.get(database);
+      if (other !== undefined) {
+        throw new RuntimeConfigError(
+          file,
+          `${key}.url`,
+          `store "${label}" uses the same Redis database as store "${other}" (${database}), so their keys would mix`,
+          'give each Redis store its own database, e.g. url = "redis://host:6379/1"',
+        );
+      }
+      databases.set(database, label);
+    }
+    stores.set(label, store);
   }
   return stores;
+}
+
+/** `host:port/db` of a Redis URL (port 6379 and database 0 when not given); the URL itself if unparsable. */
+function redisDatabase(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.hostname}:${parsed.port || "6379"}/${parsed.pathname.slice(1) || "0"}`;
+  } catch {
+    return url;
+  }
 }
 
 function sqliteDatabases(file: string, cwd: string, value: unknown): Map<string, SqliteDatabaseConfig> {
