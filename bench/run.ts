@@ -80,7 +80,20 @@ const benchmarks: Benchmark[] = [
   },
 ];
 
+/** The benchmarks BENCH_ONLY names (all without it); an id no benchmark has is an error, not an empty run. */
+function selected(): Benchmark[] {
+  if (ONLY === undefined) return benchmarks;
+  const unknown = ONLY.filter((id) => !benchmarks.some((b) => b.id === id));
+  if (unknown.length > 0) {
+    throw new Error(
+      `BENCH_ONLY names ${unknown.join(", ")}, which is no benchmark; the benchmarks are ${benchmarks.map((b) => b.id).join(", ")}`,
+    );
+  }
+  return benchmarks.filter((b) => ONLY.includes(b.id));
+}
+
 async function main(): Promise<void> {
+  const chosen = selected();
   const work = mkdtempSync(join(tmpdir(), "spindle-bench-"));
   const began = performance.now();
   try {
@@ -88,7 +101,7 @@ async function main(): Promise<void> {
     const meta = { date: new Date().toISOString(), node: process.version, pinned: hasTaskset, runs: RUNS };
     const json: Record<string, unknown> = { meta };
     const sections: Section[] = [];
-    for (const benchmark of benchmarks.filter((b) => ONLY === undefined || ONLY.includes(b.id))) {
+    for (const benchmark of chosen) {
       process.stderr.write(`bench: ${benchmark.id}…\n`);
       const { data, section } = await benchmark.run(guests, work);
       json[benchmark.id] = data;
