@@ -88,7 +88,7 @@ async function serve(handler: Handler, request: HttpGuestRequest): Promise<HttpG
   const { componentId, context, instances } = handler;
   const incoming = new IncomingRequest(request);
   let lease: Lease<ReadyInstance> | undefined;
-  const { response, finished, memories } = invoke(() => (lease = instances.take()).instance, incoming);
+  const { response, finished } = invoke(() => (lease = instances.take()).instance, incoming);
   const result = await response;
   if (result === undefined) {
     const failure = await finished.then(
@@ -101,7 +101,11 @@ async function serve(handler: Handler, request: HttpGuestRequest): Promise<HttpG
       // Nothing of the request was taken, so a fresh instance can serve it as if this never happened.
       if (!incoming.bodyTaken) return serve(handler, request);
     }
-    throw faultOf(componentId, failure, memoryCapNote(memories, context.maxMemoryBytes));
+    throw faultOf(
+      componentId,
+      failure,
+      memoryCapNote(lease?.instance.memories ?? [], context.maxMemoryBytes),
+    );
   }
   const served = lease as Lease<ReadyInstance>;
   finished.then(

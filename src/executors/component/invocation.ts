@@ -13,8 +13,6 @@ export interface Invocation {
   readonly response: Promise<ResponseResult | undefined>;
   /** Settles when `handle` returns; rejects with the trap (or `GuestExit`) when it does not. */
   readonly finished: Promise<void>;
-  /** The core instances' exported memories, when there is a memory cap (to tell a fault at the cap). */
-  readonly memories: readonly WebAssembly.Memory[];
 }
 
 /** Serves `request` with the instance `take` hands out (created then, or earlier by a pool). */
@@ -22,11 +20,9 @@ export function invoke(take: () => ReadyInstance, request: IncomingRequest): Inv
   let deliver: (result: ResponseResult | undefined) => void = () => undefined;
   const response = new Promise<ResponseResult | undefined>((resolve) => (deliver = resolve));
   const outparam = new ResponseOutparam((result) => deliver(result));
-  const memories: WebAssembly.Memory[] = [];
   const finished = (async () => {
     // Inside the async function, so a failing instantiation or a synchronous trap rejects `finished`.
     const instance = take();
-    memories.push(...instance.memories);
     await instance.entry(request, outparam);
   })();
   // A response set before the end was delivered first; this only answers "never set".
@@ -34,5 +30,5 @@ export function invoke(take: () => ReadyInstance, request: IncomingRequest): Inv
     () => deliver(undefined),
     () => deliver(undefined),
   );
-  return { response, finished, memories };
+  return { response, finished };
 }
