@@ -8,6 +8,7 @@
 import { SpindleError } from "../../errors.ts";
 import { credentialsInAuths, type AuthEntry, type Credentials } from "../../oci/credentials.ts";
 import type { KubeResource } from "../client/client.ts";
+import { isRecord } from "../model/legacy.ts";
 
 const DOCKER_CONFIG_JSON = { type: "kubernetes.io/dockerconfigjson", key: ".dockerconfigjson" };
 const DOCKER_CFG = { type: "kubernetes.io/dockercfg", key: ".dockercfg" };
@@ -40,8 +41,8 @@ function authsOf(secret: KubeResource): Readonly<Record<string, AuthEntry>> | un
   } catch (cause) {
     throw notAConfig(secret, format.key, { cause });
   }
-  const auths = format === DOCKER_CONFIG_JSON && isObject(parsed) ? parsed["auths"] : parsed;
-  if (!isObject(auths)) throw notAConfig(secret, format.key);
+  const auths = format === DOCKER_CONFIG_JSON && isRecord(parsed) ? parsed["auths"] : parsed;
+  if (!isRecord(auths)) throw notAConfig(secret, format.key);
   return auths as Record<string, AuthEntry>;
 }
 
@@ -51,8 +52,4 @@ function notAConfig(secret: KubeResource, key: string, options: ErrorOptions = {
     ...options,
     hint: `Recreate it with kubectl create secret docker-registry ${secret.metadata.name} …`,
   });
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
