@@ -21,8 +21,7 @@ import { createProgress } from "../observe/progress.ts";
 import { DEFAULT_LISTEN, parseListenAddress, type ListenAddress } from "../triggers/http/listen-address.ts";
 import type { ServerLimits } from "../triggers/http/server.ts";
 import type { ComponentSettings } from "../triggers/component-context.ts";
-import { hasRedisTriggers } from "../triggers/redis/trigger.ts";
-import { hasHttpTriggers, startAppTriggers, triggersBanner, type AppTriggers } from "../triggers/start.ts";
+import { startAppTriggers, triggerTypes, triggersBanner, type AppTriggers } from "../triggers/start.ts";
 import { listOption, flagOption, stringOption, type ParsedOptions } from "./command.ts";
 import { parseVariableFlags } from "./variable-flags.ts";
 import { parseEnvFlags } from "./env-flags.ts";
@@ -337,8 +336,7 @@ export async function startServing(
 
 /** A reload keeps the running triggers: starting or stopping a trigger type needs a restart. */
 function checkSameTriggerTypes(next: LoadedApp, running: AppTriggers): void {
-  const redis = hasRedisTriggers(next);
-  const http = hasHttpTriggers(next) || !redis;
+  const { http, redis } = triggerTypes(next);
   if (redis === (running.redis !== undefined) && http === (running.http !== undefined)) return;
   throw new SpindleError("the app's trigger types changed (HTTP, Redis), which a reload cannot apply", {
     hint: "stop and start spindle again to run the new set of triggers",

@@ -34,10 +34,9 @@ export async function startAppTriggers(
   http: HttpSettings,
 ): Promise<AppTriggers> {
   const { app, variables } = runnable;
-  const redis = hasRedisTriggers(app)
-    ? await startRedisTrigger(app, { ...componentSettings, variables })
-    : undefined;
-  if (redis !== undefined && !hasHttpTriggers(app)) return { http: undefined, redis };
+  const types = triggerTypes(app);
+  const redis = types.redis ? await startRedisTrigger(app, { ...componentSettings, variables }) : undefined;
+  if (!types.http) return { http: undefined, redis };
   try {
     return { http: await startHttpTrigger(app, { ...componentSettings, ...http, variables }), redis };
   } catch (error) {
@@ -46,8 +45,10 @@ export async function startAppTriggers(
   }
 }
 
-export function hasHttpTriggers(app: LoadedApp): boolean {
-  return app.locked.triggers.some((t) => t.trigger_type === "http");
+/** Which triggers run for `app`: Redis when it has Redis triggers, HTTP unless it has only Redis ones. */
+export function triggerTypes(app: LoadedApp): { readonly http: boolean; readonly redis: boolean } {
+  const redis = hasRedisTriggers(app);
+  return { http: !redis || app.locked.triggers.some((t) => t.trigger_type === "http"), redis };
 }
 
 /** Spin's banner: the HTTP routes, then the Redis channels. */
