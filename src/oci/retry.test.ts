@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { backoffDelay, DEFAULT_RETRY, withRetry, type RetryPolicy } from "./retry.ts";
+import { DEFAULT_RETRY, withRetry, type RetryPolicy } from "./retry.ts";
 
 function recordingPolicy(attempts: number): { policy: RetryPolicy; waits: number[] } {
   const waits: number[] = [];
@@ -90,12 +90,14 @@ describe("withRetry", () => {
   });
 });
 
-describe("backoffDelay", () => {
-  it("doubles up to the cap", () => {
-    const { policy } = recordingPolicy(10);
-    assert.deepEqual(
-      [0, 1, 2, 3, 4, 5].map((n) => backoffDelay(policy, n)),
-      [100, 200, 400, 800, 1_000, 1_000],
+describe("withRetry's waits", () => {
+  it("double from the base delay up to the cap", async () => {
+    const { policy, waits } = recordingPolicy(7);
+    await withRetry(
+      () => Promise.resolve(503),
+      (s) => s >= 500,
+      policy,
     );
+    assert.deepEqual(waits, [100, 200, 400, 800, 1_000, 1_000]);
   });
 });

@@ -5,6 +5,7 @@
  * the transport for every HTTP exchange.
  */
 import { setTimeout as sleep } from "node:timers/promises";
+import { backoffDelay } from "../util/backoff.ts";
 
 export interface RetryPolicy {
   /** Total tries, at least 1. */
@@ -24,11 +25,6 @@ export const DEFAULT_RETRY: RetryPolicy = {
   delay: (ms) => sleep(ms),
 };
 
-/** The wait before retry number `retry` (0-based). */
-export function backoffDelay(policy: RetryPolicy, retry: number): number {
-  return Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retry);
-}
-
 /**
  * Runs `attempt` until it returns a result `shouldRetry` rejects or the attempts run out. The last
  * result is returned even when retryable, so the caller can report it; the last error is rethrown.
@@ -46,6 +42,6 @@ export async function withRetry<T>(
     } catch (error) {
       if (last) throw error;
     }
-    await policy.delay(backoffDelay(policy, tried - 1));
+    await policy.delay(backoffDelay(tried - 1, { initialMs: policy.baseDelayMs, maxMs: policy.maxDelayMs }));
   }
 }

@@ -15,8 +15,3 @@ export const realDelay: Delay = (ms, signal) =>
     }
     signal?.addEventListener("abort", done, { once: true });
   });
-
-/** Exponential backoff: `base · 2^failures`, capped at `max`. */
-export function backoff(failures: number, base: number, max: number): number {
-  return Math.min(max, base * 2 ** Math.max(0, failures - 1));
-}

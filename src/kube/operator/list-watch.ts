@@ -7,7 +7,8 @@
  */
 import type { KubeClient, KubeResource } from "../client/client.ts";
 import type { ResourceType } from "../client/resources.ts";
-import { backoff, realDelay, type Delay } from "./delay.ts";
+import { backoffDelay, type BackoffPolicy } from "../../util/backoff.ts";
+import { realDelay, type Delay } from "./delay.ts";
 
 export interface ListWatchOptions {
   readonly client: KubeClient;
@@ -24,6 +25,9 @@ export interface ListWatchOptions {
 
 class Expired extends Error {}
 
+/** The wait before listing again: 100 ms after an expired watch or the first failure, doubling to 30 s. */
+const RELIST_BACKOFF: BackoffPolicy = { initialMs: 100, maxMs: 30_000 };
+
 /** Runs until `signal` aborts. */
 export async function listWatch(options: ListWatchOptions, signal: AbortSignal): Promise<void> {
   const delay = options.delay ?? realDelay;
@@ -39,7 +43,7 @@ export async function listWatch(options: ListWatchOptions, signal: AbortSignal):
         failures += 1;
         options.onError?.(error);
       }
-      await delay(backoff(failures, 100, 30_000), signal);
+      await delay(backoffDelay(Math.max(0, failures - 1), RELIST_BACKOFF), signal);
     }
   }
 }

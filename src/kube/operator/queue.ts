@@ -4,7 +4,8 @@
  * afterwards if it was added meanwhile; a failed key is retried after a per-key exponential backoff that
  * resets on success. Waiting goes through an injected `Delay`. One per controller.
  */
-import { backoff, realDelay, type Delay } from "./delay.ts";
+import { backoffDelay } from "../../util/backoff.ts";
+import { realDelay, type Delay } from "./delay.ts";
 
 export interface QueueOptions {
   readonly delay?: Delay;
@@ -76,7 +77,8 @@ export class WorkQueue {
       const failures = this.failures(key) + 1;
       this.#failures.set(key, failures);
       this.#onError?.(key, error, failures);
-      this.#retryLater(key, backoff(failures, this.#base, this.#max), signal);
+      const wait = backoffDelay(failures - 1, { initialMs: this.#base, maxMs: this.#max });
+      this.#retryLater(key, wait, signal);
     }
   }
 

@@ -2,14 +2,14 @@
  * One subscribing connection to one Redis server, on node-redis: SUBSCRIBE to every channel, each message
  * handed to `onMessage` with its payload as bytes. The first connection must succeed — an unreachable
  * server at start-up is an error naming the address, as in Spin. After that a lost connection is retried
- * forever with capped exponential backoff (backoff.ts), and node-redis subscribes to the channels again
+ * forever with capped, jittered exponential backoff, and node-redis subscribes to the channels again
  * once it is back; the loss and the recovery are each logged once, not every failed attempt. One per
  * distinct address, for as long as the trigger runs.
  */
 import type { RedisClientType } from "redis";
 import { SpindleError } from "../../errors.ts";
 import type { Logger } from "../../observe/logger.ts";
-import { backoffDelay, RECONNECT_BACKOFF } from "./backoff.ts";
+import { backoffDelay, type BackoffPolicy } from "../../util/backoff.ts";
 
 export interface SubscriberOptions {
   readonly address: string;
@@ -20,6 +20,12 @@ export interface SubscriberOptions {
   /** The wait before reconnect attempt `attempt` (0 first), in ms; Spindle's backoff when absent. */
   readonly reconnectDelay?: ((attempt: number) => number) | undefined;
 }
+
+/**
+ * Spindle's reconnect policy: 100 ms, doubling, at most 30 s between attempts, with jitter so that many
+ * hosts reconnecting to one restarted server spread out.
+ */
+const RECONNECT_BACKOFF: BackoffPolicy = { initialMs: 100, maxMs: 30_000, jitter: "equal" };
 
 export interface Subscriber {
   /** Unsubscribes and closes the connection. */
