@@ -46,13 +46,3 @@ function parseWithHost(text: string): URL | undefined {
   const url = URL.parse(text);
   return url !== null && url.hostname !== "" ? url : undefined;
 }
-
-/** The URL without user name and password, for log lines. */
-export function redactUrl(target: OutboundTarget): string {
-  if (target.kind === "self") return target.path;
-  if (target.url.username === "" && target.url.password === "") return target.url.href;
-  const copy = new URL(target.url.href);
-  copy.username = "";
-  copy.password = "";
-  return copy.href;
-}

@@ -7,9 +7,10 @@
  */
 import type { Logger } from "../../observe/logger.ts";
 import { noopObserver, type Observer } from "../../observe/observer.ts";
+import { withoutCredentials } from "../../util/url-credentials.ts";
 import { allowsTarget, suggestEntryFor, type AllowList } from "./allow-list.ts";
 import { sendOverNetwork, type FetchFunction } from "./network.ts";
-import { parseOutboundUrl, redactUrl, type OutboundTarget } from "./outbound-url.ts";
+import { parseOutboundUrl, type OutboundTarget } from "./outbound-url.ts";
 import { OutboundError, type OutboundHttp, type OutboundRequest, type OutboundResponse } from "./outbound.ts";
 
 /** Where an in-app request goes: a component by id, or the app's own router. */
@@ -62,7 +63,7 @@ export function createOutboundHttp(options: OutboundHttpOptions): OutboundHttp {
 }
 
 function deny(options: OutboundHttpOptions, target: OutboundTarget): OutboundError {
-  const url = redactUrl(target);
+  const url = target.kind === "self" ? target.path : withoutCredentials(target.url);
   const fix = suggestEntryFor(target);
   options.logger.warn(
     `component "${options.component}" may not send HTTP requests to ${url}; to allow it, add ${fix} to [component.${options.component}] in spin.toml`,

@@ -12,6 +12,7 @@ import type { LoadedApp } from "../../app/load.ts";
 import type { ResolvedVariables } from "../../app/variables.ts";
 import { wellKnownPort } from "../../manifest/allowed-hosts.ts";
 import type { Logger } from "../../observe/logger.ts";
+import { withoutCredentials } from "../../util/url-credentials.ts";
 import {
   allowsTarget,
   buildAllowList,
@@ -123,13 +124,4 @@ export function readAddress(address: string, scheme: string): AbsoluteTarget | u
 function withHost(text: string): URL | undefined {
   const url = URL.parse(text);
   return url !== null && url.hostname !== "" ? url : undefined;
-}
-
-/** `scheme://host:port` as the guest wrote it, query kept, user name and password dropped. */
-function withoutCredentials(url: URL): string {
-  if (url.username === "" && url.password === "") return url.href;
-  const copy = new URL(url.href);
-  copy.username = "";
-  copy.password = "";
-  return copy.href;
 }

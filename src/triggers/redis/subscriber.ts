@@ -10,6 +10,7 @@ import type { RedisClientType } from "redis";
 import { SpindleError } from "../../errors.ts";
 import type { Logger } from "../../observe/logger.ts";
 import { backoffDelay, type BackoffPolicy } from "../../util/backoff.ts";
+import { withoutCredentials } from "../../util/url-credentials.ts";
 
 export interface SubscriberOptions {
   readonly address: string;
@@ -32,18 +33,9 @@ export interface Subscriber {
   close(): Promise<void>;
 }
 
-/** The address without its credentials, for messages. */
-export function displayAddress(address: string): string {
-  const url = new URL(address);
-  if (url.username === "" && url.password === "") return address;
-  url.username = "";
-  url.password = "";
-  return url.href;
-}
-
 export async function subscribe(options: SubscriberOptions): Promise<Subscriber> {
   const { createClient } = await import("redis");
-  const shown = displayAddress(options.address);
+  const shown = withoutCredentials(options.address);
   const delay = options.reconnectDelay ?? ((attempt: number) => backoffDelay(attempt, RECONNECT_BACKOFF));
   const state = { started: false, connected: false };
   const client: RedisClientType = createClient({

@@ -12,10 +12,11 @@ import type { MessageHandler } from "../../executors/message.ts";
 import { createMessageExecutor } from "../../executors/select.ts";
 import type { ClosableGuestOutput } from "../../observe/guest-output.ts";
 import { noopObserver } from "../../observe/observer.ts";
+import { withoutCredentials } from "../../util/url-credentials.ts";
 import { componentContexts, type ComponentSettings } from "../component-context.ts";
 import { formatActiveChannels } from "./banner.ts";
 import { readRedisServers, type RedisServer } from "./config.ts";
-import { displayAddress, subscribe, type Subscriber } from "./subscriber.ts";
+import { subscribe, type Subscriber } from "./subscriber.ts";
 
 export interface RedisTriggerOptions extends ComponentSettings {
   readonly variables: ResolvedVariables;
@@ -145,7 +146,7 @@ function dispatcher(
   handlers: ReadonlyMap<string, MessageHandler>,
   deps: StartDeps,
 ): (channel: string, payload: Uint8Array) => void {
-  const logger = deps.options.logger.child({ redis: displayAddress(server.address) });
+  const logger = deps.options.logger.child({ redis: withoutCredentials(server.address) });
   const observer = deps.options.observer ?? noopObserver;
   return (channel, payload) => {
     for (const binding of server.channels.get(channel) ?? []) {
