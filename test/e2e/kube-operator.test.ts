@@ -9,9 +9,11 @@ import { join } from "node:path";
 import type { KubeClient, KubeResource } from "../../src/kube/client/client.ts";
 import {
   DEPLOYMENTS,
+  EVENTS,
   HORIZONTAL_POD_AUTOSCALERS,
   SCALED_OBJECTS,
   SECRETS,
+  SERVICE_ACCOUNTS,
   SERVICES,
   spinAppExecutors,
   spinApps,
@@ -310,7 +312,8 @@ describe("the operator", { skip: registryUnavailable() ?? false }, () => {
     await bareClient.delete(APPS, "default", "scaled");
   });
 
-  it("reads an image from a private registry with the login in the app's imagePullSecrets", async () => {
+  /** An HTTP app in a registry of its own that only `puller` may read, and that login's `auths`. */
+  const privateImage = async () => {
     const registry = await startRegistry(scope, { users: { puller: "pull-pw" } });
     const auths = { [registry.host]: { auth: Buffer.from("puller:pull-pw").toString("base64") } };
     const dockerDir = mkdtempSync(join(tmpdir(), "spindle-operator-docker-"));
@@ -319,13 +322,26 @@ describe("the operator", { skip: registryUnavailable() ?? false }, () => {
     const dir = makeApp(scope, { manifest: HTTP_APP, files: { "app.wasm": WASM } });
     const image = `${registry.host}/private/hello:v1`;
     await pushApp(image, join(dir, "spin.toml"), { cacheDir: dockerDir, env: { DOCKER_CONFIG: dockerDir } });
-    await client.apply(SECRETS, {
-      apiVersion: "v1",
-      kind: "Secret",
-      metadata: { name: "regcred", namespace: "default" },
-      type: "kubernetes.io/dockerconfigjson",
-      data: { ".dockerconfigjson": Buffer.from(JSON.stringify({ auths })).toString("base64") },
-    });
+    return { image, auths };
+  };
+  const pullSecret = (name: string, auths: object) => ({
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: { name, namespace: "default" },
+    type: "kubernetes.io/dockerconfigjson",
+    data: { ".dockerconfigjson": Buffer.from(JSON.stringify({ auths })).toString("base64") },
+  });
+  const rejection = (on: KubeClient, name: string) =>
+    eventually(async () => {
+      const app = await on.get(APPS, "default", name);
+      const conditions = (app?.["status"] as { conditions?: Record<string, string>[] } | undefined)
+        ?.conditions;
+      return conditions?.find((c) => c["type"] === "Accepted" && c["status"] === "False");
+    }, `Accepted=False for ${name}`);
+
+  it("reads an image from a private registry with the login in the app's imagePullSecrets", async () => {
+    const { image, auths } = await privateImage();
+    await client.apply(SECRETS, pullSecret("regcred", auths));
 
     await client.apply(APPS, spinApp("private", image, { imagePullSecrets: [{ name: "regcred" }] }));
     // The Service exists only once the operator has read the app's triggers from the private image.
@@ -336,15 +352,72 @@ describe("the operator", { skip: registryUnavailable() ?? false }, () => {
     assert.deepEqual(spec.template.spec.imagePullSecrets, [{ name: "regcred" }]);
 
     await client.apply(APPS, spinApp("private-anonymous", image));
-    const condition = await eventually(async () => {
-      const app = await client.get(APPS, "default", "private-anonymous");
-      const conditions = (app?.["status"] as { conditions?: Record<string, string>[] } | undefined)
-        ?.conditions;
-      return conditions?.find((c) => c["type"] === "Accepted" && c["status"] === "False");
-    }, "Accepted=False without the pull Secret");
+    const condition = await rejection(client, "private-anonymous");
     assert.equal(condition["reason"], "ImageUnreadable");
     assert.match(condition["message"] ?? "", /requires authentication/);
     await client.delete(APPS, "default", "private-anonymous");
+  });
+
+  it("reads an image with its ServiceAccount's imagePullSecrets when the app lists none, as pods get them", async () => {
+    const { image, auths } = await privateImage();
+    const cluster = await startFakeKube(scope);
+    const on = clientFor(scope, cluster);
+    await on.apply(EXECUTORS, executor("containerd-shim-spin"));
+    const account = (name: string, secrets: string[]) => ({
+      apiVersion: "v1",
+      kind: "ServiceAccount",
+      metadata: { name, namespace: "default" },
+      imagePullSecrets: secrets.map((s) => ({ name: s })),
+    });
+    await on.apply(SECRETS, pullSecret("regcred", auths));
+    await on.apply(SECRETS, pullSecret("elsewhere", { "elsewhere.example": { auth: "eDp5" } }));
+    await on.apply(SECRETS, {
+      ...pullSecret("garbled", auths),
+      data: { ".dockerconfigjson": Buffer.from("{").toString("base64") },
+    });
+    await on.apply(SERVICE_ACCOUNTS, account("default", ["absent", "regcred"]));
+    await on.apply(SERVICE_ACCOUNTS, account("runner", ["garbled"]));
+    startOperator(scope, cluster);
+
+    // The default ServiceAccount's: a listed Secret that does not exist is skipped, as the kubelet skips it.
+    await on.apply(APPS, spinApp("by-default", image));
+    await eventually(() => on.get(SERVICES, "default", "by-default"), "the Service of by-default");
+    const spec = (await on.get(DEPLOYMENTS, "default", "by-default"))?.["spec"] as {
+      template: { spec: { imagePullSecrets?: unknown; serviceAccountName?: string } };
+    };
+    assert.equal(spec.template.spec.imagePullSecrets, undefined);
+    assert.equal(spec.template.spec.serviceAccountName, "default");
+
+    // spec.serviceAccountName's, with a malformed Secret: the same failure as the app's own, naming both.
+    await on.apply(APPS, spinApp("by-runner", image, { serviceAccountName: "runner" }));
+    const malformed = await rejection(on, "by-runner");
+    assert.equal(malformed["reason"], "InvalidSpec");
+    assert.equal(
+      malformed["message"],
+      "Secret default/garbled (an imagePullSecret of ServiceAccount default/runner): .dockerconfigjson " +
+        "is not a Docker registry config; Recreate it with kubectl create secret docker-registry garbled …",
+    );
+    const events = (await on.list(EVENTS, "default")).items;
+    const event = events.find((e) => (e["involvedObject"] as { name?: string }).name === "by-runner");
+    assert.equal(event?.["type"], "Warning");
+    assert.equal(event?.["reason"], "InvalidSpec");
+
+    // An app that lists its own pull Secrets gets none of the ServiceAccount's, as its pods would not.
+    await on.apply(APPS, spinApp("own-only", image, { imagePullSecrets: [{ name: "elsewhere" }] }));
+    const refused = await rejection(on, "own-only");
+    assert.equal(refused["reason"], "ImageUnreadable");
+    assert.match(refused["message"] ?? "", /requires authentication/);
+
+    // A missing ServiceAccount lists nothing: a public image is read, a private one is refused, saying so.
+    await on.apply(APPS, spinApp("ghost-public", images.http, { serviceAccountName: "ghost" }));
+    await eventually(() => on.get(SERVICES, "default", "ghost-public"), "the Service of ghost-public");
+    await on.apply(APPS, spinApp("ghost-private", image, { serviceAccountName: "ghost" }));
+    const unread = await rejection(on, "ghost-private");
+    assert.equal(unread["reason"], "ImageUnreadable");
+    assert.match(
+      unread["message"] ?? "",
+      /requires authentication.*; ServiceAccount default\/ghost \(the pods' service account\) does not exist$/,
+    );
   });
 
   it("makes no Service for an app without HTTP triggers", async () => {

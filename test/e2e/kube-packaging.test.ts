@@ -77,6 +77,7 @@ test("the ClusterRole grants every verb the operator uses", () => {
     ["", "services", ["get", "list", "watch", "patch", "delete"]],
     ["", "secrets", ["get", "list", "watch", "create", "delete"]],
     ["", "configmaps", ["get"]],
+    ["", "serviceaccounts", ["get"]],
     ["autoscaling", "horizontalpodautoscalers", ["get", "create", "patch", "delete"]],
     ["keda.sh", "scaledobjects", ["get", "create", "patch", "delete"]],
     ["", "events", ["create"]],

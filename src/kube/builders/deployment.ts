@@ -45,6 +45,11 @@ export function buildDeployment(inputs: DeploymentInputs) {
   };
 }
 
+/** The ServiceAccount the app's pods run as: `spec.serviceAccountName`, else the namespace's `default`. */
+export function podServiceAccountName(app: SpinApp): string {
+  return app.spec.serviceAccountName || "default";
+}
+
 function podSpec(inputs: DeploymentInputs) {
   const { app, executor } = inputs;
   const storage = buildStorage(app, inputs.runtimeConfigSecret, inputs.caSecret);
@@ -52,7 +57,7 @@ function podSpec(inputs: DeploymentInputs) {
   const pullSecrets = app.spec.imagePullSecrets ?? [];
   return {
     ...(runtimeClassName === undefined ? {} : { runtimeClassName }),
-    serviceAccountName: app.spec.serviceAccountName || "default",
+    serviceAccountName: podServiceAccountName(app),
     ...(pullSecrets.length === 0 ? {} : { imagePullSecrets: pullSecrets.map((s) => ({ name: s.name })) }),
     ...nonEmpty("nodeSelector", app.spec.nodeSelector),
     ...(app.spec.tolerations === undefined ? {} : { tolerations: [...app.spec.tolerations] }),

@@ -15,6 +15,12 @@ export interface ResourceType {
 
 export const SECRETS: ResourceType = { group: "", version: "v1", plural: "secrets", kind: "Secret" };
 export const SERVICES: ResourceType = { group: "", version: "v1", plural: "services", kind: "Service" };
+export const SERVICE_ACCOUNTS: ResourceType = {
+  group: "",
+  version: "v1",
+  plural: "serviceaccounts",
+  kind: "ServiceAccount",
+};
 export const EVENTS: ResourceType = { group: "", version: "v1", plural: "events", kind: "Event" };
 export const DEPLOYMENTS: ResourceType = {
   group: "apps",

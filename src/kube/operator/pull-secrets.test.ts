@@ -61,3 +61,12 @@ test("a malformed pull Secret is an error naming it", () => {
     message: 'Secret apps/nocolon: the login for registry.example is not base64 "user:password"',
   });
 });
+
+test("a malformed Secret that a ServiceAccount lists is named with the ServiceAccount", () => {
+  const garbled = secret("garbled", "kubernetes.io/dockercfg", { ".dockercfg": b64("[1]") });
+  assert.throws(() => pullSecretCredentials([garbled], "registry.example", "ServiceAccount apps/runner"), {
+    message:
+      "Secret apps/garbled (an imagePullSecret of ServiceAccount apps/runner): .dockercfg is not a Docker registry config",
+    hint: "Recreate it with kubectl create secret docker-registry garbled …",
+  });
+});

@@ -2,8 +2,8 @@
  * One reconcile of one SpinApp, in the order of SpinKube's controller (reference §2.2): read the app,
  * resolve its executor (a Warning `MissingExecutor` Event and a retry if it is absent), stop if the app
  * is being deleted (its children go by ownerReference GC), read the app's facts from its image (HTTP
- * triggers, required variables; with the login its `imagePullSecrets` hold for the image's registry)
- * and reject an app that leaves a required variable unset, build the
+ * triggers, required variables; with the login its pods' pull Secrets hold, `image-login.ts`) and
+ * reject an app that leaves a required variable unset, build the
  * desired objects with the pure builders, write them (`children.ts`), then write the status. Failures the
  * user must see become the `Accepted` condition and an Event (`failures.ts`).
  */
@@ -22,14 +22,12 @@ import { parseSpinApp, parseSpinAppExecutor } from "../model/parse.ts";
 import type { ApiGroup, SpinApp, SpinAppExecutor } from "../model/types.ts";
 import { SpindleError } from "../../errors.ts";
 import { KubeApiError } from "../client/api-error.ts";
-import type { Credentials } from "../../oci/credentials.ts";
-import { parseReference } from "../../oci/reference.ts";
 import { missingVariables } from "./app-facts.ts";
 import type { AppSource } from "./app-inspector.ts";
 import type { EventRecorder } from "./events.ts";
 import { ACCEPTED_CONDITION, ReconcileFailure, failureCondition, failureEvent } from "./failures.ts";
 import { writeChildren } from "./children.ts";
-import { pullSecretCredentials } from "./pull-secrets.ts";
+import { imageLogin } from "./image-login.ts";
 import { sameJson } from "./same-json.ts";
 import { computeStatus, setCondition, type ConditionInput, type SpinAppStatus } from "./status.ts";
 
@@ -84,11 +82,12 @@ async function desiredObjects(
   app: SpinApp,
   executor: SpinAppExecutor,
 ): Promise<AppObjects> {
-  const login = await pullSecretLogin(deps.client, app);
-  const facts = await deps.source.inspect(app.spec.image, login).catch((cause: unknown) => {
+  const login = await imageLogin(deps.client, app);
+  const facts = await deps.source.inspect(app.spec.image, login.credentials).catch((cause: unknown) => {
     const detail = cause instanceof Error ? cause.message : String(cause);
     throw new ReconcileFailure("ImageUnreadable", `cannot read the app from ${app.spec.image}: ${detail}`, {
       cause,
+      ...(login.missing.length === 0 ? {} : { hint: notFound(login.missing) }),
     });
   });
   const missing = missingVariables(app, facts);
@@ -102,17 +101,8 @@ async function desiredObjects(
   return buildAppObjects(app, executor, { hasHttpTriggers: facts.hasHttpTriggers, referenced });
 }
 
-/**
- * The login the app's pull Secrets hold for its image's registry. A listed Secret that does not exist is
- * skipped, as the kubelet skips it; the registry's refusal then says what is missing.
- */
-async function pullSecretLogin(client: KubeClient, app: SpinApp): Promise<Credentials | undefined> {
-  const names = app.spec.imagePullSecrets ?? [];
-  if (names.length === 0) return undefined;
-  const namespace = app.metadata.namespace ?? "default";
-  const secrets = await Promise.all(names.map((s) => client.get(SECRETS, namespace, s.name)));
-  const found = secrets.filter((s): s is KubeResource => s !== undefined);
-  return pullSecretCredentials(found, parseReference(app.spec.image).registry);
+function notFound(missing: readonly string[]): string {
+  return `${missing.join(" and ")} ${missing.length === 1 ? "does" : "do"} not exist`;
 }
 
 /** The data of the Secrets and ConfigMaps the app's runtime-config options refer to. */

@@ -1,0 +1,69 @@
+/**
+ * The registry login the operator reads a SpinApp's image with: one from the pull Secrets the app's pods
+ * get. Those are the app's `imagePullSecrets` when it lists any, else the `imagePullSecrets` of the pods'
+ * ServiceAccount (`spec.serviceAccountName`, else `default`). That is how the Kubernetes ServiceAccount
+ * admission plugin fills them in: it adds the ServiceAccount's only to a pod that lists none, and the
+ * kubelet pulls with what the pod lists. Reading both would accept an image the pods cannot pull. Thin I/O
+ * over pull-secrets.ts; per reconcile, it reads the ServiceAccount (only for an app that lists no
+ * Secrets) and the listed Secrets.
+ */
+import type { KubeClient, KubeResource } from "../client/client.ts";
+import { SECRETS, SERVICE_ACCOUNTS } from "../client/resources.ts";
+import { podServiceAccountName } from "../builders/deployment.ts";
+import type { SpinApp } from "../model/types.ts";
+import type { Credentials } from "../../oci/credentials.ts";
+import { parseReference } from "../../oci/reference.ts";
+import { pullSecretCredentials } from "./pull-secrets.ts";
+
+export interface ImageLogin {
+  /** The first login for the image's registry, or `undefined` (the operator's own Docker config then). */
+  readonly credentials: Credentials | undefined;
+  /**
+   * What the app names for its pull Secrets but the cluster does not have (`Secret apps/regcred (in
+   * spec.imagePullSecrets)`), skipped as the kubelet skips them, so that a registry's refusal can say
+   * what is missing.
+   */
+  readonly missing: readonly string[];
+}
+
+/** Throws the SpindleError of a malformed pull Secret, naming it and what lists it. */
+export async function imageLogin(client: KubeClient, app: SpinApp): Promise<ImageLogin> {
+  const namespace = app.metadata.namespace ?? "default";
+  const listed = await pullSecretNames(client, app);
+  const secrets = await Promise.all(listed.names.map((name) => client.get(SECRETS, namespace, name)));
+  const found = secrets.filter((s): s is KubeResource => s !== undefined);
+  const missing = listed.names
+    .filter((_, i) => secrets[i] === undefined)
+    .map(
+      (n) =>
+        `Secret ${namespace}/${n} (${listed.by === undefined ? "in spec.imagePullSecrets" : `an imagePullSecret of ${listed.by}`})`,
+    );
+  const registry = parseReference(app.spec.image).registry;
+  return {
+    credentials: pullSecretCredentials(found, registry, listed.by),
+    missing: [...listed.missing, ...missing],
+  };
+}
+
+interface ListedSecrets {
+  readonly names: readonly string[];
+  /** The ServiceAccount that lists them; `undefined` for the app's own. */
+  readonly by?: string;
+  readonly missing: readonly string[];
+}
+
+/**
+ * A ServiceAccount that does not exist lists nothing. Pods cannot start until it exists (the ReplicaSet
+ * reports that), and reading the image need not wait for it.
+ */
+async function pullSecretNames(client: KubeClient, app: SpinApp): Promise<ListedSecrets> {
+  const own = app.spec.imagePullSecrets ?? [];
+  if (own.length > 0) return { names: own.map((s) => s.name), missing: [] };
+  const namespace = app.metadata.namespace ?? "default";
+  const name = podServiceAccountName(app);
+  const by = `ServiceAccount ${namespace}/${name}`;
+  const account = await client.get(SERVICE_ACCOUNTS, namespace, name);
+  if (account === undefined) return { names: [], missing: [`${by} (the pods' service account)`] };
+  const refs = (account["imagePullSecrets"] ?? []) as readonly { readonly name?: string }[];
+  return { names: refs.flatMap((r) => (r.name ? [r.name] : [])), by, missing: [] };
+}
