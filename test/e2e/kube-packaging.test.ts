@@ -1,6 +1,6 @@
 // The operator's install manifests in deploy/operator/: every object passes the Kubernetes OpenAPI
 // schema (kubernetes-models), the webhooks point at the paths the operator serves, the RBAC grants what
-// the operator does, and the spinImage executor is a valid SpinAppExecutor. No cluster is involved.
+// the operator does, and the executors are valid SpinAppExecutors. No cluster is involved.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -87,9 +87,10 @@ test("the ClusterRole grants every verb the operator uses", () => {
   }
 });
 
-test("the spinImage executor is a valid SpinAppExecutor", () => {
-  const [doc] = docs("spindle-executor.yaml");
-  assert.deepEqual(validateSpinAppExecutor(parseSpinAppExecutor(doc)), []);
+test("the spinImage and shim executors are valid SpinAppExecutors", () => {
+  for (const doc of [...docs("spindle-executor.yaml"), ...docs("shim-executors.yaml")]) {
+    assert.deepEqual(validateSpinAppExecutor(parseSpinAppExecutor(doc)), [], JSON.stringify(doc["metadata"]));
+  }
 });
 
 test("the operator runs with leader election, and its namespace's Role grants the Lease", () => {

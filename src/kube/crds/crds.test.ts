@@ -3,17 +3,23 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { CustomResourceDefinition } from "kubernetes-models/apiextensions.k8s.io/v1/CustomResourceDefinition";
-import { CRD_DIRECTORY, formattedCrdFiles } from "../../../scripts/generate-crds.ts";
+import { CRD_DIRECTORIES, formattedCrdFiles } from "../../../scripts/generate-crds.ts";
 import { spinAppCrd, spinAppExecutorCrd } from "./crds.ts";
 
-test("deploy/crds/ is what scripts/generate-crds.ts writes (run it after changing the schema)", async () => {
+const ROOT = new URL("../../../", import.meta.url);
+
+test("deploy/crds/ and the chart's crds/ are what scripts/generate-crds.ts writes (run it after changing the schema)", async () => {
   const files = await formattedCrdFiles();
   assert.deepEqual(Object.keys(files).sort(), [
     "core.spinkube.dev_spinappexecutors.yaml",
     "core.spinkube.dev_spinapps.yaml",
   ]);
-  for (const [name, text] of Object.entries(files)) {
-    assert.equal(readFileSync(join(CRD_DIRECTORY, name), "utf8"), text, `deploy/crds/${name} is out of date`);
+  assert.deepEqual(CRD_DIRECTORIES, ["deploy/crds", "charts/spindle-operator/crds"]);
+  for (const directory of CRD_DIRECTORIES) {
+    for (const [name, text] of Object.entries(files)) {
+      const path = join(directory, name);
+      assert.equal(readFileSync(new URL(path, ROOT), "utf8"), text, `${path} is out of date`);
+    }
   }
 });
 
