@@ -4,9 +4,14 @@
  * the host closes them; a client that lost its connection is replaced on the next open. Sharing also keeps
  * two requests with the same `client_id` from taking the broker session from each other. `publish`
  * resolves once the broker has the message at the asked quality of service (written for at-most-once,
- * PUBACK for at-least-once, PUBCOMP for exactly-once), as Spin waits. Knows nothing of guests or permissions.
+ * PUBACK for at-least-once, PUBCOMP for exactly-once), as Spin waits. Spindle opens the socket itself
+ * (MQTT.js's own TCP transport takes no `lookup`), resolving the host through the `lookup` the client is
+ * opened with, if any; a shared client keeps the one it was opened with (the host's runtime config gives
+ * every open the same). Knows nothing of guests or permissions.
  */
 import { randomUUID } from "node:crypto";
+import { connect as connectTcp, isIP, type LookupFunction } from "node:net";
+import { connect as connectTls } from "node:tls";
 import type { MqttClient } from "mqtt";
 
 export type QualityOfService = 0 | 1 | 2;
@@ -32,8 +37,11 @@ export class MqttAddressError extends Error {
 }
 
 export interface MqttClients {
-  /** The shared connection for `login`; rejects with `MqttAddressError` or the broker's refusal. */
-  connect(login: MqttLogin): Promise<MqttConnection>;
+  /**
+   * The shared connection for `login`, its host resolved through `lookup` when given; rejects with
+   * `MqttAddressError` or the broker's refusal.
+   */
+  connect(login: MqttLogin, lookup?: LookupFunction): Promise<MqttConnection>;
   close(): Promise<void>;
 }
 
@@ -43,7 +51,7 @@ const CONNECT_TIMEOUT_MS = 10_000;
 export function createMqttClients(): MqttClients {
   const clients = new Map<string, Promise<MqttClient>>();
   return {
-    connect: async (login) => {
+    connect: async (login, lookup) => {
       const key = JSON.stringify(login);
       let client = clients.get(key);
       if (
@@ -55,7 +63,7 @@ export function createMqttClients(): MqttClients {
       )
         client = undefined;
       if (client === undefined) {
-        client = openClient(login);
+        client = openClient(login, lookup);
         clients.set(key, client);
         client.catch(() => clients.delete(key));
       }
@@ -69,18 +77,50 @@ export function createMqttClients(): MqttClients {
   };
 }
 
-async function openClient(login: MqttLogin): Promise<MqttClient> {
+async function openClient(login: MqttLogin, lookup: LookupFunction | undefined): Promise<MqttClient> {
   const url = URL.parse(login.address);
   if (url === null || !["mqtt:", "mqtts:"].includes(url.protocol) || url.hostname === "") {
     throw new MqttAddressError(`${JSON.stringify(login.address)} is not an mqtt:// or mqtts:// URL`);
   }
-  const { connectAsync } = await import("mqtt");
-  return connectAsync(login.address, {
+  const { MqttClient } = await import("mqtt");
+  const client = new MqttClient(streamTo(url, lookup), {
     clientId: url.searchParams.get("client_id") ?? `spindle-${randomUUID()}`,
     ...(login.username === "" ? {} : { username: login.username, password: login.password }),
     keepalive: login.keepAliveSeconds,
     reconnectPeriod: 0,
     connectTimeout: CONNECT_TIMEOUT_MS,
+  });
+  return connected(client);
+}
+
+/** Opens the socket to the broker `url` names: TLS for `mqtts`, the name kept for SNI and verification. */
+function streamTo(url: URL, lookup: LookupFunction | undefined) {
+  const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
+  const secure = url.protocol === "mqtts:";
+  const port = url.port === "" ? (secure ? 8883 : 1883) : Number(url.port);
+  const resolve = lookup === undefined ? {} : { lookup };
+  return () =>
+    secure
+      ? connectTls({ host, port, ...resolve, ...(isIP(host) === 0 ? { servername: host } : {}) })
+      : connectTcp({ host, port, ...resolve });
+}
+
+/** `client` once the broker accepted it; rejects with the first error (or an early close), ending it. */
+function connected(client: MqttClient): Promise<MqttClient> {
+  // Failures after connecting reach the guest through the failing publish; this keeps them handled.
+  client.on("error", () => undefined);
+  return new Promise((resolve, reject) => {
+    const settle = (error?: Error) => {
+      client.off("connect", onConnect).off("error", settle).off("close", onClose);
+      if (error === undefined) resolve(client);
+      else {
+        client.end(true);
+        reject(error);
+      }
+    };
+    const onConnect = () => settle();
+    const onClose = () => settle(new Error("the broker closed the connection before accepting it"));
+    client.on("connect", onConnect).on("error", settle).on("close", onClose);
   });
 }
 

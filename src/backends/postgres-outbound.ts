@@ -3,8 +3,11 @@
  * address, made on first use and shared by every instance and request that opens that address until the
  * host closes them (Spin pools by address too). Rows come back as PostgreSQL's text form with each column's
  * type OID, so the capability decides how every type reaches the guest; parameters go as text, bytes or
- * null and the server infers their types. Knows nothing of guests or permissions.
+ * null and the server infers their types. A pool's connections resolve the host through the `lookup` it is
+ * opened with, if any; a shared pool keeps the one it was opened with (the host's runtime config gives every
+ * open the same). Knows nothing of guests or permissions.
  */
+import { Socket, type LookupFunction } from "node:net";
 import type { Pool, PoolConfig } from "pg";
 import type { PostgresAddress } from "./postgres-address.ts";
 
@@ -38,8 +41,11 @@ export class PostgresConnectError extends Error {
 }
 
 export interface PostgresPools {
-  /** A connection to `address`, checked by connecting once; rejects with `PostgresConnectError`. */
-  connect(key: string, address: PostgresAddress): Promise<PostgresConnection>;
+  /**
+   * A connection to `address`, its host resolved through `lookup` when given, checked by connecting
+   * once; rejects with `PostgresConnectError`.
+   */
+  connect(key: string, address: PostgresAddress, lookup?: LookupFunction): Promise<PostgresConnection>;
   close(): Promise<void>;
 }
 
@@ -51,18 +57,19 @@ const RAW_TEXT = { getTypeParser: () => (value: string) => value };
 
 export function createPostgresPools(): PostgresPools {
   const pools = new Map<string, Promise<Pool>>();
-  const pool = (key: string, address: PostgresAddress) => {
+  const pool = (key: string, address: PostgresAddress, lookup: LookupFunction | undefined) => {
     let opened = pools.get(key);
     if (opened === undefined) {
-      opened = openPool({ ...address.config, max: POOL_SIZE, types: RAW_TEXT });
+      const stream = lookup === undefined ? {} : { stream: socketThrough(lookup) };
+      opened = openPool({ ...address.config, ...stream, max: POOL_SIZE, types: RAW_TEXT });
       pools.set(key, opened);
       opened.catch(() => pools.delete(key));
     }
     return opened;
   };
   return {
-    connect: async (key, address) => {
-      const opened = await pool(key, address);
+    connect: async (key, address, lookup) => {
+      const opened = await pool(key, address, lookup);
       try {
         (await opened.connect()).release();
       } catch (cause) {
@@ -84,6 +91,19 @@ async function openPool(config: PoolConfig): Promise<Pool> {
   // An idle connection the server closed is dropped by the pool; this only keeps the error handled.
   pool.on("error", () => undefined);
   return pool;
+}
+
+/**
+ * A socket factory for node-postgres whose sockets resolve through `lookup`: node-postgres calls
+ * `connect(port, host)` and upgrades to TLS over the socket with `host` kept for SNI and verification.
+ */
+function socketThrough(lookup: LookupFunction): () => Socket {
+  return () => {
+    const socket = new Socket();
+    const connect = socket.connect.bind(socket);
+    socket.connect = ((port: number, host: string) => connect({ port, host, lookup })) as Socket["connect"];
+    return socket;
+  };
 }
 
 function connection(pool: Pool): PostgresConnection {

@@ -5,8 +5,11 @@
  * concurrent commands over one socket, so sharing costs nothing per request (Spin opens one multiplexed
  * connection per guest `open`; the difference shows only for commands that change connection state, such
  * as SELECT, sent through `execute`). Values are bytes in and out; replies of `execute` are flattened into
- * nil / status / integer / bytes as in Spin. Knows nothing of guests or permissions.
+ * nil / status / integer / bytes as in Spin. A client resolves its host through the `lookup` it is opened
+ * with, if any; a shared client keeps the one it was opened with (the host's runtime config gives every
+ * open the same). Knows nothing of guests or permissions.
  */
+import type { LookupFunction } from "node:net";
 import type { RedisClientType } from "redis";
 
 /** One reply value of `execute`, in the glue's representation of Spin's `redis-result`. */
@@ -43,8 +46,11 @@ export function isWrongType(error: unknown): boolean {
 }
 
 export interface RedisPool {
-  /** The shared connection to `address`; rejects with `RedisAddressError` or the connect failure. */
-  connect(address: string): Promise<RedisConnection>;
+  /**
+   * The shared connection to `address`, its host resolved through `lookup` when given; rejects with
+   * `RedisAddressError` or the connect failure.
+   */
+  connect(address: string, lookup?: LookupFunction): Promise<RedisConnection>;
   close(): Promise<void>;
 }
 
@@ -52,7 +58,7 @@ type Client = RedisClientType;
 
 export function createRedisPool(): RedisPool {
   const clients = new Map<string, Promise<Client>>();
-  const connect = async (address: string) => {
+  const connect = async (address: string, lookup?: LookupFunction) => {
     let client = clients.get(address);
     if (
       client !== undefined &&
@@ -63,7 +69,7 @@ export function createRedisPool(): RedisPool {
     )
       client = undefined;
     if (client === undefined) {
-      client = openClient(address);
+      client = openClient(address, lookup);
       clients.set(address, client);
       client.catch(() => clients.delete(address));
     }
@@ -81,11 +87,11 @@ export function createRedisPool(): RedisPool {
   };
 }
 
-async function openClient(address: string): Promise<Client> {
+async function openClient(address: string, lookup: LookupFunction | undefined): Promise<Client> {
   const { createClient } = await import("redis");
   let client: Client;
   try {
-    client = createClient({ url: address, socket: { reconnectStrategy: false } });
+    client = createClient({ url: address, socket: { reconnectStrategy: false, ...(lookup && { lookup }) } });
   } catch (cause) {
     throw new RedisAddressError((cause as Error).message, { cause });
   }

@@ -8,6 +8,7 @@
  * `connection-failed(message)`, a failed publish `other(message)`. Every call returns a promise and is a
  * suspending import. Built per instance; cheap (one class).
  */
+import type { LookupFunction } from "node:net";
 import {
   MqttAddressError,
   type MqttConnection,
@@ -31,7 +32,7 @@ const QOS: Record<Qos, QualityOfService> = { "at-most-once": 0, "at-least-once":
 
 export interface MqttAccess {
   readonly gate: AddressGate;
-  connect(login: MqttLogin): Promise<MqttConnection>;
+  connect(login: MqttLogin, lookup: LookupFunction | undefined): Promise<MqttConnection>;
 }
 
 export function mqttImports(access: MqttAccess): Record<string, object> {
@@ -46,8 +47,7 @@ export function mqttImports(access: MqttAccess): Record<string, object> {
       }
       const login = { address, username, password, keepAliveSeconds: Number(keepAlive) };
       try {
-        await access.gate.reach(address);
-        return new Connection(await access.connect(login));
+        return new Connection(await access.connect(login, access.gate.lookupFor(address)));
       } catch (cause) {
         if (cause instanceof MqttAddressError) throw guestError({ tag: "invalid-address" });
         throw guestError({ tag: "connection-failed", val: messageOf(cause) });

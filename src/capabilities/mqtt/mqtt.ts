@@ -7,7 +7,7 @@
 import { createMqttClients, type MqttClients } from "../../backends/mqtt-outbound.ts";
 import type { Capability, CapabilityImports } from "../capability.ts";
 import { addressGates, closedGate } from "../outbound-networking/address-gate.ts";
-import { mqttImports } from "./host.ts";
+import { mqttImports, type MqttAccess } from "./host.ts";
 
 const INTERFACE = "fermyon:spin/mqtt";
 
@@ -31,8 +31,8 @@ export function createMqttCapability(): Capability {
           logger,
           blockNetworks: runtimeConfig.blockNetworks,
         });
-        const connect = (login: Parameters<MqttClients["connect"]>[0]) =>
-          (clients ??= createMqttClients()).connect(login);
+        const connect: MqttAccess["connect"] = (login, lookup) =>
+          (clients ??= createMqttClients()).connect(login, lookup);
         return {
           prepare: (componentId) => mqttImports({ gate: gates.get(componentId) ?? closedGate, connect }),
         };

@@ -5,9 +5,11 @@
  * `redis://127.0.0.1:6379`); then scheme, host and port (the scheme's well-known one when none is given)
  * must all match one entry of the component's list. A refusal is logged once per attempt with the manifest
  * line that would allow it. The entry grammar and matcher are outbound HTTP's; this module only reads
- * addresses. `reach` then applies the runtime config's `block_networks` to the host, resolved. Gates are built
- * once per component at load time; `check` is per call, pure apart from the log.
+ * addresses. `lookupFor` then applies the runtime config's `block_networks`: the client connects through the
+ * lookup it returns, which drops blocked addresses, so the address checked is the one connected to. Gates
+ * are built once per component at load time; `check` is per call, pure apart from the log.
  */
+import type { LookupFunction } from "node:net";
 import type { LoadedApp } from "../../app/load.ts";
 import type { ResolvedVariables } from "../../app/variables.ts";
 import { wellKnownPort } from "../../manifest/allowed-hosts.ts";
@@ -23,8 +25,9 @@ import type { OutboundTarget } from "../outbound-http/outbound-url.ts";
 import { NO_BLOCKED_NETWORKS, type BlockNetworksConfig } from "../../app/runtime-config-networking.ts";
 import {
   blockedNetworks,
-  checkDestination,
   DestinationProhibitedError,
+  filteringLookup,
+  refuseBlockedAddress,
   type BlockedNetworks,
 } from "./blocked-networks.ts";
 
@@ -40,10 +43,13 @@ export type AddressCheck =
 export interface AddressGate {
   check(address: string): AddressCheck;
   /**
-   * Resolves an allowed address's host and rejects with `DestinationProhibitedError` when the runtime
-   * config blocks any of its addresses; resolves at once when nothing is blocked.
+   * The `lookup` a client must resolve an allowed address's host through: it drops the addresses the
+   * runtime config's `block_networks` blocks and fails with `DestinationProhibitedError` when none is left.
+   * Undefined when nothing is blocked.
+   *
+   * @throws DestinationProhibitedError when the address names a blocked IP address, which no lookup sees.
    */
-  reach(address: string): Promise<void>;
+  lookupFor(address: string): LookupFunction | undefined;
 }
 
 export interface GateOptions {
@@ -66,6 +72,7 @@ export function addressGates(app: LoadedApp, options: GateOptions): Map<string, 
   const componentIds = [...app.components.keys()];
   const gates = new Map<string, AddressGate>();
   const blocked = blockedNetworks(options.blockNetworks ?? NO_BLOCKED_NETWORKS);
+  const lookup = blocked.empty ? undefined : filteringLookup(blocked);
   for (const component of app.components.values()) {
     const allowList = buildAllowList({
       component: component.id,
@@ -73,7 +80,7 @@ export function addressGates(app: LoadedApp, options: GateOptions): Map<string, 
       variables: options.variables.values,
       componentIds,
     });
-    gates.set(component.id, gate(component.id, allowList, { ...options, blocked }));
+    gates.set(component.id, gate(component.id, allowList, { ...options, blocked, lookup }));
   }
   return gates;
 }
@@ -81,13 +88,15 @@ export function addressGates(app: LoadedApp, options: GateOptions): Map<string, 
 /** A gate that refuses everything, for a component the app does not have. */
 export const closedGate: AddressGate = {
   check: (address) => ({ kind: "denied", url: address }),
-  reach: (address) => Promise.reject(new DestinationProhibitedError(address)),
+  lookupFor: (address) => {
+    throw new DestinationProhibitedError(address);
+  },
 };
 
 function gate(
   component: string,
   allowList: AllowList,
-  options: GateOptions & { readonly blocked: BlockedNetworks },
+  options: GateOptions & { readonly blocked: BlockedNetworks; readonly lookup: LookupFunction | undefined },
 ): AddressGate {
   const logger = options.logger.child({ component });
   return {
@@ -103,9 +112,10 @@ function gate(
       );
       return { kind: "denied", url };
     },
-    async reach(address) {
+    lookupFor(address) {
       const target = readAddress(address, options.scheme);
-      if (target !== undefined) await checkDestination(options.blocked, target.url.hostname);
+      if (target !== undefined) refuseBlockedAddress(options.blocked, target.url.hostname);
+      return options.lookup;
     },
   };
 }

@@ -5,7 +5,7 @@
  * IPv4-compatible IPv6 address is checked as the IPv4 address it carries, so it cannot slip past. Built
  * once per host process; checks are pure, lookups ask the system resolver.
  */
-import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions } from "node:dns";
+import { lookup as dnsLookup } from "node:dns";
 import { BlockList, isIP, type LookupFunction } from "node:net";
 import type { BlockNetworksConfig } from "../../app/runtime-config-networking.ts";
 
@@ -75,27 +75,19 @@ function embeddedIpv4(address: string): string | undefined {
 }
 
 /**
- * Resolves `host` (a name or an IP address, IPv6 with or without brackets) and refuses it when any of its
- * addresses is blocked: the clients of Redis, PostgreSQL and MQTT resolve again on their own, so none of
- * the addresses may be one they must not reach.
+ * Refuses `host` when it is an IP address (IPv6 with or without brackets) in a blocked network. A client
+ * given an IP address connects without asking its `lookup`, so `filteringLookup` never sees it; a name is
+ * left to that lookup, which resolves it once, for the connection itself.
  */
-export async function checkDestination(blocked: BlockedNetworks, host: string): Promise<void> {
-  if (blocked.empty) return;
+export function refuseBlockedAddress(blocked: BlockedNetworks, host: string): void {
   const bare = host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
-  const addresses =
-    isIP(bare) === 0 ? await lookupAll(bare, { all: true }) : [{ address: bare, family: isIP(bare) }];
-  if (addresses.some(({ address }) => blocked.blocks(address))) throw new DestinationProhibitedError(host);
-}
-
-function lookupAll(host: string, options: LookupAllOptions): Promise<LookupAddress[]> {
-  return new Promise((resolve, reject) => {
-    dnsLookup(host, options, (error, addresses) => (error === null ? resolve(addresses) : reject(error)));
-  });
+  if (isIP(bare) !== 0 && blocked.blocks(bare)) throw new DestinationProhibitedError(host);
 }
 
 /**
  * A `lookup` for `net.connect` that drops blocked addresses, failing only when none is left, as Spin's
- * resolver does for outbound HTTP.
+ * resolver does for outbound HTTP. Clients of Redis, PostgreSQL and MQTT connect through it too, so the
+ * address checked is the address connected to: no second resolution can answer differently.
  */
 export function filteringLookup(blocked: BlockedNetworks): LookupFunction {
   return (hostname, options, callback) => {

@@ -76,8 +76,8 @@ async function openConnection(access: PostgresAccess, address: string): Promise<
   }
   const urls = parsed.hosts.map((host) => checkHost(access.gate, host));
   try {
-    for (const url of urls) await access.gate.reach(url);
-    return await access.pools().connect(address.trim(), parsed);
+    const lookups = urls.map((url) => access.gate.lookupFor(url));
+    return await access.pools().connect(address.trim(), parsed, lookups[0]);
   } catch (cause) {
     if (cause instanceof PostgresConnectError || cause instanceof DestinationProhibitedError) {
       throw failure("connection-failed", cause.message);

@@ -7,6 +7,7 @@
  * `other(message)`; the instance goes on. Every call returns a promise and is a suspending import. Built
  * per instance; cheap (one class).
  */
+import type { LookupFunction } from "node:net";
 import {
   isWrongType,
   RedisAddressError,
@@ -29,7 +30,7 @@ export type RedisParameter =
 
 export interface RedisAccess {
   readonly gate: AddressGate;
-  connect(address: string): Promise<RedisConnection>;
+  connect(address: string, lookup: LookupFunction | undefined): Promise<RedisConnection>;
 }
 
 export function redisImports(access: RedisAccess): Record<string, object> {
@@ -41,8 +42,7 @@ export function redisImports(access: RedisAccess): Record<string, object> {
     static async open(address: string): Promise<Connection> {
       if (access.gate.check(address).kind !== "allowed") throw guestError({ tag: "invalid-address" });
       try {
-        await access.gate.reach(address);
-        return new Connection(await access.connect(address));
+        return new Connection(await access.connect(address, access.gate.lookupFor(address)));
       } catch (cause) {
         if (cause instanceof RedisAddressError) throw guestError({ tag: "invalid-address" });
         throw other(cause);

@@ -7,7 +7,7 @@
 import { createRedisPool, type RedisPool } from "../../backends/redis-outbound.ts";
 import type { Capability, CapabilityImports } from "../capability.ts";
 import { addressGates, closedGate } from "../outbound-networking/address-gate.ts";
-import { redisImports } from "./host.ts";
+import { redisImports, type RedisAccess } from "./host.ts";
 
 const INTERFACE = "fermyon:spin/redis";
 const METHODS = ["publish", "get", "set", "incr", "del", "sadd", "smembers", "srem", "execute"];
@@ -35,7 +35,8 @@ export function createRedisCapability(): Capability {
           logger,
           blockNetworks: runtimeConfig.blockNetworks,
         });
-        const connect = (address: string) => (pool ??= createRedisPool()).connect(address);
+        const connect: RedisAccess["connect"] = (address, lookup) =>
+          (pool ??= createRedisPool()).connect(address, lookup);
         return {
           prepare: (componentId) => redisImports({ gate: gates.get(componentId) ?? closedGate, connect }),
         };
