@@ -2,7 +2,13 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import wabtInit from "wabt";
 import { SpindleError } from "../errors.ts";
-import { capModuleMemory, exportedMemories, memoryCapNote, WASM_PAGE_BYTES } from "./memory-limit.ts";
+import {
+  capModuleMemory,
+  exportedMemories,
+  memoryCapNote,
+  WASM_PAGE_BYTES,
+  withMemoryCap,
+} from "./memory-limit.ts";
 
 const wabt = await wabtInit();
 
@@ -64,6 +70,18 @@ void describe("capModuleMemory", () => {
     assert.throws(
       () => capModuleMemory(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 5, 0xff]), cap(1)),
       SpindleError,
+    );
+  });
+});
+
+void describe("withMemoryCap", () => {
+  void it("caps the memory when there is a cap and returns the same bytes when there is none", () => {
+    const bytes = new Uint8Array(growable("1"));
+    assert.equal(withMemoryCap(bytes, 'component "x"', undefined), bytes);
+    assert.equal(grow(instantiate(withMemoryCap(bytes, 'component "x"', 2 * WASM_PAGE_BYTES)), 2), -1);
+    assert.throws(
+      () => withMemoryCap(new Uint8Array(growable("5")), 'component "y"', 4 * WASM_PAGE_BYTES),
+      (error: unknown) => error instanceof SpindleError && error.message.includes('component "y"'),
     );
   });
 });

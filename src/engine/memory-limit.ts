@@ -31,6 +31,15 @@ export function capModuleMemory(bytes: Uint8Array, cap: MemoryCap): Uint8Array<A
   }
 }
 
+/** `bytes` capped at `maxBytes` as `capModuleMemory` does, or as they are when there is no cap. */
+export function withMemoryCap(
+  bytes: Uint8Array<ArrayBuffer>,
+  what: string,
+  maxBytes: number | undefined,
+): Uint8Array<ArrayBuffer> {
+  return maxBytes === undefined ? bytes : capModuleMemory(bytes, { maxBytes, what });
+}
+
 function rewrite(bytes: Uint8Array, cap: MemoryCap): Uint8Array<ArrayBuffer> {
   const maxPages = Math.floor(cap.maxBytes / WASM_PAGE_BYTES);
   const memory = sections(bytes).find((section) => section.id === SECTION.memory);

@@ -4,14 +4,36 @@
  * memory is made an import (memory-import.ts) where that is exact, so its instances run on recycled
  * memories (memory-recycler.ts).
  * Compiling is the expensive step (validation, Liftoff); instantiating a compiled module costs microseconds,
- * which is what makes a fresh instance per request affordable.
+ * which is what makes a fresh instance per request affordable. `CompileCache` is the keying shared with the
+ * compiled-component cache (executors/component/cache.ts).
  */
 import { SpindleError } from "../errors.ts";
 import { importDefinedMemory } from "./memory-import.ts";
-import { capModuleMemory } from "./memory-limit.ts";
+import { withMemoryCap } from "./memory-limit.ts";
 import { MemoryRecycler, type EngineModule } from "./memory-recycler.ts";
 
-const compiled = new Map<string, Promise<EngineModule>>();
+/**
+ * Compilations shared by the whole process, one per content digest and memory cap (the cap rewrites the
+ * module, so each cap is its own compilation). A compilation that fails is forgotten, so a later call
+ * tries again.
+ */
+export class CompileCache<T> {
+  readonly #entries = new Map<string, Promise<T>>();
+
+  /** The compilation of `digest` under `maxMemoryBytes`, started with `compile` unless one exists. */
+  get(digest: string, maxMemoryBytes: number | undefined, compile: () => Promise<T>): Promise<T> {
+    const key = maxMemoryBytes === undefined ? digest : `${digest} max-memory=${maxMemoryBytes}`;
+    let entry = this.#entries.get(key);
+    if (entry === undefined) {
+      entry = compile();
+      entry.catch(() => this.#entries.delete(key));
+      this.#entries.set(key, entry);
+    }
+    return entry;
+  }
+}
+
+const compiled = new CompileCache<EngineModule>();
 
 /**
  * Returns the compiled module for `bytes`, compiling at most once per `digest` and cap. `what` names the
@@ -24,22 +46,15 @@ export function compileModule(
   what: string,
   maxMemoryBytes?: number,
 ): Promise<EngineModule> {
-  const key = maxMemoryBytes === undefined ? digest : `${digest} max-memory=${maxMemoryBytes}`;
-  let module = compiled.get(key);
-  if (module === undefined) {
-    const capped =
-      maxMemoryBytes === undefined ? bytes : capModuleMemory(bytes, { maxBytes: maxMemoryBytes, what });
-    module = compileRecyclable(capped).catch((cause: unknown) => {
-      compiled.delete(key);
+  return compiled.get(digest, maxMemoryBytes, () =>
+    compileRecyclable(withMemoryCap(bytes, what, maxMemoryBytes)).catch((cause: unknown) => {
       const reason = cause instanceof Error ? cause.message : String(cause);
       throw new SpindleError(`${what} is not a valid WebAssembly module: ${reason}`, {
         cause,
         hint: "rebuild it, and check that `source` points at the build output",
       });
-    });
-    compiled.set(key, module);
-  }
-  return module;
+    }),
+  );
 }
 
 /** Compiles `bytes`, with its memory imported from the engine when that rewrite applies. */

@@ -11,9 +11,9 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { capModuleMemory } from "../../engine/memory-limit.ts";
+import { withMemoryCap } from "../../engine/memory-limit.ts";
 import type { EngineModule } from "../../engine/memory-recycler.ts";
-import { compileRecyclable } from "../../engine/module-cache.ts";
+import { CompileCache, compileRecyclable } from "../../engine/module-cache.ts";
 import { SpindleError } from "../../errors.ts";
 import {
   GLUE_FILE,
@@ -43,7 +43,7 @@ interface Meta {
   readonly modules: readonly string[];
 }
 
-const compiled = new Map<string, Promise<CompiledComponent>>();
+const compiled = new CompileCache<CompiledComponent>();
 
 export interface ComponentSource {
   readonly digest: string;
@@ -58,17 +58,7 @@ export interface ComponentSource {
 
 /** The compiled component for `source`, transpiling only when the disk cache has no entry for it. */
 export function compiledComponent(source: ComponentSource, cacheDir: string): Promise<CompiledComponent> {
-  const key =
-    source.maxMemoryBytes === undefined
-      ? source.digest
-      : `${source.digest} max-memory=${source.maxMemoryBytes}`;
-  let entry = compiled.get(key);
-  if (entry === undefined) {
-    entry = compile(source, cacheDir);
-    entry.catch(() => compiled.delete(key));
-    compiled.set(key, entry);
-  }
-  return entry;
+  return compiled.get(source.digest, source.maxMemoryBytes, () => compile(source, cacheDir));
 }
 
 async function compile(source: ComponentSource, cacheDir: string): Promise<CompiledComponent> {
@@ -78,9 +68,9 @@ async function compile(source: ComponentSource, cacheDir: string): Promise<Compi
   const coreModules = new Map<string, WebAssembly.Module>();
   const engineModules = new Map<WebAssembly.Module, EngineModule>();
   const { maxMemoryBytes, what } = source;
-  const capped = (bytes: Uint8Array<ArrayBuffer>) =>
-    maxMemoryBytes === undefined ? bytes : capModuleMemory(bytes, { maxBytes: maxMemoryBytes, what });
-  const sources = [...modules].map(([name, bytes]) => [name, capped(bytes)] as const);
+  const sources = [...modules].map(
+    ([name, bytes]) => [name, withMemoryCap(bytes, what, maxMemoryBytes)] as const,
+  );
   try {
     for (const [name, bytes] of sources) {
       const compiledModule = await compileRecyclable(bytes);
