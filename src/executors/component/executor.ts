@@ -13,6 +13,7 @@ import { InstancePool } from "../../engine/instance-pool.ts";
 import { ReuseSet, type Lease } from "../../engine/instance-reuse.ts";
 import { memoryCapNote } from "../../engine/memory-limit.ts";
 import { GuestFault, type HttpGuestRequest, type HttpGuestResponse, type HttpHandler } from "../http.ts";
+import { faultOf } from "./fault.ts";
 import {
   COMPONENT_POOL_SIZE,
   createInstance,
@@ -101,11 +102,10 @@ async function serve(handler: Handler, request: HttpGuestRequest): Promise<HttpG
       // Nothing of the request was taken, so a fresh instance can serve it as if this never happened.
       if (!incoming.bodyTaken) return serve(handler, request);
     }
-    throw faultOf(
-      componentId,
-      failure,
-      memoryCapNote(lease?.instance.memories ?? [], context.maxMemoryBytes),
-    );
+    const note = memoryCapNote(lease?.instance.memories ?? [], context.maxMemoryBytes);
+    throw failure === undefined
+      ? new GuestFault(componentId, `guest failed to produce a response prior to returning${note}`)
+      : faultOf(componentId, failure, "before responding", note);
   }
   const served = lease as Lease<ReadyInstance>;
   finished.then(
@@ -149,15 +149,4 @@ function endBodyWith(response: OutgoingResponse, finished: Promise<void>): void 
       else queue.fail(error);
     },
   );
-}
-
-function faultOf(componentId: string, failure: unknown, note: string): GuestFault {
-  if (failure === undefined) {
-    return new GuestFault(componentId, `guest failed to produce a response prior to returning${note}`);
-  }
-  const reason = failure instanceof Error ? failure.message : JSON.stringify(failure);
-  const what = failure instanceof GuestExit ? "exited" : "trapped";
-  return new GuestFault(componentId, `the guest ${what} before responding: ${reason}${note}`, {
-    cause: failure,
-  });
 }

@@ -10,6 +10,7 @@ import { memoryCapNote } from "../../engine/memory-limit.ts";
 import { GuestFault } from "../http.ts";
 import type { MessageHandler } from "../message.ts";
 import { InstancePool } from "../../engine/instance-pool.ts";
+import { faultOf } from "./fault.ts";
 import {
   COMPONENT_POOL_SIZE,
   createInstance,
@@ -38,25 +39,18 @@ async function deliver(
     await instance.entry(payload);
     retire(instance);
   } catch (failure) {
-    // A returned error is an ordinary return: the instance's memories can be handed on.
-    if (isErrorResult(failure) && instance !== undefined) retire(instance);
     if (failure instanceof GuestExit && failure.code === 0) return;
-    throw faultOf(componentId, failure, memoryCapNote(instance?.memories ?? [], context.maxMemoryBytes));
+    if (isErrorResult(failure)) {
+      // A returned error is an ordinary return: the instance's memories can be handed on.
+      if (instance !== undefined) retire(instance);
+      throw new GuestFault(componentId, `the guest returned an error: ${JSON.stringify(failure.payload)}`);
+    }
+    const note = memoryCapNote(instance?.memories ?? [], context.maxMemoryBytes);
+    throw faultOf(componentId, failure, "while handling the message", note);
   }
 }
 
 /** The glue throws the `err` case of a returned result as an error with the value as own `payload`. */
-function faultOf(componentId: string, failure: unknown, note: string): GuestFault {
-  if (isErrorResult(failure)) {
-    return new GuestFault(componentId, `the guest returned an error: ${JSON.stringify(failure.payload)}`);
-  }
-  const reason = failure instanceof Error ? failure.message : JSON.stringify(failure);
-  const what = failure instanceof GuestExit ? "exited" : "trapped";
-  return new GuestFault(componentId, `the guest ${what} while handling the message: ${reason}${note}`, {
-    cause: failure,
-  });
-}
-
 function isErrorResult(failure: unknown): failure is { readonly payload: unknown } {
   return failure instanceof Error && Object.hasOwn(failure, "payload");
 }
