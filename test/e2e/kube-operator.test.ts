@@ -98,6 +98,18 @@ function asApplied(object: KubeResource | undefined): unknown {
   return JSON.parse(JSON.stringify(copy));
 }
 
+/** Resolves once the fake has had no request for 150 ms: the operator is done with what it was given. */
+async function quiet(fake: FakeKube): Promise<void> {
+  let last = -1;
+  await eventually(async () => {
+    const now = fake.requests.length;
+    const settled = now === last;
+    last = now;
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    return settled ? true : undefined;
+  }, "no more requests");
+}
+
 describe("the operator", { skip: registryUnavailable() ?? false }, () => {
   const scope = suiteScope();
   let fake: FakeKube;
@@ -263,6 +275,62 @@ describe("the operator", { skip: registryUnavailable() ?? false }, () => {
       return replicas === 2 ? true : undefined;
     }, "replicas 2");
     assert.equal(await hpa(), undefined);
+  });
+
+  it("reads no autoscaler of an app known to have none, and still deletes its HPA once autoscaling is off", async () => {
+    const autoscalerRequests = (on: FakeKube, app: string) =>
+      on.requests.filter((r) => r.path.endsWith(`/${app}-autoscaler`)).length;
+    const steady = (spec: Record<string, unknown>) =>
+      client.apply(APPS, spinApp("steady", images.http, { replicas: undefined, ...spec }));
+    const replicas = (count: number) =>
+      eventually(async () => {
+        const spec = (await deployment("steady"))?.["spec"] as { replicas?: number } | undefined;
+        return spec?.replicas === count ? true : undefined;
+      }, `replicas ${count}`);
+
+    await steady({ replicas: 1 });
+    await replicas(1);
+    await quiet(fake);
+    const first = autoscalerRequests(fake, "steady");
+    await steady({ replicas: 2 });
+    await replicas(2);
+    await quiet(fake);
+    assert.equal(autoscalerRequests(fake, "steady"), first);
+
+    const hpa = () => client.get(HORIZONTAL_POD_AUTOSCALERS, "default", "steady-autoscaler");
+    await steady({ enableAutoscaling: true });
+    await eventually(hpa, "the HPA");
+    await steady({ replicas: 3 });
+    await eventually(async () => ((await hpa()) === undefined ? true : undefined), "the HPA's removal");
+    await quiet(fake);
+    const afterRemoval = autoscalerRequests(fake, "steady");
+    await steady({ replicas: 4 });
+    await replicas(4);
+    await quiet(fake);
+    assert.equal(autoscalerRequests(fake, "steady"), afterRemoval);
+  });
+
+  it("deletes the HPA an app owns when autoscaling was turned off before the operator started", async () => {
+    const cluster = await startFakeKube(scope);
+    const on = clientFor(scope, cluster);
+    await on.apply(EXECUTORS, executor("containerd-shim-spin"));
+    const app = await on.apply(APPS, spinApp("was-scaled", images.http));
+    const uid = app.metadata.uid ?? assert.fail("the fake gave the SpinApp no uid");
+    const owner = { apiVersion: app.apiVersion, kind: "SpinApp", name: "was-scaled", uid };
+    await on.apply(HORIZONTAL_POD_AUTOSCALERS, {
+      apiVersion: "autoscaling/v2",
+      kind: "HorizontalPodAutoscaler",
+      metadata: { name: "was-scaled-autoscaler", namespace: "default", ownerReferences: [owner] },
+      spec: {
+        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "was-scaled" },
+        maxReplicas: 3,
+      },
+    });
+    startOperator(scope, cluster);
+    await eventually(async () => {
+      const found = await on.get(HORIZONTAL_POD_AUTOSCALERS, "default", "was-scaled-autoscaler");
+      return found === undefined ? true : undefined;
+    }, "the HPA's removal");
   });
 
   it("leaves an autoscaler it does not own alone", async () => {

@@ -4,7 +4,8 @@
  * autoscaler by server-side apply, and the clean-ups: runtime-config Secrets of earlier versions of the
  * app (which SpinKube leaves behind, spin-operator#151), the Deployment when the executor stops creating
  * one, the Service when the app no longer has HTTP triggers, and the autoscaler the app no longer asks
- * for (or of the other kind). Thin I/O over the builders' output.
+ * for (or of the other kind), looked for only where `OwnedAutoscalers` says the app may own one. Thin I/O
+ * over the builders' output.
  */
 import { rootCertificates } from "node:tls";
 import { isAlreadyExists, isNotFound } from "../client/api-error.ts";
@@ -22,13 +23,19 @@ import type { AppObjects } from "../builders/app-objects.ts";
 import { appNameLabel } from "../builders/labels.ts";
 import type { SpinApp } from "../model/types.ts";
 import { ReconcileFailure } from "./failures.ts";
+import type { OwnedAutoscalers } from "./owned-autoscalers.ts";
 
 /** SpinKube's marker on the CA Secret it creates (an annotation, not a label). */
 const MANAGED_BY = { "app.kubernetes.io/managed-by": "spin-operator.spinkube.dev" };
 /** Node's bundled Mozilla root store, the same source as SpinKube's embedded bundle. */
 const CA_BUNDLE = `${rootCertificates.join("\n")}\n`;
 
-export async function writeChildren(client: KubeClient, app: SpinApp, objects: AppObjects): Promise<void> {
+export async function writeChildren(
+  client: KubeClient,
+  app: SpinApp,
+  objects: AppObjects,
+  autoscalers: OwnedAutoscalers,
+): Promise<void> {
   const namespace = app.metadata.namespace ?? "default";
   if (objects.runtimeConfigSecret !== undefined) {
     await createOnce(client, SECRETS, objects.runtimeConfigSecret);
@@ -42,15 +49,28 @@ export async function writeChildren(client: KubeClient, app: SpinApp, objects: A
   }
   if (objects.service !== undefined) await client.apply(SERVICES, objects.service);
   else await deleteOwned(client, SERVICES, app, app.metadata.name);
-  await writeAutoscaler(client, app, objects.autoscaler);
+  await writeAutoscaler(client, app, objects.autoscaler, autoscalers);
 }
 
-/** Applies the autoscaler, and deletes the app's autoscaler of the other kind or of either kind. */
-async function writeAutoscaler(client: KubeClient, app: SpinApp, autoscaler: AppObjects["autoscaler"]) {
+/**
+ * Applies the autoscaler, and deletes the app's autoscaler of the other kind or of either kind, among
+ * those the app may own.
+ */
+async function writeAutoscaler(
+  client: KubeClient,
+  app: SpinApp,
+  autoscaler: AppObjects["autoscaler"],
+  owned: OwnedAutoscalers,
+) {
+  const stale = [HORIZONTAL_POD_AUTOSCALERS, SCALED_OBJECTS].filter(
+    (type) => type.kind !== autoscaler?.kind && owned.mayOwn(app, type.kind),
+  );
+  owned.unsettle(app);
   for (const type of [HORIZONTAL_POD_AUTOSCALERS, SCALED_OBJECTS]) {
     if (autoscaler?.kind === type.kind) await applyAutoscaler(client, type, autoscaler);
-    else await deleteOwned(client, type, app, `${app.metadata.name}-autoscaler`);
+    else if (stale.includes(type)) await deleteOwned(client, type, app, `${app.metadata.name}-autoscaler`);
   }
+  owned.settle(app, autoscaler?.kind);
 }
 
 /** An API server without KEDA answers 404 for ScaledObjects; that is the user's to fix, not a retry's. */

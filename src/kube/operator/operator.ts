@@ -21,6 +21,7 @@ import type { Delay } from "./delay.ts";
 import { EventRecorder } from "./events.ts";
 import { listWatch } from "./list-watch.ts";
 import { OperatorMetrics } from "./metrics.ts";
+import { OwnedAutoscalers } from "./owned-autoscalers.ts";
 import { WorkQueue } from "./queue.ts";
 import { reconcileApp } from "./reconcile-app.ts";
 import { reconcileExecutor } from "./reconcile-executor.ts";
@@ -70,6 +71,7 @@ export class Operator {
       group: this.#group,
       source,
       events: new EventRecorder(client, APP_CONTROLLER, now),
+      autoscalers: new OwnedAutoscalers(),
       now,
     };
     const executorDeps = {

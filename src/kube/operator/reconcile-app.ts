@@ -28,6 +28,7 @@ import type { EventRecorder } from "./events.ts";
 import { ACCEPTED_CONDITION, ReconcileFailure, failureCondition, failureEvent } from "./failures.ts";
 import { writeChildren } from "./children.ts";
 import { imageLogin } from "./image-login.ts";
+import type { OwnedAutoscalers } from "./owned-autoscalers.ts";
 import { sameJson } from "./same-json.ts";
 import { computeStatus, setCondition, type ConditionInput, type SpinAppStatus } from "./status.ts";
 
@@ -36,13 +37,17 @@ export interface AppReconcilerDeps {
   readonly group: ApiGroup;
   readonly source: AppSource;
   readonly events: EventRecorder;
+  readonly autoscalers: OwnedAutoscalers;
   readonly now: () => Date;
 }
 
 /** Reconciles `namespace/name`; throws when the queue should retry. */
 export async function reconcileApp(deps: AppReconcilerDeps, namespace: string, name: string): Promise<void> {
   const raw = await deps.client.get(spinApps(deps.group), namespace, name);
-  if (raw === undefined) return;
+  if (raw === undefined) {
+    deps.autoscalers.forget(namespace, name);
+    return;
+  }
   try {
     await reconcileExisting(deps, raw);
     deps.events.forget(raw);
@@ -61,7 +66,7 @@ async function reconcileExisting(deps: AppReconcilerDeps, raw: KubeResource): Pr
   const executor = await resolveExecutor(deps, app);
   if (raw.metadata.deletionTimestamp !== undefined) return;
   const objects = await desiredObjects(deps, app, executor);
-  await writeChildren(deps.client, app, objects);
+  await writeChildren(deps.client, app, objects, deps.autoscalers);
   await writeStatus(deps, raw, executor);
 }
 
