@@ -2,7 +2,7 @@
  * `[outbound_networking]` in runtime-config.toml: networks no component may connect to (`block_networks`,
  * CIDR blocks and `private` for every address that is not globally routable). Also Spin's connection caps
  * (`max_socket_connections`, `max_total_connections`, and `[outbound_http]`, `[outbound_redis]`,
- * `[outbound_pg]`, `[outbound_mqtt]`), which are checked here but not applied (README). Pure.
+ * `[outbound_pg]`, `[outbound_mqtt]`), which are checked here but neither applied nor kept (README). Pure.
  */
 import { isIP } from "node:net";
 import {
@@ -29,8 +29,6 @@ export interface BlockNetworksConfig {
 
 export interface OutboundNetworkingConfig {
   readonly blockNetworks: BlockNetworksConfig;
-  readonly maxSocketConnections?: number;
-  readonly maxTotalConnections?: number;
 }
 
 export const NO_BLOCKED_NETWORKS: BlockNetworksConfig = { networks: [], private: false };
@@ -44,13 +42,9 @@ export function outboundNetworking(file: string, value: unknown): OutboundNetwor
       ? []
       : stringList(file, `${key}.block_networks`, entry["block_networks"]);
   const networks = written.filter((item) => item !== "private").map((item) => cidr(file, item));
-  const sockets = optionalCount(file, `${key}.max_socket_connections`, entry["max_socket_connections"]);
-  const total = optionalCount(file, `${key}.max_total_connections`, entry["max_total_connections"]);
-  return {
-    blockNetworks: { networks, private: written.includes("private") },
-    ...(sockets === undefined ? {} : { maxSocketConnections: sockets }),
-    ...(total === undefined ? {} : { maxTotalConnections: total }),
-  };
+  optionalCount(file, `${key}.max_socket_connections`, entry["max_socket_connections"]);
+  optionalCount(file, `${key}.max_total_connections`, entry["max_total_connections"]);
+  return { blockNetworks: { networks, private: written.includes("private") } };
 }
 
 /** `1.2.3.0/24`, `fd00::/8`, or a single address (a block of one). */
@@ -70,18 +64,12 @@ function cidr(file: string, text: string): BlockedNetwork {
   return { address, prefix, family: version === 6 ? "ipv6" : "ipv4" };
 }
 
-/** `[outbound_http]`: checked, not applied (README). */
-export interface OutboundHttpConfig {
-  readonly connectionPooling?: boolean;
-  /** `max_connections`, or the deprecated `max_concurrent_requests` + 1, as Spin counts it. */
-  readonly maxConnections?: number;
-}
-
-export function outboundHttp(file: string, value: unknown): OutboundHttpConfig {
+/** Checks `[outbound_http]`, which is not applied (README). */
+export function checkOutboundHttp(file: string, value: unknown): void {
   const key = "outbound_http";
   const entry = table(file, key, value);
   onlyKeys(file, key, entry, ["connection_pooling", "max_connections", "max_concurrent_requests"]);
-  const pooling = optionalBoolean(file, `${key}.connection_pooling`, entry["connection_pooling"]);
+  optionalBoolean(file, `${key}.connection_pooling`, entry["connection_pooling"]);
   const max = optionalCount(file, `${key}.max_connections`, entry["max_connections"]);
   const concurrent = optionalCount(file, `${key}.max_concurrent_requests`, entry["max_concurrent_requests"]);
   if (max !== undefined && concurrent !== undefined) {
@@ -92,16 +80,11 @@ export function outboundHttp(file: string, value: unknown): OutboundHttpConfig {
       "use max_connections only; max_concurrent_requests is its deprecated form",
     );
   }
-  const connections = max ?? (concurrent === undefined ? undefined : concurrent + 1);
-  return {
-    ...(pooling === undefined ? {} : { connectionPooling: pooling }),
-    ...(connections === undefined ? {} : { maxConnections: connections }),
-  };
 }
 
-/** `[outbound_redis]`, `[outbound_pg]`, `[outbound_mqtt]`: `max_connections`, checked, not applied. */
-export function outboundConnectionLimit(file: string, key: string, value: unknown): number | undefined {
+/** Checks `[outbound_redis]`, `[outbound_pg]` or `[outbound_mqtt]`: `max_connections`, not applied. */
+export function checkConnectionLimit(file: string, key: string, value: unknown): void {
   const entry = table(file, key, value);
   onlyKeys(file, key, entry, ["max_connections"]);
-  return optionalCount(file, `${key}.max_connections`, entry["max_connections"]);
+  optionalCount(file, `${key}.max_connections`, entry["max_connections"]);
 }

@@ -207,7 +207,7 @@ authority_host = "AzureChina"`,
     );
   });
 
-  it("checks Spin's outbound connection limits, which it reads but does not apply", () => {
+  it("checks Spin's outbound connection limits, which it neither applies nor keeps", () => {
     const config = parseRuntimeConfig(
       `[outbound_http]
 connection_pooling = false
@@ -219,15 +219,13 @@ max_connections = 10
 max_connections = 0`,
       FILE,
     );
-    assert.deepEqual(config.outboundHttp, { connectionPooling: false, maxConnections: 5 });
-    assert.deepEqual(
-      [...config.outboundConnectionLimits],
-      [
-        ["outbound_redis", 10],
-        ["outbound_pg", undefined],
-        ["outbound_mqtt", 0],
-      ],
-    );
+    assert.deepEqual(config, {
+      file: FILE,
+      keyValueStores: new Map(),
+      sqliteDatabases: new Map(),
+      variablesProviders: [],
+      clientTls: [],
+    });
     refusal(
       "[outbound_http]\nmax_connections = 1\nmax_concurrent_requests = 1",
       "outbound_http.max_concurrent_requests",

@@ -14,11 +14,10 @@ import { parse as parseToml } from "smol-toml";
 import { SpindleError } from "../errors.ts";
 import { onlyKeys, RuntimeConfigError, stringField, table } from "./runtime-config-fields.ts";
 import {
+  checkConnectionLimit,
+  checkOutboundHttp,
   NO_BLOCKED_NETWORKS,
-  outboundConnectionLimit,
-  outboundHttp,
   outboundNetworking,
-  type OutboundHttpConfig,
   type BlockNetworksConfig,
   type OutboundNetworkingConfig,
 } from "./runtime-config-networking.ts";
@@ -52,10 +51,6 @@ export interface RuntimeConfigFile {
   readonly clientTls: readonly ClientTlsConfig[];
   /** `[outbound_networking]`, when given. */
   readonly outboundNetworking?: OutboundNetworkingConfig | undefined;
-  /** `[outbound_http]`, when given; checked, not applied. */
-  readonly outboundHttp?: OutboundHttpConfig | undefined;
-  /** `max_connections` of `[outbound_redis]`, `[outbound_pg]` and `[outbound_mqtt]`; checked, not applied. */
-  readonly outboundConnectionLimits: ReadonlyMap<string, number | undefined>;
 }
 
 /** What the host runs with, once the command line and the defaults are applied. One per process. */
@@ -123,7 +118,6 @@ export function parseRuntimeConfig(text: string, file: string, cwd = process.cwd
     sqliteDatabases: new Map(),
     variablesProviders: [],
     clientTls: [],
-    outboundConnectionLimits: new Map(),
   };
   for (const [key, value] of Object.entries(doc)) {
     const read = Object.hasOwn(READERS, key) ? READERS[key] : undefined;
@@ -177,20 +171,19 @@ const READERS: Readonly<Record<string, Reader>> = {
   }),
   client_tls: ({ file, base }, value) => ({ clientTls: clientTlsConfigs(file, base, value) }),
   outbound_networking: ({ file }, value) => ({ outboundNetworking: outboundNetworking(file, value) }),
-  outbound_http: ({ file }, value) => ({ outboundHttp: outboundHttp(file, value) }),
+  // Spin's connection caps: checked, then left out, since Spindle does not apply them (README).
+  outbound_http: ({ file }, value) => {
+    checkOutboundHttp(file, value);
+    return {};
+  },
   outbound_redis: connectionLimit,
   outbound_pg: connectionLimit,
   outbound_mqtt: connectionLimit,
 };
 
-function connectionLimit(
-  { file }: ReadContext,
-  value: unknown,
-  key: string,
-  sofar: RuntimeConfigFile,
-): Partial<RuntimeConfigFile> {
-  const limit = outboundConnectionLimit(file, key, value);
-  return { outboundConnectionLimits: new Map([...sofar.outboundConnectionLimits, [key, limit]]) };
+function connectionLimit({ file }: ReadContext, value: unknown, key: string): Partial<RuntimeConfigFile> {
+  checkConnectionLimit(file, key, value);
+  return {};
 }
 
 /** A directory resolved against the file's; an empty string leaves it unset. */

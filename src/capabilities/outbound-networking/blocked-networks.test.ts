@@ -87,10 +87,6 @@ describe("block_networks", () => {
       "[outbound_networking]\nmax_socket_connections = 10\nmax_total_connections = 100",
       "/rc.toml",
     );
-    assert.deepEqual(config.outboundNetworking, {
-      blockNetworks: { networks: [], private: false },
-      maxSocketConnections: 10,
-      maxTotalConnections: 100,
-    });
+    assert.deepEqual(config.outboundNetworking, { blockNetworks: { networks: [], private: false } });
   });
 });
