@@ -4,7 +4,6 @@
  * (`max_socket_connections`, `max_total_connections`, and `[outbound_http]`, `[outbound_redis]`,
  * `[outbound_pg]`, `[outbound_mqtt]`), which are checked here but neither applied nor kept (README). Pure.
  */
-import { isIP } from "node:net";
 import {
   onlyKeys,
   optionalBoolean,
@@ -13,16 +12,11 @@ import {
   stringList,
   table,
 } from "./runtime-config-fields.ts";
-
-/** One blocked CIDR block, the address as written with its prefix length. */
-export interface BlockedNetwork {
-  readonly address: string;
-  readonly prefix: number;
-  readonly family: "ipv4" | "ipv6";
-}
+import { ipFamily, parseCidr, type IpNetwork } from "../util/ip.ts";
 
 export interface BlockNetworksConfig {
-  readonly networks: readonly BlockedNetwork[];
+  /** Each blocked CIDR block, the address as written with its prefix length. */
+  readonly networks: readonly IpNetwork[];
   /** `private`: every address that is not globally routable. */
   readonly private: boolean;
 }
@@ -48,20 +42,17 @@ export function outboundNetworking(file: string, value: unknown): OutboundNetwor
 }
 
 /** `1.2.3.0/24`, `fd00::/8`, or a single address (a block of one). */
-function cidr(file: string, text: string): BlockedNetwork {
-  const [address = "", prefixText, ...rest] = text.split("/");
-  const version = isIP(address);
-  const bits = version === 6 ? 128 : 32;
-  const prefix = prefixText === undefined ? bits : /^\d{1,3}$/.test(prefixText) ? Number(prefixText) : NaN;
-  if (version === 0 || rest.length > 0 || !(prefix >= 0 && prefix <= bits)) {
-    throw new RuntimeConfigError(
-      file,
-      "outbound_networking.block_networks",
-      `"${text}" is neither an IP network in CIDR notation nor "private"`,
-      'write networks as "10.0.0.0/8" or "fd00::/8", or "private" for every non-global address',
-    );
-  }
-  return { address, prefix, family: version === 6 ? "ipv6" : "ipv4" };
+function cidr(file: string, text: string): IpNetwork {
+  const family = ipFamily(text);
+  const network =
+    family === undefined ? parseCidr(text) : { address: text, prefix: family === "ipv4" ? 32 : 128, family };
+  if (network !== undefined) return network;
+  throw new RuntimeConfigError(
+    file,
+    "outbound_networking.block_networks",
+    `"${text}" is neither an IP network in CIDR notation nor "private"`,
+    'write networks as "10.0.0.0/8" or "fd00::/8", or "private" for every non-global address',
+  );
 }
 
 /** Checks `[outbound_http]`, which is not applied (README). */

@@ -43,13 +43,17 @@ void describe("parseAllowedHost accepts", () => {
       "*://127.0.0.0/24:80",
       {
         scheme: anyScheme,
-        host: { kind: "cidr", family: 4, address: "127.0.0.0", prefix: 24 },
+        host: { kind: "cidr", family: "ipv4", address: "127.0.0.0", prefix: 24 },
         port: port(80),
       },
     ],
     [
       "*://ff00::/8:80",
-      { scheme: anyScheme, host: { kind: "cidr", family: 6, address: "ff00::", prefix: 8 }, port: port(80) },
+      {
+        scheme: anyScheme,
+        host: { kind: "cidr", family: "ipv6", address: "ff00::", prefix: 8 },
+        port: port(80),
+      },
     ],
     ["*://*:*", { scheme: anyScheme, host: { kind: "any" }, port: anyPort }],
     [

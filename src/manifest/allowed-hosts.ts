@@ -4,8 +4,8 @@
  * networking enforcement matches requests against the parsed values. Pure; templates must be resolved first.
  */
 import { domainToASCII } from "node:url";
-import { isIPv4, isIPv6 } from "node:net";
 import { SpindleError } from "../errors.ts";
+import { ipLiteral, parseCidr, type IpNetwork } from "../util/ip.ts";
 
 export type AllowedScheme = { readonly kind: "any" } | { readonly kind: "exact"; readonly scheme: string };
 
@@ -18,7 +18,7 @@ export type AllowedHost =
   /** A domain (lower-case ASCII, IDNA applied), IPv4 address, or bracketed IPv6 address. */
   | { readonly kind: "literal"; readonly host: string }
   /** `10.0.0.0/8`: matches IP hosts in the network only. */
-  | { readonly kind: "cidr"; readonly family: 4 | 6; readonly address: string; readonly prefix: number };
+  | ({ readonly kind: "cidr" } & IpNetwork);
 
 export type AllowedPort =
   | { readonly kind: "any" }
@@ -166,7 +166,7 @@ function parseHost(raw: string): AllowedHost {
   if (host === "self" || host === "self.alt") return { kind: "self" };
   if (host.startsWith("{")) throw new AllowedHostError("host lists are not yet supported");
   const cidr = parseCidr(host);
-  if (cidr !== undefined) return cidr;
+  if (cidr !== undefined) return { kind: "cidr", ...cidr };
   const trimmed = host.replace(/\/+$/, "");
   if (trimmed.includes("/")) throw new AllowedHostError("must not include a path");
   if (trimmed.startsWith("*.")) {
@@ -178,21 +178,10 @@ function parseHost(raw: string): AllowedHost {
   return { kind: "literal", host: literalHost(trimmed) };
 }
 
-function parseCidr(host: string): AllowedHost | undefined {
-  const match = /^([^/]+)\/([0-9]{1,3})$/.exec(host);
-  if (match === null) return undefined;
-  const address = match[1] ?? "";
-  const prefix = Number(match[2]);
-  if (isIPv4(address) && prefix <= 32) return { kind: "cidr", family: 4, address, prefix };
-  if (isIPv6(address) && prefix <= 128) return { kind: "cidr", family: 6, address, prefix };
-  return undefined;
-}
-
 function literalHost(host: string): string {
   if (host === "") throw new AllowedHostError("empty host");
   if (host.startsWith("[")) {
-    const inner = host.endsWith("]") ? host.slice(1, -1) : "";
-    if (!isIPv6(inner)) throw new AllowedHostError("invalid IPv6 address");
+    if (ipLiteral(host)?.family !== "ipv6") throw new AllowedHostError("invalid IPv6 address");
     return new URL(`http://${host}/`).hostname;
   }
   const ascii = domainToASCII(host);

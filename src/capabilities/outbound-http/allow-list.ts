@@ -4,7 +4,7 @@
  * time; and the matcher that decides whether one request URL may go. The entry grammar is the manifest's
  * (`parseAllowedHost`); this module only renders and matches. Pure.
  */
-import { BlockList, isIP } from "node:net";
+import { BlockList } from "node:net";
 import {
   AllowedHostError,
   isOptionalEndpoint,
@@ -16,6 +16,7 @@ import {
 } from "../../manifest/allowed-hosts.ts";
 import { parseTemplate, renderTemplate } from "../../manifest/template.ts";
 import { SpindleError } from "../../errors.ts";
+import { ipLiteral } from "../../util/ip.ts";
 import { parseOutboundUrl, type OutboundTarget } from "./outbound-url.ts";
 
 /** The parsed entries of one component; built once per component at load time, shared by its requests. */
@@ -130,18 +131,11 @@ function hostMatches(allowed: AllowedHost, host: string): boolean {
   }
 }
 
-function ipLiteral(host: string): { address: string; family: "ipv4" | "ipv6" } | undefined {
-  const address = host.startsWith("[") ? host.slice(1, -1) : host;
-  const version = isIP(address);
-  if (version === 0) return undefined;
-  return { address, family: version === 4 ? "ipv4" : "ipv6" };
-}
-
 function inNetwork(network: Extract<AllowedHost, { kind: "cidr" }>, host: string): boolean {
   const ip = ipLiteral(host);
   if (ip === undefined) return false;
   const list = new BlockList();
-  list.addSubnet(network.address, network.prefix, network.family === 4 ? "ipv4" : "ipv6");
+  list.addSubnet(network.address, network.prefix, network.family);
   return list.check(ip.address, ip.family);
 }
 

@@ -8,6 +8,7 @@
 import { lookup as dnsLookup } from "node:dns";
 import { BlockList, isIP, type LookupFunction } from "node:net";
 import type { BlockNetworksConfig } from "../../app/runtime-config-networking.ts";
+import { ipLiteral } from "../../util/ip.ts";
 
 /** Not globally routable: what `private` blocks. */
 const NON_GLOBAL: readonly (readonly [string, number, "ipv4" | "ipv6"])[] = [
@@ -80,8 +81,8 @@ function embeddedIpv4(address: string): string | undefined {
  * left to that lookup, which resolves it once, for the connection itself.
  */
 export function refuseBlockedAddress(blocked: BlockedNetworks, host: string): void {
-  const bare = host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
-  if (isIP(bare) !== 0 && blocked.blocks(bare)) throw new DestinationProhibitedError(host);
+  const ip = ipLiteral(host);
+  if (ip !== undefined && blocked.blocks(ip.address)) throw new DestinationProhibitedError(host);
 }
 
 /**

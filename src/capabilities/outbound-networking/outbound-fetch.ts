@@ -7,10 +7,10 @@
  * `destination-IP-prohibited`. With neither, requests keep Node's own fetch untouched. One per host
  * process; each agent (and its connection pool) is made on first use and shared.
  */
-import { isIP } from "node:net";
 import { getCACertificates, rootCertificates } from "node:tls";
 import type { Agent } from "undici";
 import type { ClientTlsConfig } from "../../app/runtime-config-tls.ts";
+import { ipLiteral } from "../../util/ip.ts";
 import type { FetchFunction } from "../outbound-http/network.ts";
 import { OutboundError } from "../outbound-http/outbound.ts";
 import { filteringLookup, type BlockedNetworks } from "./blocked-networks.ts";
@@ -50,11 +50,11 @@ export function createOutboundFetch(options: OutboundFetchOptions): OutboundFetc
       if (entries.length === 0 && blocked.empty) return base;
       return async (input, init) => {
         const url = new URL(input);
-        const host = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
-        if (isIP(host) !== 0 && blocked.blocks(host)) {
+        const ip = ipLiteral(url.hostname);
+        if (ip !== undefined && blocked.blocks(ip.address)) {
           throw new OutboundError(
             "destination-IP-prohibited",
-            `request to ${url.origin} refused: ${host} is in a network the runtime config blocks`,
+            `request to ${url.origin} refused: ${ip.address} is in a network the runtime config blocks`,
           );
         }
         const config =
