@@ -1,8 +1,10 @@
 /**
  * Reads a PostgreSQL address the way a guest writes it for Spin: a URL (`postgres://user:pw@host:5432/db?
- * sslmode=disable`, also `postgresql://`) or libpq's key/value form (`host=localhost port=5432 user=app
- * dbname=app password='a b'`). The result is the node-postgres client config plus the hosts it names, so the
- * capability can check each against `allowed_outbound_hosts` before anything connects. Pure.
+ * sslmode=disable`, also `postgresql://`, with libpq's list of hosts `postgres://a:5432,b:5433/db`) or
+ * libpq's key/value form (`host=a,b port=5432,5433 user=app dbname=app password='a b'`). The result is the
+ * node-postgres client config without a host, plus the hosts in order, each with its port, so the
+ * capability can check each against `allowed_outbound_hosts` and try them in turn. An option Spindle does
+ * not know is refused, as Spin's parser refuses it, rather than dropped. Pure.
  */
 import type { ClientConfig } from "pg";
 
@@ -13,7 +15,9 @@ export interface PostgresHost {
 }
 
 export interface PostgresAddress {
+  /** In the order to try them; `localhost` when the address names none. */
   readonly hosts: readonly PostgresHost[];
+  /** Everything but the host and port. */
   readonly config: ClientConfig;
 }
 
@@ -31,18 +35,49 @@ export function parsePostgresAddress(address: string): PostgresAddress {
   return toAddress(settings);
 }
 
+/**
+ * libpq's URL: `scheme://[user[:password]@][host[:port][,host[:port]…]][/dbname][?key=value&…]`. The host
+ * list is no WHATWG URL authority, so it is split here; the path and query are read as a URL's.
+ */
 function fromUrl(text: string): Map<string, string> {
-  const url = URL.parse(text);
-  if (url === null) throw new PostgresAddressError(`invalid connection URL ${JSON.stringify(text)}`);
+  const rest = text.replace(/^postgres(ql)?:\/\//i, "");
+  const end = rest.search(/[/?]/);
+  const authority = end === -1 ? rest : rest.slice(0, end);
+  const tail = URL.parse(`postgres://host${end === -1 ? "" : rest.slice(end)}`);
+  if (tail === null) throw new PostgresAddressError(`invalid connection URL ${JSON.stringify(text)}`);
   const settings = new Map<string, string>();
-  const put = (key: string, value: string) => value !== "" && settings.set(key, decodeURIComponent(value));
-  put("host", url.hostname.replace(/^\[(.*)\]$/, "$1"));
-  put("port", url.port);
-  put("user", url.username);
-  put("password", url.password);
-  put("dbname", url.pathname.replace(/^\//, ""));
-  for (const [key, value] of url.searchParams) settings.set(key, value);
+  const put = (key: string, value: string) => value !== "" && settings.set(key, decode(value));
+  const at = authority.lastIndexOf("@");
+  const [user = "", password = ""] = authority.slice(0, Math.max(at, 0)).split(/:(.*)/s);
+  put("user", user);
+  put("password", password);
+  const hosts = authority.slice(at + 1);
+  if (hosts !== "") {
+    const parsed = hosts.split(",").map(hostAndPort);
+    settings.set("host", parsed.map(([host]) => host).join(","));
+    settings.set("port", parsed.map(([, port]) => port).join(","));
+  }
+  put("dbname", tail.pathname.replace(/^\//, ""));
+  for (const [key, value] of tail.searchParams) settings.set(key, value);
   return settings;
+}
+
+/** `host`, `host:port`, `[v6]` or `[v6]:port`, the port empty when absent. */
+function hostAndPort(chunk: string): [string, string] {
+  const match = /^(?:\[([^\]]+)\]|([^:[\]]+))(?::(\d*))?$/.exec(chunk);
+  const host = match?.[1] ?? match?.[2];
+  if (host === undefined) {
+    throw new PostgresAddressError(`invalid host ${JSON.stringify(chunk)} in the connection URL`);
+  }
+  return [decode(host), match?.[3] ?? ""];
+}
+
+function decode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw new PostgresAddressError(`invalid percent-encoding in ${JSON.stringify(text)}`);
+  }
 }
 
 /** `key=value` pairs separated by spaces; values may be single-quoted, with `\'` and `\\` escapes. */
@@ -70,30 +105,67 @@ const PASSED_ON = new Map<string, keyof ClientConfig>([
   ["options", "options"],
 ]);
 
+/** Every option an address may set; Spin's parser knows a few more, which Spindle cannot honour. */
+const SUPPORTED = ["host", "port", ...PASSED_ON.keys(), "sslmode", "connect_timeout", "target_session_attrs"];
+
 function toAddress(settings: ReadonlyMap<string, string>): PostgresAddress {
-  const hosts = (settings.get("host") ?? "localhost").split(",");
-  const ports = (settings.get("port") ?? "").split(",").filter((p) => p !== "");
-  const parsed = hosts.map((host, i): PostgresHost => ({ host, port: portOf(ports[i] ?? ports[0]) }));
   const config: Record<string, unknown> = {};
   for (const [key, value] of settings) {
+    if (!SUPPORTED.includes(key)) {
+      throw new PostgresAddressError(
+        `unknown connection option ${JSON.stringify(key)}; the options Spindle supports are ${SUPPORTED.join(", ")}`,
+      );
+    }
     const option = PASSED_ON.get(key);
     if (option !== undefined) config[option] = value;
   }
-  const first = parsed[0] as PostgresHost;
-  config["host"] = first.host;
-  if (first.port !== undefined) config["port"] = first.port;
+  return { hosts: hostsOf(settings), config: { ...config, ...connecting(settings) } };
+}
+
+/** How to connect: TLS, how long to wait for each host, and which server will do. */
+function connecting(settings: ReadonlyMap<string, string>): ClientConfig {
+  const config: ClientConfig = {};
   const sslmode = settings.get("sslmode") ?? "prefer";
   // `require` and stricter modes use TLS. `prefer` (the default) connects in plain text: node-postgres
   // cannot try TLS first and fall back.
-  if (sslmode !== "disable" && sslmode !== "prefer") config["ssl"] = true;
-  return { hosts: parsed, config };
+  if (sslmode !== "disable" && sslmode !== "prefer") config.ssl = true;
+  const timeout = settings.get("connect_timeout");
+  // libpq waits forever for 0 or less, as node-postgres does for 0.
+  if (timeout !== undefined) config.connectionTimeoutMillis = Math.max(seconds(timeout), 0) * 1000;
+  const attributes = settings.get("target_session_attrs") ?? "any";
+  if (attributes !== "any") {
+    throw new PostgresAddressError(
+      `target_session_attrs=${attributes} is not supported: Spindle takes the first host that accepts (any)`,
+    );
+  }
+  return config;
+}
+
+/** libpq's rule: one port for every host, or one per host; an empty entry is the default port. */
+function hostsOf(settings: ReadonlyMap<string, string>): PostgresHost[] {
+  const hosts = (settings.get("host") ?? "localhost").split(",");
+  const ports = settings.has("port") ? (settings.get("port") ?? "").split(",") : [""];
+  if (ports.length !== 1 && ports.length !== hosts.length) {
+    throw new PostgresAddressError(`could not match ${ports.length} port numbers to ${hosts.length} hosts`);
+  }
+  return hosts.map((host, i) => {
+    if (host === "") throw new PostgresAddressError(`empty host in ${JSON.stringify(hosts.join(","))}`);
+    return { host, port: portOf(ports.length === 1 ? ports[0] : ports[i]) };
+  });
 }
 
 function portOf(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
+  if (text === undefined || text === "") return undefined;
   const port = Number(text);
   if (!Number.isInteger(port) || port <= 0 || port > 65535) {
     throw new PostgresAddressError(`invalid port ${JSON.stringify(text)}`);
   }
   return port;
+}
+
+function seconds(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value))
+    throw new PostgresAddressError(`invalid connect_timeout ${JSON.stringify(text)}`);
+  return value;
 }

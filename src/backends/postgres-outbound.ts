@@ -1,15 +1,14 @@
 /**
  * PostgreSQL for guests (the outbound PostgreSQL capability), on node-postgres: one pool per distinct
- * address, made on first use and shared by every instance and request that opens that address until the
- * host closes them (Spin pools by address too). Rows come back as PostgreSQL's text form with each column's
+ * server of an address (the key the caller gives), made on first use and shared by every instance and
+ * request that opens that address until the host closes them (Spin pools by address too). Rows come back as PostgreSQL's text form with each column's
  * type OID, so the capability decides how every type reaches the guest; parameters go as text, bytes or
  * null and the server infers their types. A pool's connections resolve the host through the `lookup` it is
  * opened with, if any; a shared pool keeps the one it was opened with (the host's runtime config gives every
  * open the same). Knows nothing of guests or permissions.
  */
 import { Socket, type LookupFunction } from "node:net";
-import type { Pool, PoolConfig } from "pg";
-import type { PostgresAddress } from "./postgres-address.ts";
+import type { ClientConfig, Pool, PoolConfig } from "pg";
 
 /** A statement parameter as node-postgres sends it. */
 export type PostgresParameter = string | number | boolean | Buffer | null;
@@ -42,10 +41,10 @@ export class PostgresConnectError extends Error {
 
 export interface PostgresPools {
   /**
-   * A connection to `address`, its host resolved through `lookup` when given, checked by connecting
-   * once; rejects with `PostgresConnectError`.
+   * A connection to the one server `config` names, through the pool kept under `key`, its host resolved
+   * through `lookup` when given; checked by connecting once; rejects with `PostgresConnectError`.
    */
-  connect(key: string, address: PostgresAddress, lookup?: LookupFunction): Promise<PostgresConnection>;
+  connect(key: string, config: ClientConfig, lookup?: LookupFunction): Promise<PostgresConnection>;
   close(): Promise<void>;
 }
 
@@ -57,19 +56,19 @@ const RAW_TEXT = { getTypeParser: () => (value: string) => value };
 
 export function createPostgresPools(): PostgresPools {
   const pools = new Map<string, Promise<Pool>>();
-  const pool = (key: string, address: PostgresAddress, lookup: LookupFunction | undefined) => {
+  const pool = (key: string, config: ClientConfig, lookup: LookupFunction | undefined) => {
     let opened = pools.get(key);
     if (opened === undefined) {
       const stream = lookup === undefined ? {} : { stream: socketThrough(lookup) };
-      opened = openPool({ ...address.config, ...stream, max: POOL_SIZE, types: RAW_TEXT });
+      opened = openPool({ ...config, ...stream, max: POOL_SIZE, types: RAW_TEXT });
       pools.set(key, opened);
       opened.catch(() => pools.delete(key));
     }
     return opened;
   };
   return {
-    connect: async (key, address, lookup) => {
-      const opened = await pool(key, address, lookup);
+    connect: async (key, config, lookup) => {
+      const opened = await pool(key, config, lookup);
       try {
         (await opened.connect()).release();
       } catch (cause) {

@@ -1,7 +1,7 @@
 // End to end: outbound PostgreSQL through `spindle up`, with a JavaScript component calling
 // fermyon:spin/postgres@2.0.0 and spin:postgres/postgres@3.0.0 against a real PostgreSQL server: every
 // parameter and value type each version defines, the affected-row count of execute, a URL and a key/value
-// address, Spin's errors (connection-failed with Spin's "is not permitted" wording for an address the
+// address, libpq's lists of hosts tried in order, Spin's errors (connection-failed with Spin's "is not permitted" wording for an address the
 // component may not reach, value-conversion-failed for unsigned integers, query-failed for bad SQL), and
 // the log line naming the manifest entry to add.
 import { describe, it, before } from "node:test";
@@ -37,7 +37,7 @@ component = "db"
 
 [component.db]
 source = "probe.wasm"
-allowed_outbound_hosts = ["postgres://127.0.0.1:${port}", "postgres://localhost:1"]
+allowed_outbound_hosts = ["postgres://127.0.0.1:${port}", "postgres://localhost:1", "postgres://127.0.0.1:1"]
 
 [component.denied]
 source = "probe.wasm"
@@ -179,6 +179,44 @@ describe("outbound postgres", { skip: postgresAvailable() ? false : POSTGRES_MIS
     const address = `host=127.0.0.1 port=${pg.port} user=postgres dbname='postgres'`;
     const [rows] = (await run([["query", "SELECT current_user::text AS who"]], { address })) as [Rows];
     assert.deepEqual(rows.rows, [[{ tag: "str", val: "postgres" }]]);
+  });
+
+  it("tries libpq's hosts in order, each on its own port, until one accepts", async () => {
+    const query: Step[] = [["query", "SELECT current_user::text AS who"]];
+    for (const address of [
+      `postgres://postgres@localhost:1,127.0.0.1:${pg.port}/postgres`,
+      `host=localhost,127.0.0.1 port=1,${pg.port} user=postgres dbname=postgres`,
+    ]) {
+      const [rows] = (await run(query, { address })) as [Rows];
+      assert.deepEqual(rows.rows, [[{ tag: "str", val: "postgres" }]], address);
+    }
+  });
+
+  it("names every host tried when none accepts", async () => {
+    const address = "postgres://postgres@localhost:1,127.0.0.1:1/postgres";
+    const [failed] = (await run([], { address })) as [Failure];
+    assert.equal(failed.err.tag, "connection-failed");
+    assert.match(
+      failed.err.val,
+      /^no host accepted the connection: postgres:\/\/localhost:1: .*ECONNREFUSED.*; postgres:\/\/127\.0\.0\.1:1: .*ECONNREFUSED/,
+    );
+  });
+
+  it("checks every host against allowed_outbound_hosts before trying any, as Spin does", async () => {
+    const address = `postgres://postgres@127.0.0.1:${pg.port},db.example.com/postgres`;
+    assert.deepEqual(await run([], { address }), [
+      { err: { tag: "connection-failed", val: "address postgres://db.example.com is not permitted" } },
+    ]);
+  });
+
+  it("refuses an option it does not know, naming it", async () => {
+    const address = `host=127.0.0.1 port=${pg.port} user=postgres sslcert=client.pem`;
+    const [failed] = (await run([], { address })) as [Failure];
+    assert.equal(failed.err.tag, "connection-failed");
+    assert.match(
+      failed.err.val,
+      /^unknown connection option "sslcert"; the options Spindle supports are host, port, /,
+    );
   });
 
   it("answers connection-failed for an address not in allowed_outbound_hosts, and logs the entry to add", async () => {

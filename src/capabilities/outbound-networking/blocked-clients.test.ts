@@ -1,7 +1,8 @@
 // `block_networks` for the clients of outbound Redis, PostgreSQL and MQTT, against the real servers: a host
 // name that resolves into a blocked network is refused with the runtime config's message, an allowed one
 // connects, and each open resolves the name exactly once — the client connects through the lookup that
-// checked the address, so a second answer (DNS rebinding) has no say. The test machine has no DNS records
+// checked the address, so a second answer (DNS rebinding) has no say; a PostgreSQL address naming several
+// hosts skips a blocked one and connects to the next. The test machine has no DNS records
 // of its own, so a stand-in answers the system resolver's lookups of two `.spindle.test` names (counting
 // them) and passes every other name to the real resolver.
 import { after, before, describe, it, type TestContext } from "node:test";
@@ -63,12 +64,20 @@ interface Case {
   readonly start: (scope: ReturnType<typeof suiteScope>) => Promise<number | undefined>;
   /** Opens `host:port` through the guest interface and uses the connection once. */
   readonly open: (imports: Record<string, object>, host: string, port: number) => Promise<unknown>;
+  /** Opens an address naming several hosts, for a service whose addresses can. */
+  readonly openList?: (imports: Record<string, object>, hosts: string[], port: number) => Promise<unknown>;
 }
 
 type Opener = {
   Connection: { open(...args: unknown[]): Promise<Record<string, (...a: unknown[]) => unknown>> };
 };
 const connection = (imports: Record<string, object>, name: string) => (imports[name] as Opener).Connection;
+
+async function openPostgres(imports: Record<string, object>, hosts: string[], port: number) {
+  const address = `postgres://postgres@${hosts.map((host) => `${host}:${port}`).join(",")}/postgres`;
+  const db = await connection(imports, "spin:postgres/postgres").open(address);
+  return db["query"]?.("SELECT 1", []);
+}
 
 const CASES: readonly Case[] = [
   {
@@ -88,11 +97,8 @@ const CASES: readonly Case[] = [
     capability: createPostgresCapability,
     scheme: "postgres",
     start: async (scope) => (await startPostgres(scope))?.port,
-    open: async (imports, host, port) => {
-      const address = `postgres://postgres@${host}:${port}/postgres`;
-      const db = await connection(imports, "spin:postgres/postgres").open(address);
-      return db["query"]?.("SELECT 1", []);
-    },
+    open: (imports, host, port) => openPostgres(imports, [host], port),
+    openList: openPostgres,
   },
   {
     name: "MQTT",
@@ -144,5 +150,14 @@ for (const testCase of CASES) {
       await testCase.open(imports, ALLOWED, port);
       assert.equal(lookups.get(ALLOWED), 1);
     });
+
+    const { openList } = testCase;
+    if (openList !== undefined) {
+      it("skips a host of the list that resolves into a blocked network and connects to the next", async (t) => {
+        const lookups = standInResolver(t);
+        await openList(imports, [BLOCKED, ALLOWED], port);
+        assert.deepEqual([lookups.get(BLOCKED), lookups.get(ALLOWED)], [1, 1]);
+      });
+    }
   });
 }

@@ -2,7 +2,8 @@
  * The guest's PostgreSQL connection for one instance, shared by `fermyon:spin/postgres@2.0.0` and
  * `spin:postgres/postgres@3.0.0`, which differ only in the values they carry (a `Flavour`). The static
  * `open` reads the address, checks every host it names against the component's `allowed_outbound_hosts`
- * (scheme `postgres`) and connects; `query` returns columns and rows, `execute` the number of rows changed.
+ * (scheme `postgres`) and connects to the first that accepts; `query` returns columns and rows, `execute`
+ * the number of rows changed.
  * Errors the guest may see are thrown as `GuestError` with Spin's variant: `connection-failed` (refused
  * address with Spin's wording `address postgres://host:port is not permitted`, unreadable address,
  * unreachable server), `value-conversion-failed` (a parameter PostgreSQL cannot take), `query-failed`
@@ -11,6 +12,7 @@
 import {
   parsePostgresAddress,
   PostgresAddressError,
+  type PostgresAddress,
   type PostgresHost,
 } from "../../backends/postgres-address.ts";
 import {
@@ -66,23 +68,42 @@ export function postgresImports(access: PostgresAccess, flavour: Flavour): Recor
   return { [flavour.interfaceName]: { Connection } };
 }
 
+/**
+ * libpq's way with several hosts: each is tried in order, on its own port, until one accepts the connection
+ * and the login (any server will do, libpq's default `target_session_attrs=any`). Every host is checked
+ * against `allowed_outbound_hosts` before any is tried, as Spin checks them.
+ */
 async function openConnection(access: PostgresAccess, address: string): Promise<PostgresConnection> {
-  let parsed;
+  const parsed = readAddress(address);
+  const urls = parsed.hosts.map((host) => checkHost(access.gate, host));
+  const failures: string[] = [];
+  for (const [i, host] of parsed.hosts.entries()) {
+    const url = urls[i] ?? host.host;
+    try {
+      const lookup = access.gate.lookupFor(url);
+      const config = {
+        ...parsed.config,
+        host: host.host,
+        ...(host.port === undefined ? {} : { port: host.port }),
+      };
+      return await access.pools().connect(`${url} ${address.trim()}`, config, lookup);
+    } catch (cause) {
+      if (!(cause instanceof PostgresConnectError || cause instanceof DestinationProhibitedError)) {
+        throw failure("other", String(cause));
+      }
+      failures.push(urls.length === 1 ? cause.message : `postgres://${url}: ${cause.message}`);
+    }
+  }
+  const tried = failures.join("; ");
+  throw failure("connection-failed", urls.length === 1 ? tried : `no host accepted the connection: ${tried}`);
+}
+
+function readAddress(address: string): PostgresAddress {
   try {
-    parsed = parsePostgresAddress(address);
+    return parsePostgresAddress(address);
   } catch (cause) {
     if (cause instanceof PostgresAddressError) throw failure("connection-failed", cause.message);
     throw cause;
-  }
-  const urls = parsed.hosts.map((host) => checkHost(access.gate, host));
-  try {
-    const lookups = urls.map((url) => access.gate.lookupFor(url));
-    return await access.pools().connect(address.trim(), parsed, lookups[0]);
-  } catch (cause) {
-    if (cause instanceof PostgresConnectError || cause instanceof DestinationProhibitedError) {
-      throw failure("connection-failed", cause.message);
-    }
-    throw failure("other", String(cause));
   }
 }
 
