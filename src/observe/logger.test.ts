@@ -69,6 +69,10 @@ test("tee: every written line also goes to the listeners, as JSON", () => {
   logger.tee((json) => teed.push(json));
   logger.warn("careful", { component: "a" });
   assert.equal(lines.length, 1);
+  assert.ok(
+    teed[0]?.startsWith('{"level":"warn",'),
+    "the level comes first, for listeners that filter by it",
+  );
   assert.deepEqual(JSON.parse(teed[0] ?? ""), {
     level: "warn",
     time: "2026-01-02T03:04:05.000Z",

@@ -25,7 +25,10 @@ export type LogFields = Readonly<Record<string, LogValue>>;
 export interface HostLogger extends Logger {
   /** Cuts each of `values` out of every later line. */
   redact(values: Iterable<string>): void;
-  /** Also hands every line written, as pino's JSON text (secrets already removed), to `listener`. */
+  /**
+   * Also hands every line written, as pino's JSON text (secrets already removed), to `listener`. Each line
+   * starts with its level as a label, `{"level":"warn",`, so a listener can filter without parsing.
+   */
   tee(listener: (json: string) => void): void;
 }
 

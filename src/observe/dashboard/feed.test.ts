@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { createLogger } from "../logger.ts";
 import { createFeed, type Tick } from "./feed.ts";
 
 const start = (requestId: string) => ({
@@ -55,4 +56,35 @@ test("folds a second of requests, logs and instantiations into one tick, and kee
   const snapshot = feed.snapshot();
   assert.equal(snapshot.requests.length, 4);
   assert.equal(snapshot.points.length, ticks.length);
+});
+
+test("host lines below warn are dropped before they are parsed", (t) => {
+  const feed = createFeed(() => 1000);
+  t.after(() => feed.close());
+  feed.hostLog('{"level":"debug","msg":"never parsed, so its broken JSON does not matter');
+  feed.hostLog('{"level":"info","time":');
+  feed.hostLog('{"level":"warn","msg":"kept"}');
+  assert.deepEqual(
+    feed.snapshot().logs.map((l) => l.line),
+    ["WARN kept"],
+  );
+});
+
+test("keeps the warnings and errors of the host logger by the level it wrote, at any logging level", (t) => {
+  const feed = createFeed(() => 1000);
+  t.after(() => feed.close());
+  const logger = createLogger({ write: () => undefined }, { json: true, level: "debug" });
+  logger.tee((json) => feed.hostLog(json));
+  const app = logger.child({ component: "hello" });
+  app.debug("a debug line", { level: "error" });
+  app.info("an info line");
+  app.warn("slow", { request_id: "r1" });
+  logger.error("failed");
+  assert.deepEqual(
+    feed.snapshot().logs.map((l) => [l.component, l.line]),
+    [
+      ["hello", "WARN slow (request r1)"],
+      ["spindle", "ERROR failed"],
+    ],
+  );
 });

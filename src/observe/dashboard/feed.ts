@@ -72,7 +72,7 @@ export interface Snapshot {
 
 export interface Feed {
   readonly observer: Observer;
-  /** Takes one host log line (pino's JSON); keeps warnings and errors, under their component. */
+  /** Takes one host log line (the logger's JSON); keeps warnings and errors, under their component. */
   hostLog(json: string): void;
   snapshot(): Snapshot;
   /** Calls `listener` once a second with the new tick; returns the unsubscribe function. */
@@ -110,9 +110,17 @@ export function createFeed(now: () => number = Date.now): Feed {
   };
 }
 
+/**
+ * The level of a line the dashboard keeps. The logger (logger.ts) writes the level first, as a label
+ * (`{"level":"warn",…`), so every other line is dropped without being parsed: debug logging costs the
+ * dashboard one regular-expression test a line.
+ */
+const KEPT_LEVEL = /^\{"level":"(warn|error)"/;
+
 function hostRecord(json: string, time: number): LogRecord | undefined {
-  const { level, msg, component, request_id: requestId } = JSON.parse(json) as Record<string, unknown>;
-  if (level !== "warn" && level !== "error") return undefined;
+  const level = KEPT_LEVEL.exec(json)?.[1];
+  if (level === undefined) return undefined;
+  const { msg, component, request_id: requestId } = JSON.parse(json) as Record<string, unknown>;
   const id = typeof requestId === "string" ? ` (request ${requestId})` : "";
   const line = `${level.toUpperCase()} ${String(msg)}${id}`;
   return { time, component: typeof component === "string" ? component : "spindle", stream: "host", line };
