@@ -7,6 +7,11 @@ import { SpindleError } from "../../errors.ts";
 export interface ListenAddress {
   readonly host: string;
   readonly port: number;
+  /**
+   * Makes a socket bound to `host:port` and listening, as a file descriptor, to serve on instead of
+   * binding one: the shim makes it inside a pod's network namespace, where this process cannot bind.
+   */
+  readonly socket?: (() => number) | undefined;
 }
 
 export const DEFAULT_LISTEN = "127.0.0.1:3000";
@@ -27,4 +32,24 @@ export function parseListenAddress(text: string): ListenAddress {
 /** `host:port` as it appears in URLs, with brackets around IPv6 hosts. */
 export function formatHostPort(address: ListenAddress): string {
   return address.host.includes(":") ? `[${address.host}]:${address.port}` : `${address.host}:${address.port}`;
+}
+
+/** Why `address` cannot be listened on, from the `errno` name binding it failed with. */
+export function cannotListen(
+  address: ListenAddress,
+  code: string | undefined,
+  cause?: unknown,
+): SpindleError {
+  const reason =
+    code === "EADDRINUSE"
+      ? "the address is already in use"
+      : code === "EADDRNOTAVAIL"
+        ? "no network interface has that address"
+        : code === "EACCES"
+          ? "permission denied (ports below 1024 need privileges)"
+          : code;
+  return new SpindleError(`cannot listen on ${formatHostPort(address)}: ${reason}`, {
+    cause,
+    hint: "stop whatever uses it, or choose another address with --listen HOST:PORT (or SPIN_HTTP_LISTEN_ADDR)",
+  });
 }

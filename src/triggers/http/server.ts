@@ -14,14 +14,13 @@ import type { HttpHandler, SpinRequestInfo } from "../../executors/http.ts";
 import type { Logger } from "../../observe/logger.ts";
 import { noopObserver, type Observer, type RequestObservation } from "../../observe/observer.ts";
 import { DEFAULT_REQUEST_TIMEOUT_MS, RequestDeadlines } from "../../engine/deadline.ts";
-import { SpindleError } from "../../errors.ts";
 import {
   Admission,
   DEFAULT_MAX_CONCURRENT_REQUESTS,
   DEFAULT_MAX_QUEUED_REQUESTS,
   type AdmissionLimits,
 } from "./admission.ts";
-import type { ListenAddress } from "./listen-address.ts";
+import { cannotListen, type ListenAddress } from "./listen-address.ts";
 import { guestRequest, writeResponse } from "./node-exchange.ts";
 
 // Not an ESM import: building node:http's module facade evaluates its lazy exports, which loads undici
@@ -155,24 +154,11 @@ function drain(server: Server, graceMs: number): Promise<void> {
 
 function bind(server: Server, listen: ListenAddress): Promise<void> {
   return new Promise((resolve, reject) => {
-    server.once("error", (error: NodeJS.ErrnoException) => {
-      const where = `${listen.host}:${listen.port}`;
-      const reason =
-        error.code === "EADDRINUSE"
-          ? "the address is already in use"
-          : error.code === "EADDRNOTAVAIL"
-            ? "no network interface has that address"
-            : error.code === "EACCES"
-              ? "permission denied (ports below 1024 need privileges)"
-              : error.message;
-      reject(
-        new SpindleError(`cannot listen on ${where}: ${reason}`, {
-          cause: error,
-          hint: "stop whatever uses it, or choose another address with --listen HOST:PORT (or SPIN_HTTP_LISTEN_ADDR)",
-        }),
-      );
-    });
-    server.listen({ host: listen.host, port: listen.port }, () => resolve());
+    server.once("error", (error: NodeJS.ErrnoException) =>
+      reject(cannotListen(listen, error.code ?? error.message, error)),
+    );
+    if (listen.socket === undefined) server.listen({ host: listen.host, port: listen.port }, () => resolve());
+    else server.listen({ fd: listen.socket() }, () => resolve());
   });
 }
 
