@@ -33,7 +33,8 @@ export interface Containerd {
   ctr(...args: string[]): Promise<CtrResult>;
 }
 
-export async function startContainerd(scope: Scope): Promise<Containerd> {
+/** `env` is added to containerd's environment, which the shims it starts inherit. */
+export async function startContainerd(scope: Scope, env: Record<string, string> = {}): Promise<Containerd> {
   // Short path: unix socket paths are limited to 108 bytes.
   const dir = mkdtempSync("/tmp/ctrd-");
   const bin = join(dir, "bin");
@@ -42,7 +43,11 @@ export async function startContainerd(scope: Scope): Promise<Containerd> {
   writeFileSync(join(dir, "config.toml"), config(dir));
   const daemon: ChildProcess = spawn("containerd", ["--config", join(dir, "config.toml")], {
     stdio: ["ignore", "ignore", "ignore"],
-    env: { ...process.env, PATH: [bin, dirname(process.execPath), process.env["PATH"]].join(delimiter) },
+    env: {
+      ...process.env,
+      ...env,
+      PATH: [bin, dirname(process.execPath), process.env["PATH"]].join(delimiter),
+    },
   });
   scope.after(async () => {
     daemon.kill("SIGTERM");

@@ -1,8 +1,9 @@
 /**
  * The shim daemon: serves `containerd.task.v2.Task` on the socket `start` chose, runs each container's app
- * in this process, publishes task events through containerd's publish binary, and exits when containerd
- * sends Shutdown with no task left, removing its socket. Tells the `start` process it is listening over
- * the IPC channel it was spawned with.
+ * in this process, publishes task events through containerd's publish binary, and exits, removing its
+ * socket: a pod's daemon when containerd sends Shutdown with no task left; the node's once it has had no
+ * task and no connection for the idle time (see `sharing.ts`), since Shutdown concerns one pod only. Tells
+ * the `start` process it is listening over the IPC channel it was spawned with.
  */
 import { rmSync } from "node:fs";
 import { SpindleError } from "../../errors.ts";
@@ -10,11 +11,12 @@ import { createLogger } from "../../observe/logger.ts";
 import { noEvents, publishBinaryPublisher } from "../events.ts";
 import type { ContainerdClient } from "../containerd/client.ts";
 import { containerdImageApps } from "../container/image-app.ts";
-import { spinAppRunner } from "../container/run.ts";
+import { containerRunner } from "../container/run.ts";
 import { taskService, TASK_SERVICE } from "../task/service.ts";
 import { TaskManager } from "../task/tasks.ts";
 import { TtrpcServer } from "../ttrpc/server.ts";
 import type { ShimArgs } from "./args.ts";
+import { idleExitMs, shimSharing } from "./sharing.ts";
 import { socketPathOf } from "./socket.ts";
 
 export async function serveShim(args: ShimArgs): Promise<void> {
@@ -37,13 +39,14 @@ export async function serveShim(args: ShimArgs): Promise<void> {
     return (containerd = new ContainerdClient(args.address, args.namespace));
   };
   const images = args.address === "" ? undefined : containerdImageApps(connect);
-  const tasks = new TaskManager({ events, runner: spinAppRunner(images) });
+  const tasks = new TaskManager({ events, runner: containerRunner(images) });
   const server = new TtrpcServer();
   let shutdown: () => void = () => undefined;
   const idle = new Promise<void>((resolve) => (shutdown = resolve));
+  const nodeWide = shimSharing(process.env) === "node";
   server.register(
     TASK_SERVICE,
-    taskService(tasks, () => shutdown()),
+    taskService(tasks, () => (nodeWide ? undefined : shutdown())),
   );
   const path = socketPathOf(args.socket);
   try {
@@ -52,6 +55,7 @@ export async function serveShim(args: ShimArgs): Promise<void> {
     process.send?.({ error: (error as Error).message });
     throw error;
   }
+  const idleTimer = nodeWide ? exitWhenIdle(tasks, server, idleExitMs(process.env), shutdown) : undefined;
   process.send?.({ ready: true });
   process.disconnect?.();
   // Load the runtime (and the gRPC client a container's image is looked up with) while containerd goes
@@ -59,10 +63,23 @@ export async function serveShim(args: ShimArgs): Promise<void> {
   void import("../container/spin-app.ts").catch(() => undefined);
   if (images !== undefined) void import("../containerd/client.ts").catch(() => undefined);
   await idle;
+  clearInterval(idleTimer);
   // Let the Shutdown response reach containerd before the connection closes.
   await new Promise((resolve) => setImmediate(resolve));
   await events.flush();
   await server.close();
   containerd?.close();
   rmSync(path, { force: true });
+}
+
+/** Calls `exit` once the shim has had no task and no open connection for `idleMs`. */
+function exitWhenIdle(tasks: TaskManager, server: TtrpcServer, idleMs: number, exit: () => void) {
+  let idleSince = Date.now();
+  return setInterval(
+    () => {
+      if (tasks.size > 0 || server.connections > 0) idleSince = Date.now();
+      else if (Date.now() - idleSince >= idleMs) exit();
+    },
+    Math.min(1000, Math.max(idleMs / 4, 10)),
+  );
 }

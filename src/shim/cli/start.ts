@@ -1,10 +1,11 @@
 /**
  * The `start` action: containerd runs it once per container to learn where the shim listens. If the
- * container's sandbox already has a shim that answers, its address is reused; otherwise the shim re-runs
- * itself as a detached daemon that serves the task API, waits until that daemon is listening (it says so
- * over an IPC channel), records the address in the bundle's `address` file and prints it to stdout without
- * a newline, as containerd 1.6 reads it. The daemon's stderr goes to the bundle's `log` FIFO, which
- * containerd copies into its own log.
+ * container's sandbox — or, with `SPINDLE_SHIM_SHARING=node`, the node — already has a shim that answers,
+ * its address is reused; otherwise the shim re-runs itself as a detached daemon that serves the task API,
+ * waits until that daemon is listening (it says so over an IPC channel), records the address in the
+ * bundle's `address` file and prints it to stdout without a newline, as containerd 1.6 reads it. A pod's
+ * daemon writes its stderr to the bundle's `log` FIFO, which containerd copies into its own log; the
+ * node's outlives every bundle, so it writes to a file beside its socket (`<socket>.log`).
  */
 import { spawn } from "node:child_process";
 import { constants, existsSync, mkdirSync, openSync, rmSync, writeFileSync } from "node:fs";
@@ -12,6 +13,7 @@ import { dirname, join } from "node:path";
 import { SpindleError } from "../../errors.ts";
 import { readBundleSpec, SANDBOX_ID_ANNOTATION } from "../container/bundle.ts";
 import type { ShimArgs } from "./args.ts";
+import { NODE_GROUPING, shimSharing, type ShimSharing } from "./sharing.ts";
 import { answers, socketAddress, socketPath } from "./socket.ts";
 
 export interface StartContext {
@@ -25,11 +27,13 @@ export interface StartContext {
 
 export async function startShim(args: ShimArgs, context: StartContext): Promise<void> {
   if (args.namespace === "") throw new SpindleError("shim namespace cannot be empty");
-  const path = socketPath(args.address, args.namespace, groupingId(args, context.cwd), context.socketDir);
+  const sharing = shimSharing(process.env);
+  const grouping = sharing === "node" ? NODE_GROUPING : groupingId(args, context.cwd);
+  const path = socketPath(args.address, args.namespace, grouping, context.socketDir);
   if (!(await answers(path))) {
     rmSync(path, { force: true });
     mkdirSync(dirname(path), { recursive: true, mode: 0o711 });
-    await spawnDaemon(args, context, path).catch(async (error: unknown) => {
+    await spawnDaemon(args, context, path, sharing).catch(async (error: unknown) => {
       // Another start for the same sandbox may have won the race for the socket; its shim will do.
       if (!(await answers(path))) throw error;
     });
@@ -43,14 +47,20 @@ function groupingId(args: ShimArgs, cwd: string): string {
   return readBundleSpec(cwd).annotations[SANDBOX_ID_ANNOTATION] ?? args.id;
 }
 
-function spawnDaemon(args: ShimArgs, context: StartContext, path: string): Promise<void> {
+function spawnDaemon(
+  args: ShimArgs,
+  context: StartContext,
+  path: string,
+  sharing: ShimSharing,
+): Promise<void> {
   const flags = ["-namespace", args.namespace, "-id", args.id, "-address", args.address];
   flags.push("-publish-binary", args.publishBinary, "-socket", socketAddress(path));
   if (args.debug) flags.push("-debug");
+  const node = sharing === "node";
   const child = spawn(process.execPath, [context.self, ...flags], {
-    cwd: context.cwd,
+    cwd: node ? "/" : context.cwd,
     detached: true,
-    stdio: ["ignore", "ignore", logFd(context.cwd), "ipc"],
+    stdio: ["ignore", "ignore", node ? openSync(`${path}.log`, "a", 0o640) : logFd(context.cwd), "ipc"],
   });
   return new Promise((resolve, reject) => {
     child.once("message", (message: { ready?: boolean; error?: string }) => {

@@ -1,8 +1,9 @@
 /**
  * What the shim reads from a container's OCI bundle (`<bundle>/config.json`, the runtime spec containerd
- * writes): the root filesystem path, the process environment, and the annotations (the CRI sandbox id
- * that groups a pod's containers into one shim). Only these fields; the rest of the spec — namespaces,
- * cgroups, capabilities — has no meaning for an app that runs inside the shim.
+ * writes): the root filesystem path, the process (arguments, environment, working directory), the
+ * annotations (the CRI sandbox id that groups a pod's containers; whether the container is the pod's
+ * sandbox) and the network namespace to join. Only these fields; the rest of the spec — other
+ * namespaces, cgroups, capabilities — has no meaning for an app that runs inside the shim.
  */
 import { readFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
@@ -14,15 +15,27 @@ export interface BundleSpec {
   /** `process.env` as a map; later duplicates win, as in execve. */
   readonly env: ReadonlyMap<string, string>;
   readonly annotations: Readonly<Record<string, string>>;
+  readonly args: readonly string[];
+  /** `process.cwd`, inside the root filesystem. */
+  readonly cwd: string;
+  /**
+   * The network namespace the container joins (`linux.namespaces`, type `network`, with a path): the
+   * pod's. Absent for the host's network, or when the spec asks for a new namespace, which the shim does
+   * not make.
+   */
+  readonly networkNamespace: string | undefined;
 }
 
 /** The annotation the CRI plugin sets on every container of a pod, naming the pod's sandbox. */
 export const SANDBOX_ID_ANNOTATION = "io.kubernetes.cri.sandbox-id";
+/** The CRI plugin's annotation telling the pod's sandbox (`sandbox`) from its containers (`container`). */
+export const CONTAINER_TYPE_ANNOTATION = "io.kubernetes.cri.container-type";
 
 interface RawSpec {
   root?: { path?: unknown };
-  process?: { env?: unknown };
+  process?: { env?: unknown; args?: unknown; cwd?: unknown };
   annotations?: unknown;
+  linux?: { namespaces?: unknown };
 }
 
 export function readBundleSpec(bundle: string): BundleSpec {
@@ -39,7 +52,24 @@ export function readBundleSpec(bundle: string): BundleSpec {
     rootPath: isAbsolute(root) ? root : join(bundle, root),
     env: parseEnv(raw.process?.env),
     annotations: stringRecord(raw.annotations),
+    args: Array.isArray(raw.process?.args) ? raw.process.args.filter((a) => typeof a === "string") : [],
+    cwd: typeof raw.process?.cwd === "string" ? raw.process.cwd : "/",
+    networkNamespace: networkNamespace(raw.linux?.namespaces),
   };
+}
+
+/** Whether the CRI plugin made this container the pod's sandbox (the `pause` container). */
+export function isSandbox(spec: BundleSpec): boolean {
+  return spec.annotations[CONTAINER_TYPE_ANNOTATION] === "sandbox";
+}
+
+function networkNamespace(namespaces: unknown): string | undefined {
+  if (!Array.isArray(namespaces)) return undefined;
+  const network: unknown = namespaces.find(
+    (ns: unknown) => typeof ns === "object" && ns !== null && (ns as { type?: unknown }).type === "network",
+  );
+  const path = (network as { path?: unknown } | undefined)?.path;
+  return typeof path === "string" && path !== "" ? path : undefined;
 }
 
 function parseEnv(env: unknown): Map<string, string> {

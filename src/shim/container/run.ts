@@ -1,13 +1,15 @@
 /**
- * One container's run: starts its app in the background and turns signals into an exit status. The
- * statuses follow containerd-shim-spin: SIGTERM or SIGINT drains in-flight requests and exits 0; any other
- * signal stops at once with 128 + the signal number (SIGKILL: 137); an app that cannot be loaded writes
- * the error to the container's stderr and exits 137, runwasi's status for a failed run. Signal 0 only
- * checks that the container is alive. Per container, lives from Start to exit.
+ * One container's run. An app container's app starts in the background at Start, and signals turn into an
+ * exit status as containerd-shim-spin's do: SIGTERM or SIGINT drains in-flight requests and exits 0; any
+ * other signal stops at once with 128 + the signal number (SIGKILL: 137); an app that cannot be loaded
+ * writes the error to the container's stderr and exits 137, runwasi's status for a failed run. Signal 0
+ * only checks that the container is alive. A pod's sandbox container is a process instead (see
+ * `sandbox-process.ts`), made at Create as runc makes it. Per container, lives from Create to exit.
  */
 import { constants } from "node:os";
 import { SpindleError } from "../../errors.ts";
 import type { ImageApps } from "./image-app.ts";
+import { startSandboxProcess } from "./sandbox-process.ts";
 import type { ContainerApp, ServingApp } from "./spin-app.ts";
 
 export const LOAD_FAILED_STATUS = 137;
@@ -18,36 +20,62 @@ export interface ContainerRun {
   kill(signal: number): void;
 }
 
-export type Runner = (container: ContainerApp) => ContainerRun;
+/** A container as the task manager hands it to a runner at Create. */
+export interface Container extends ContainerApp {
+  /** Whether this is the pod's sandbox (the CRI plugin's `pause` container). */
+  readonly sandbox: boolean;
+  /** The spec's `process.args` and `process.cwd`. */
+  readonly args: readonly string[];
+  readonly cwd: string;
+}
 
-/** The real runner, finding apps in image layers with `images`; tests of the task service inject their own. */
-export const spinAppRunner =
+/** What Create made of a container. */
+export interface PreparedContainer {
+  /** The container's own process, when it has one; else containerd sees the shim's pid. */
+  readonly pid: number | undefined;
+  start(): ContainerRun;
+  /** Stops what Create started, for a container that is stopped or deleted before Start. */
+  discard(): void;
+}
+
+export type Runner = (container: Container) => PreparedContainer;
+
+/**
+ * The real runner: sandboxes as processes, apps served in this process, found in image layers with
+ * `images`; tests of the task service inject their own.
+ */
+export const containerRunner =
   (images?: ImageApps): Runner =>
-  (container) => {
-    let finish: (status: number) => void = () => undefined;
-    const exited = new Promise<number>((resolve) => (finish = resolve));
-    // The runtime loads with the first app, so the shim daemon answers containerd before it is loaded.
-    const serving: Promise<ServingApp | undefined> = import("./spin-app.ts")
-      .then(({ serveSpinApp }) => serveSpinApp(container, images))
-      .catch((error: unknown) => {
-        container.stderr.write(describe(error));
-        finish(LOAD_FAILED_STATUS);
-        return undefined;
-      });
-    return {
-      exited,
-      kill(signal) {
-        if (signal === 0) return;
-        const status = exitStatusForSignal(signal);
-        if (status === 0) {
-          void serving.then((app) => app?.close()).finally(() => finish(0));
-          return;
-        }
-        finish(status);
-        void serving.then((app) => app?.close());
-      },
-    };
+  (container) =>
+    container.sandbox
+      ? startSandboxProcess(container)
+      : { pid: undefined, start: () => runApp(container, images), discard: () => undefined };
+
+function runApp(container: ContainerApp, images: ImageApps | undefined): ContainerRun {
+  let finish: (status: number) => void = () => undefined;
+  const exited = new Promise<number>((resolve) => (finish = resolve));
+  // The runtime loads with the first app, so the shim daemon answers containerd before it is loaded.
+  const serving: Promise<ServingApp | undefined> = import("./spin-app.ts")
+    .then(({ serveSpinApp }) => serveSpinApp(container, images))
+    .catch((error: unknown) => {
+      container.stderr.write(describe(error));
+      finish(LOAD_FAILED_STATUS);
+      return undefined;
+    });
+  return {
+    exited,
+    kill(signal) {
+      if (signal === 0) return;
+      const status = exitStatusForSignal(signal);
+      if (status === 0) {
+        void serving.then((app) => app?.close()).finally(() => finish(0));
+        return;
+      }
+      finish(status);
+      void serving.then((app) => app?.close());
+    },
   };
+}
 
 /** 0 for the signals that ask for a clean shutdown, otherwise the shell's 128 + signal. */
 export function exitStatusForSignal(signal: number): number {

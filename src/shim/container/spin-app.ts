@@ -24,9 +24,10 @@ import { SpindleError } from "../../errors.ts";
 import { loadManifest } from "../../manifest/load.ts";
 import { readMaxInstanceMemory } from "../../cli/limit-flags.ts";
 import { createLogger } from "../../observe/logger.ts";
-import { parseListenAddress } from "../../triggers/http/listen-address.ts";
+import { parseListenAddress, type ListenAddress } from "../../triggers/http/listen-address.ts";
 import { startAppTriggers, triggersBanner } from "../../triggers/start.ts";
 import type { ImageApps } from "./image-app.ts";
+import { isOwnNetworkNamespace, listenInNetworkNamespace } from "./network-namespace.ts";
 import type { OutputStream } from "./stdio.ts";
 
 /** The shim's default, as Spin's shim: every interface of the pod's network, port 80. */
@@ -39,6 +40,8 @@ export interface ContainerApp {
   /** Absolute path of the container's root filesystem. */
   readonly root: string;
   readonly env: ReadonlyMap<string, string>;
+  /** The pod's network namespace, where the HTTP trigger listens; absent: the shim's own. */
+  readonly networkNamespace: string | undefined;
   readonly stdout: OutputStream;
   readonly stderr: OutputStream;
 }
@@ -85,7 +88,7 @@ export async function serveSpinApp(container: ContainerApp, images?: ImageApps):
         maxInstanceMemory,
         outboundFetch,
       },
-      { listen: parseListenAddress(container.env.get("SPIN_HTTP_LISTEN_ADDR") ?? SHIM_DEFAULT_LISTEN) },
+      { listen: listenAddress(container) },
     );
     container.stdout.write(triggersBanner(triggers));
     return {
@@ -101,6 +104,17 @@ export async function serveSpinApp(container: ContainerApp, images?: ImageApps):
     await outboundFetch.close();
     throw error;
   }
+}
+
+/**
+ * `SPIN_HTTP_LISTEN_ADDR`, bound inside the pod's network namespace when the container has one that is
+ * not the shim's (a Kubernetes pod), so each pod listens on its own address, port 80 in all of them.
+ */
+function listenAddress(container: ContainerApp): ListenAddress {
+  const address = parseListenAddress(container.env.get("SPIN_HTTP_LISTEN_ADDR") ?? SHIM_DEFAULT_LISTEN);
+  const namespace = container.networkNamespace;
+  if (namespace === undefined || isOwnNetworkNamespace(namespace)) return address;
+  return { ...address, socket: () => listenInNetworkNamespace(namespace, address) };
 }
 
 async function prepareContainerApp(

@@ -22,18 +22,29 @@ import { TtrpcServer } from "../ttrpc/server.ts";
 import { TASK_SERVICE, taskService } from "./service.ts";
 import { TaskManager } from "./tasks.ts";
 
-/** A runner whose app "serves" until killed, then exits with what its signal calls for. */
-const fakeRunner: Runner = () => {
+/** Containers the fake runner discarded before they started. */
+const discarded: string[] = [];
+
+/**
+ * A runner whose app "serves" until killed, then exits with what its signal calls for; a sandbox has a
+ * process of its own, pid 7000.
+ */
+const fakeRunner: Runner = (container) => {
   let finish: (status: number) => void = () => undefined;
   const exited = new Promise<number>((resolve) => (finish = resolve));
   const run: ContainerRun = { exited, kill: (signal) => finish(signal === 15 ? 0 : 128 + signal) };
-  return run;
+  const pid = container.sandbox ? 7000 : undefined;
+  return { pid, start: () => run, discard: () => void discarded.push(container.id) };
 };
 
 async function setup(t: { after(fn: () => unknown): void }) {
   const dir = mkdtempSync(join(tmpdir(), "shim-task-"));
   mkdirSync(join(dir, "rootfs"));
   writeFileSync(join(dir, "config.json"), JSON.stringify({ root: { path: "rootfs" }, process: { env: [] } }));
+  const sandbox = join(dir, "sandbox");
+  mkdirSync(join(sandbox, "rootfs"), { recursive: true });
+  const annotations = { "io.kubernetes.cri.container-type": "sandbox" };
+  writeFileSync(join(sandbox, "config.json"), JSON.stringify({ root: { path: "rootfs" }, annotations }));
   const topics: string[] = [];
   const events: EventPublisher = {
     publish: (topic) => void topics.push(topic),
@@ -69,7 +80,7 @@ async function setup(t: { after(fn: () => unknown): void }) {
       () => 0,
       (error: unknown) => (error instanceof TtrpcStatusError ? error.code : -1),
     );
-  return { dir, topics, call, code, shutdowns: () => shutdowns };
+  return { dir, sandbox, topics, call, code, shutdowns: () => shutdowns };
 }
 
 test("a task goes created → running → stopped → deleted, with its events in order", async (t) => {
@@ -126,4 +137,18 @@ test("Shutdown ends the shim only once no task is left", async (t) => {
   assert.deepEqual([deleted.exitStatus, deleted.exitedAt], [0, undefined]);
   await call("Shutdown", ShutdownRequest, { id: "c1" }, Empty);
   assert.equal(shutdowns(), 1);
+});
+
+test("a pod's sandbox reports its own process's pid; app containers report the shim's", async (t) => {
+  const { dir, sandbox, call } = await setup(t);
+  assert.equal(
+    (await call("Create", CreateTaskRequest, { id: "pod", bundle: sandbox }, PidResponse)).pid,
+    7000,
+  );
+  assert.equal((await call("Start", TaskIdRequest, { id: "pod" }, PidResponse)).pid, 7000);
+  assert.equal((await call("State", TaskIdRequest, { id: "pod" }, StateResponse)).pid, 7000);
+  assert.equal((await call("Create", CreateTaskRequest, { id: "app", bundle: dir }, PidResponse)).pid, 4242);
+  const deleted = await call("Delete", TaskIdRequest, { id: "app" }, DeleteResponse);
+  assert.equal(deleted.pid, 4242);
+  assert.equal(discarded.at(-1), "app", "a container deleted before Start has what Create made stopped");
 });

@@ -45,7 +45,7 @@ function unimplemented(what: string): Handler {
 
 /** The service; `onShutdown` is called when containerd asks the shim to exit and no task remains. */
 export function taskService(tasks: TaskManager, onShutdown: () => void): Service {
-  const exists = (id: string) => (tasks.check(id), {});
+  const exists = (id: string) => (tasks.pidOf(id), {});
   return new Map<string, Handler>([
     ["Create", rpc(CreateTaskRequest, PidResponse, async (req) => ({ pid: await tasks.create(req) }))],
     ["Start", rpc(TaskIdRequest, PidResponse, (req) => ({ pid: tasks.start(req.id, req.execId) }))],
@@ -53,12 +53,12 @@ export function taskService(tasks: TaskManager, onShutdown: () => void): Service
     ["Kill", rpc(KillRequest, Empty, (req) => (tasks.kill(req.id, req.execId, req.signal), {}))],
     ["Wait", rpc(TaskIdRequest, WaitResponse, async (req) => exitOf(await tasks.wait(req.id, req.execId)))],
     ["Delete", rpc(TaskIdRequest, DeleteResponse, async (req) => deleted(tasks, req.id, req.execId))],
-    ["Pids", rpc(IdRequest, PidsResponse, (req) => (exists(req.id), { processes: [{ pid: tasks.pid }] }))],
+    ["Pids", rpc(IdRequest, PidsResponse, (req) => ({ processes: [{ pid: tasks.pidOf(req.id) }] }))],
     [
       "Connect",
-      rpc(IdRequest, ConnectResponse, () => ({
+      rpc(IdRequest, ConnectResponse, (req) => ({
         shimPid: tasks.pid,
-        taskPid: tasks.pid,
+        taskPid: tasks.has(req.id) ? tasks.pidOf(req.id) : tasks.pid,
         version: SHIM_VERSION,
       })),
     ],
@@ -100,8 +100,9 @@ async function deleted(
   id: string,
   execId: string,
 ): Promise<MessageInit<typeof DeleteResponse>> {
+  const pid = tasks.pidOf(id, execId);
   const exit = await tasks.delete(id, execId);
-  return { pid: tasks.pid, exitStatus: exit?.status, exitedAt: exit?.at };
+  return { pid, exitStatus: exit?.status, exitedAt: exit?.at };
 }
 
 /**

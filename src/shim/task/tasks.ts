@@ -2,8 +2,9 @@
  * The containers one shim process runs, and their life cycle in containerd's terms: created (root
  * filesystem mounted, stdio open, app not yet loaded) → running (the app loading or serving inside this
  * process) → stopped (exit status and time recorded) → deleted. Every transition that containerd watches
- * publishes its event, in order: create, start, exit, delete. The app runs inside the shim, so the pid
- * containerd sees for every container is the shim's own. One per shim process.
+ * publishes its event, in order: create, start, exit, delete. An app runs inside the shim, so the pid
+ * containerd sees for it is the shim's own; a pod's sandbox has a process, and its pid, of its own. One
+ * per shim process.
  */
 import type { EventPublisher } from "../events.ts";
 import type { Message } from "../proto/codec.ts";
@@ -17,9 +18,14 @@ import {
   timestamp,
   type TimestampMessage,
 } from "../proto/messages.ts";
-import { readBundleSpec } from "../container/bundle.ts";
+import { isSandbox, readBundleSpec } from "../container/bundle.ts";
 import { mountRootfs, type MountedRootfs } from "../container/rootfs.ts";
-import { exitStatusForSignal, type ContainerRun, type Runner } from "../container/run.ts";
+import {
+  exitStatusForSignal,
+  type ContainerRun,
+  type PreparedContainer,
+  type Runner,
+} from "../container/run.ts";
 import { openOutput, type OutputStream } from "../container/stdio.ts";
 import { ShimError } from "../ttrpc/status.ts";
 
@@ -31,8 +37,8 @@ export interface Exit {
 interface Task {
   readonly request: Message<typeof CreateTaskRequest>;
   readonly rootfs: MountedRootfs;
-  readonly env: ReadonlyMap<string, string>;
-  readonly annotations: Readonly<Record<string, string>>;
+  readonly prepared: PreparedContainer;
+  readonly pid: number;
   readonly stdout: OutputStream;
   readonly stderr: OutputStream;
   readonly exited: Promise<Exit>;
@@ -81,6 +87,28 @@ export class TaskManager {
       throw new ShimError("already-exists", `task ${request.id} already exists`);
     const spec = readBundleSpec(request.bundle);
     const rootfs = await mountRootfs(spec.rootPath, request.rootfs);
+    const stdout = openOutput(request.stdout);
+    const stderr = openOutput(request.stderr);
+    let prepared: PreparedContainer;
+    try {
+      prepared = this.#options.runner({
+        id: request.id,
+        annotations: spec.annotations,
+        root: rootfs.dir,
+        env: spec.env,
+        args: spec.args,
+        cwd: spec.cwd,
+        networkNamespace: spec.networkNamespace,
+        sandbox: isSandbox(spec),
+        stdout,
+        stderr,
+      });
+    } catch (error) {
+      stdout.close();
+      stderr.close();
+      await rootfs.unmount();
+      throw error;
+    }
     let recordExit: (status: number) => void = () => undefined;
     const exited = new Promise<Exit>((resolve) => {
       let recorded = false;
@@ -89,13 +117,14 @@ export class TaskManager {
         recorded = true;
       };
     });
+    const pid = prepared.pid ?? this.pid;
     const task: Task = {
       request,
       rootfs,
-      env: spec.env,
-      annotations: spec.annotations,
-      stdout: openOutput(request.stdout),
-      stderr: openOutput(request.stderr),
+      prepared,
+      pid,
+      stdout,
+      stderr,
       exited,
       recordExit,
       run: undefined,
@@ -112,9 +141,9 @@ export class TaskManager {
         stderr: request.stderr,
         terminal: request.terminal,
       },
-      pid: this.pid,
+      pid,
     });
-    return this.pid;
+    return pid;
   }
 
   start(id: string, execId: string): number {
@@ -122,25 +151,21 @@ export class TaskManager {
     if (task.run !== undefined || task.exit !== undefined) {
       throw new ShimError("failed-precondition", `task ${id} has already been started`);
     }
-    const run = this.#options.runner({
-      id,
-      annotations: task.annotations,
-      root: task.rootfs.dir,
-      env: task.env,
-      stdout: task.stdout,
-      stderr: task.stderr,
-    });
+    const run = task.prepared.start();
     task.run = run;
-    this.#options.events.publish("/tasks/start", "TaskStart", TaskStart, { containerId: id, pid: this.pid });
+    this.#options.events.publish("/tasks/start", "TaskStart", TaskStart, { containerId: id, pid: task.pid });
     void run.exited.then((status) => task.recordExit(status));
-    return this.pid;
+    return task.pid;
   }
 
   kill(id: string, execId: string, signal: number): void {
     const task = this.#get(id, execId);
     if (task.exit !== undefined) throw new ShimError("not-found", `process of task ${id} already finished`);
     if (task.run !== undefined) task.run.kill(signal);
-    else if (signal !== 0) task.recordExit(exitStatusForSignal(signal));
+    else if (signal !== 0) {
+      task.prepared.discard();
+      task.recordExit(exitStatusForSignal(signal));
+    }
   }
 
   wait(id: string, execId: string): Promise<Exit> {
@@ -155,7 +180,7 @@ export class TaskManager {
         : task.run !== undefined
           ? TaskStatus.running
           : TaskStatus.created;
-    return { status, pid: this.pid, exit: task.exit, request: task.request };
+    return { status, pid: task.pid, exit: task.exit, request: task.request };
   }
 
   async delete(id: string, execId: string): Promise<Exit | undefined> {
@@ -163,6 +188,7 @@ export class TaskManager {
     if (task.run !== undefined && task.exit === undefined) {
       throw new ShimError("failed-precondition", `cannot delete task ${id}: it is running`);
     }
+    if (task.run === undefined) task.prepared.discard();
     this.#tasks.delete(id);
     task.stdout.close();
     task.stderr.close();
@@ -170,16 +196,20 @@ export class TaskManager {
     this.#options.events.publish("/tasks/delete", "TaskDelete", TaskDelete, {
       containerId: id,
       id,
-      pid: this.pid,
+      pid: task.pid,
       exitStatus: task.exit?.status ?? 0,
       exitedAt: task.exit?.at,
     });
     return task.exit;
   }
 
-  /** Throws NotFound unless `id` names a task; the shim serves no exec processes. */
-  check(id: string, execId = ""): void {
-    this.#get(id, execId);
+  has(id: string): boolean {
+    return this.#tasks.has(id);
+  }
+
+  /** The task's pid; throws NotFound unless `id` names a task, as the shim serves no exec processes. */
+  pidOf(id: string, execId = ""): number {
+    return this.#get(id, execId).pid;
   }
 
   #get(id: string, execId: string): Task {
@@ -201,7 +231,7 @@ export class TaskManager {
     this.#options.events.publish("/tasks/exit", "TaskExit", TaskExit, {
       containerId: id,
       id,
-      pid: this.pid,
+      pid: task?.pid ?? this.pid,
       exitStatus: status,
       exitedAt: exit.at,
     });

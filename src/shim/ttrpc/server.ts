@@ -43,6 +43,11 @@ export class TtrpcServer {
     });
   }
 
+  /** How many clients are connected. */
+  get connections(): number {
+    return this.#sockets.size;
+  }
+
   /** Stops accepting, ends open connections and resolves once the listener is closed. */
   close(): Promise<void> {
     for (const socket of this.#sockets) socket.destroy();
