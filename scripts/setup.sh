@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(clang lld wasi-libc libclang-rt-dev-wasm32 docker-registry skopeo apache2-utils redis-server containerd runc
-  chromium fonts-liberation postgresql mosquitto unzip)
+  chromium fonts-liberation postgresql mosquitto unzip iproute2)
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 
 missing=()
