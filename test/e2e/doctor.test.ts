@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parse } from "yaml";
+import { parseAllDocuments } from "yaml";
 import { makeApp } from "../support/apps.ts";
 import { runSpindle, startApp } from "../support/cli.ts";
 import { containerdUnavailable, startContainerd, type Containerd } from "../support/containerd.ts";
@@ -125,13 +125,15 @@ describe("spindle doctor --node", { skip: containerdUnavailable() }, () => {
       ),
     );
     const kube = await startFakeKube(t);
-    const created = await fetch(`${kube.url}/apis/node.k8s.io/v1/runtimeclasses`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${kube.token}`, "content-type": "application/json" },
-      // The RuntimeClass users apply, as it is in the repository.
-      body: JSON.stringify(parse(readFileSync(RUNTIME_CLASS, "utf8"))),
-    });
-    assert.equal(created.status, 201);
+    // The RuntimeClasses users apply, as they are in the repository.
+    for (const runtimeClass of parseAllDocuments(readFileSync(RUNTIME_CLASS, "utf8"))) {
+      const created = await fetch(`${kube.url}/apis/node.k8s.io/v1/runtimeclasses`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${kube.token}`, "content-type": "application/json" },
+        body: JSON.stringify(runtimeClass.toJS()),
+      });
+      assert.equal(created.status, 201);
+    }
     const path = [join(containerd.dir, "bin"), dirname(process.execPath), process.env["PATH"]].join(
       delimiter,
     );
