@@ -9,6 +9,8 @@
 #   containerd 1.x (config version 2): [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.spindle]
 #   containerd 2.x (config version 3): [plugins."io.containerd.cri.v1.runtime".containerd.runtimes.spindle]
 # Then it restarts containerd through the host's systemd when the config changed (RESTART=never skips it).
+# SHIM_SHARING=node makes the launcher run one shim process for every Spindle pod of the node instead of
+# one per pod (SPINDLE_SHIM_SHARING; default pod).
 # uninstall removes exactly the block it added, and the files. Safe to run again.
 set -euo pipefail
 
@@ -16,6 +18,7 @@ HOST_ROOT=${HOST_ROOT:-/host}
 ASSETS=${ASSETS:-/assets/spindle}
 CONFIG=${CONTAINERD_CONFIG:-/etc/containerd/config.toml}
 RESTART=${RESTART:-auto}
+SHIM_SHARING=${SHIM_SHARING:-pod}
 INSTALL_DIR=/opt/spindle
 LAUNCHER=$INSTALL_DIR/containerd-shim-spindle-v2
 BEGIN="# BEGIN spindle runtime (added by the spindle node installer)"
@@ -44,7 +47,7 @@ install_files() {
   cp -a "$ASSETS/." "$HOST_ROOT$INSTALL_DIR.new/"
   cat >"$HOST_ROOT$INSTALL_DIR.new/containerd-shim-spindle-v2" <<LAUNCH
 #!/bin/sh
-exec $INSTALL_DIR/node_modules/node/bin/node $INSTALL_DIR/bin/containerd-shim-spindle-v2.js "\$@"
+SPINDLE_SHIM_SHARING=$SHIM_SHARING exec $INSTALL_DIR/node_modules/node/bin/node $INSTALL_DIR/bin/containerd-shim-spindle-v2.js "\$@"
 LAUNCH
   chmod 0755 "$HOST_ROOT$INSTALL_DIR.new/containerd-shim-spindle-v2"
   rm -rf "$HOST_ROOT$INSTALL_DIR"
@@ -84,6 +87,13 @@ restart_containerd() {
 
 case "${1:-}" in
   install)
+    case "$SHIM_SHARING" in
+      pod | node) ;;
+      *)
+        echo "SHIM_SHARING is \"$SHIM_SHARING\": expected pod (one shim per pod) or node (one for the node)" >&2
+        exit 2
+        ;;
+    esac
     install_files
     echo "installed $LAUNCHER"
     if add_runtime; then restart_containerd; fi

@@ -23,10 +23,11 @@ function host(t: { after(fn: () => unknown): void }, config: string | undefined)
     mkdirSync(join(root, "etc", "containerd"), { recursive: true });
     writeFileSync(configPath, config);
   }
-  const run = (action: string) =>
+  const run = (action: string, env: Record<string, string> = {}) =>
     execFileSync("bash", [INSTALLER, action], {
-      env: { ...process.env, HOST_ROOT: root, ASSETS: assets, RESTART: "never" },
+      env: { ...process.env, HOST_ROOT: root, ASSETS: assets, RESTART: "never", ...env },
       encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
     });
   return { root, configPath, run };
 }
@@ -51,7 +52,7 @@ describe("node installer", () => {
     assert.equal(statSync(launcher).mode & 0o777, 0o755);
     assert.match(
       readFileSync(launcher, "utf8"),
-      /exec \/opt\/spindle\/node_modules\/node\/bin\/node \/opt\/spindle\/bin\/containerd-shim-spindle-v2\.js "\$@"/,
+      /SPINDLE_SHIM_SHARING=pod exec \/opt\/spindle\/node_modules\/node\/bin\/node \/opt\/spindle\/bin\/containerd-shim-spindle-v2\.js "\$@"/,
     );
     assert.ok(existsSync(join(root, "opt", "spindle", "bin", "containerd-shim-spindle-v2.js")));
 
@@ -70,6 +71,17 @@ describe("node installer", () => {
     run("uninstall");
     assert.equal(readFileSync(configPath, "utf8"), `${original}\n`);
     assert.equal(existsSync(join(root, "opt", "spindle")), false);
+  });
+
+  it("writes a launcher for one shim per node with SHIM_SHARING=node, and refuses any other value", (t) => {
+    const { root, run } = host(t, "version = 2\n");
+    run("install", { SHIM_SHARING: "node" });
+    const launcher = readFileSync(join(root, "opt", "spindle", "containerd-shim-spindle-v2"), "utf8");
+    assert.match(launcher, /^SPINDLE_SHIM_SHARING=node exec /m);
+    assert.throws(
+      () => run("install", { SHIM_SHARING: "cluster" }),
+      (error: { stderr: string }) => /SHIM_SHARING is "cluster": expected pod/.test(error.stderr),
+    );
   });
 
   it("uses the CRI runtime plugin of containerd 2.x for a version 3 config", (t) => {
