@@ -15,9 +15,11 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { containerdUnavailable, startContainerd, type Containerd } from "../test/support/containerd.ts";
-import { request } from "../test/support/http.ts";
 import { freePort } from "../test/support/ports.ts";
 import type { Guests } from "./guests/build.ts";
+import { removeTasks, taskPids } from "./support/containerd.ts";
+import { firstOk } from "./support/http.ts";
+import { smapsRollup } from "./support/process.ts";
 import { ROOT, singleComponentManifest, writeManifest } from "./support/spindle.ts";
 import { median, percentile } from "./support/stats.ts";
 
@@ -180,31 +182,14 @@ async function sample(
   );
   try {
     if (result.code !== 0) throw new Error(`ctr run ${id} failed: ${result.stderr}`);
-    await firstOk(port, () => readFileSync(log, "utf8"));
+    await firstOk(`http://127.0.0.1:${port}${PATH}`, { intervalMs: 2, log: () => readFileSync(log, "utf8") });
     const ms = performance.now() - started;
-    return { ms, memory: instanceMemory(await taskPid(containerd, id), contender.runtime) };
+    const pid = (await taskPids(containerd, [id])).get(id);
+    if (pid === undefined) throw new Error(`ctr task ls does not list ${id}`);
+    return { ms, memory: instanceMemory(pid, contender.runtime) };
   } finally {
-    await remove(containerd, id);
+    await removeTasks(containerd, [id]);
   }
-}
-
-async function firstOk(port: number, log: () => string): Promise<void> {
-  const deadline = performance.now() + 60_000;
-  while (performance.now() < deadline) {
-    const status = await request(`http://127.0.0.1:${port}`, PATH).then(
-      (res) => res.status,
-      () => 0,
-    );
-    if (status === 200) return;
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-  throw new Error(`no 200 from port ${port} within 60 s; the container's log:\n${log()}`);
-}
-
-async function taskPid(containerd: Containerd, id: string): Promise<number> {
-  const { stdout } = await containerd.ctr("task", "ls");
-  const row = stdout.split("\n").find((line) => line.startsWith(`${id} `));
-  return Number(row?.split(/\s+/)[1]);
 }
 
 /**
@@ -214,7 +199,8 @@ async function taskPid(containerd: Containerd, id: string): Promise<number> {
 function instanceMemory(pid: number, runtime: string): Memory {
   const tree = (root: number) => [root, ...descendants(root)];
   const sum = (pids: readonly number[]) => {
-    const rollups = pids.map(smapsRollup);
+    // A short-lived helper (containerd's event publisher) may have gone meanwhile: it counts as nothing.
+    const rollups = pids.map((pid) => smapsRollup(pid) ?? { rss: 0, pss: 0 });
     return {
       rss: rollups.reduce((total, m) => total + m.rss, 0),
       pss: rollups.reduce((total, m) => total + m.pss, 0),
@@ -245,27 +231,6 @@ function descendants(pid: number): number[] {
       }
     });
   return children.flatMap((child) => [child, ...descendants(child)]);
-}
-
-/** Resident and proportional set size of a process, in KiB; zero for one that exited while we looked. */
-function smapsRollup(pid: number): { rss: number; pss: number } {
-  let text: string;
-  try {
-    text = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
-  } catch {
-    return { rss: 0, pss: 0 }; // a short-lived helper, e.g. containerd's event publisher, that has gone
-  }
-  const kib = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(text)?.[1] ?? NaN);
-  return { rss: kib("Rss"), pss: kib("Pss") };
-}
-
-async function remove(containerd: Containerd, id: string): Promise<void> {
-  await containerd.ctr("task", "kill", "-s", "SIGKILL", id);
-  for (let i = 0; i < 300 && (await containerd.ctr("task", "rm", id)).code !== 0; i++) {
-    if (!(await containerd.ctr("task", "ls")).stdout.includes(`${id} `)) break;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  await containerd.ctr("container", "rm", id);
 }
 
 function duBytes(path: string): number {

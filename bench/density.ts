@@ -15,8 +15,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { greetManifest, makeApp } from "../test/support/apps.ts";
 import { containerdUnavailable, startContainerd, type Containerd } from "../test/support/containerd.ts";
-import { request } from "../test/support/http.ts";
 import { freePort } from "../test/support/ports.ts";
+import { removeTasks, taskPids } from "./support/containerd.ts";
+import { firstOk } from "./support/http.ts";
+import { smapsRollup } from "./support/process.ts";
 
 const RESULTS = fileURLToPath(new URL("results/", import.meta.url));
 const PODS = (process.env["BENCH_DENSITY_PODS"] ?? "1,10,50").split(",").map(Number);
@@ -76,57 +78,21 @@ async function measure(containerd: Containerd, root: string, mode: Mode, pods: n
       if (result.code !== 0) throw new Error(`ctr run ${id} failed: ${result.stderr}`);
     }
     for (const [i, port] of ports.entries()) {
-      await answered(port).catch((error: Error) => {
-        throw new Error(`${error.message}; its log:\n${readFileSync(join(work, ids[i]!), "utf8")}`);
-      });
+      const log = () => readFileSync(join(work, ids[i]!), "utf8");
+      await firstOk(`http://127.0.0.1:${port}/?GREETING`, { intervalMs: 100, log });
     }
     const pids = new Set((await taskPids(containerd, ids)).values());
-    const memory = [...pids].map(smapsRollup);
+    const memory = [...pids].map((pid) => {
+      const rollup = smapsRollup(pid);
+      if (rollup === undefined) throw new Error(`shim process ${pid} exited while it was measured`);
+      return rollup;
+    });
     const sum = (key: "rss" | "pss") => memory.reduce((total, m) => total + m[key], 0) / 1024;
     return { mode, pods, processes: pids.size, rssMiB: sum("rss"), pssMiB: sum("pss") };
   } finally {
-    await removeAll(containerd, ids);
+    await removeTasks(containerd, ids);
     rmSync(work, { recursive: true, force: true });
   }
-}
-
-async function answered(port: number): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    const status = await request(`http://127.0.0.1:${port}`, "/?GREETING").then(
-      (res) => res.status,
-      () => 0,
-    );
-    if (status === 200) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`the app on port ${port} did not answer within 60 s`);
-}
-
-/** Task id → pid, from `ctr task ls`. */
-async function taskPids(containerd: Containerd, ids: readonly string[]): Promise<Map<string, number>> {
-  const { stdout } = await containerd.ctr("task", "ls");
-  const pids = new Map<string, number>();
-  for (const line of stdout.split("\n")) {
-    const [id, pid] = line.split(/\s+/);
-    if (id !== undefined && ids.includes(id)) pids.set(id, Number(pid));
-  }
-  return pids;
-}
-
-/** Resident and proportional set size of a process, in KiB. */
-function smapsRollup(pid: number): { rss: number; pss: number } {
-  const text = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
-  const kib = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(text)?.[1] ?? NaN);
-  return { rss: kib("Rss"), pss: kib("Pss") };
-}
-
-async function removeAll(containerd: Containerd, ids: readonly string[]): Promise<void> {
-  for (const id of ids) await containerd.ctr("task", "kill", "-s", "SIGKILL", id);
-  for (let i = 0; i < 300 && (await taskPids(containerd, ids)).size > 0; i++) {
-    for (const id of ids) await containerd.ctr("task", "rm", id);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  for (const id of ids) await containerd.ctr("container", "rm", id);
 }
 
 function format(row: Row): string {

@@ -1,5 +1,9 @@
-/** A minimal HTTP GET for the benchmarks' own requests: a new connection each, the body read to the end. */
+/**
+ * A minimal HTTP GET for the benchmarks' own requests (a new connection each, the body read to the end),
+ * and waiting for a server's first 200.
+ */
 import { get as httpGet } from "node:http";
+import { setTimeout as sleep } from "node:timers/promises";
 
 export interface Answer {
   readonly status: number;
@@ -33,4 +37,25 @@ export function get(url: string, options: GetOptions = {}): Promise<Answer> {
       request.setTimeout(timeoutMs, () => request.destroy(new Error(`no answer from ${url}`)));
     request.once("error", reject);
   });
+}
+
+export interface FirstOkOptions {
+  /** The wait between attempts: short where the time to the first 200 is what is measured. */
+  readonly intervalMs: number;
+  /** The server's log, appended to the error when no 200 comes within 60 s. */
+  readonly log: () => string;
+}
+
+/** Resolves once `url` answers 200; fails after 60 s without one. */
+export async function firstOk(url: string, options: FirstOkOptions): Promise<void> {
+  const deadline = performance.now() + 60_000;
+  while (performance.now() < deadline) {
+    const status = await get(url).then(
+      (answer) => answer.status,
+      () => 0,
+    );
+    if (status === 200) return;
+    await sleep(options.intervalMs);
+  }
+  throw new Error(`no 200 from ${url} within 60 s; the server's log:\n${options.log()}`);
 }

@@ -1,7 +1,7 @@
 /**
  * Child processes for the benchmarks: pinning to a CPU (servers on CPU 0, load generators on CPU 1, where
  * `taskset` exists), starting a server and waiting for its ready line, stopping it with every process it
- * forked, and reading its resident memory. Each child runs in its own process group, so `stop` also ends
+ * forked, and reading its resident memory (and, from `smaps_rollup`, its proportional share). Each child runs in its own process group, so `stop` also ends
  * the process `jco serve` forks; `stopAll` ends whatever is still running when the benchmark is cut short.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
@@ -114,4 +114,19 @@ export function residentBytes(pid: number): number {
   const kib = /^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1];
   if (kib === undefined) throw new Error(`no VmRSS for process ${pid}`);
   return Number(kib) * 1024;
+}
+
+/**
+ * Resident and proportional set size of process `pid`, in KiB (Linux `/proc/<pid>/smaps_rollup`): PSS
+ * divides shared pages among the processes sharing them. `undefined` for a process that has exited.
+ */
+export function smapsRollup(pid: number): { rss: number; pss: number } | undefined {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
+  } catch {
+    return undefined;
+  }
+  const kib = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(text)?.[1] ?? NaN);
+  return { rss: kib("Rss"), pss: kib("Pss") };
 }
