@@ -185,6 +185,13 @@ describe("containerd shim: pods with their own network namespaces", { skip }, ()
       const listed = await tasks(containerd);
       const shims = new Set(started.map(({ appId }) => listed.get(appId)?.pid));
       assert.equal(shims.size, sharing === "node" ? 1 : 2, "app containers report their shim's pid");
+      // A pod's shim lives in the pod's namespace, so its app's outbound connections leave from there too;
+      // the node's shim stays in the node's.
+      for (const { appId, sandboxPid } of started) {
+        const shimNamespace = readlinkSync(`/proc/${listed.get(appId)?.pid}/ns/net`);
+        const expected = sharing === "pod" ? `/proc/${sandboxPid}/ns/net` : "/proc/self/ns/net";
+        assert.equal(shimNamespace, readlinkSync(expected));
+      }
       for (const { pod } of started) await removePod(containerd, pod);
       for (const pid of shims) {
         await until("the shim to exit", () => Promise.resolve(alive(pid!) ? undefined : true));

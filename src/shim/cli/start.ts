@@ -12,6 +12,7 @@ import { constants, existsSync, mkdirSync, openSync, rmSync, writeFileSync } fro
 import { dirname, join } from "node:path";
 import { SpindleError } from "../../errors.ts";
 import { readBundleSpec, SANDBOX_ID_ANNOTATION } from "../container/bundle.ts";
+import { inNetworkNamespace, isOwnNetworkNamespace } from "../container/network-namespace.ts";
 import type { ShimArgs } from "./args.ts";
 import { NODE_GROUPING, shimSharing, type ShimSharing } from "./sharing.ts";
 import { answers, socketAddress, socketPath } from "./socket.ts";
@@ -33,7 +34,7 @@ export async function startShim(args: ShimArgs, context: StartContext): Promise<
   if (!(await answers(path))) {
     rmSync(path, { force: true });
     mkdirSync(dirname(path), { recursive: true, mode: 0o711 });
-    await spawnDaemon(args, context, path, sharing).catch(async (error: unknown) => {
+    await startDaemon(args, context, path, sharing).catch(async (error: unknown) => {
       // Another start for the same sandbox may have won the race for the socket; its shim will do.
       if (!(await answers(path))) throw error;
     });
@@ -47,7 +48,18 @@ function groupingId(args: ShimArgs, cwd: string): string {
   return readBundleSpec(cwd).annotations[SANDBOX_ID_ANNOTATION] ?? args.id;
 }
 
-function spawnDaemon(
+/**
+ * Where a pod's daemon runs: in the pod's network namespace when the first container's spec names one
+ * (the sandbox's, made by CNI), so the app's outbound connections leave from the pod's address too. The
+ * node's daemon stays in the node's, as it serves many pods.
+ */
+function daemonNamespace(cwd: string, sharing: ShimSharing): string | undefined {
+  if (sharing === "node" || !existsSync(join(cwd, "config.json"))) return undefined;
+  const namespace = readBundleSpec(cwd).networkNamespace;
+  return namespace === undefined || isOwnNetworkNamespace(namespace) ? undefined : namespace;
+}
+
+function startDaemon(
   args: ShimArgs,
   context: StartContext,
   path: string,
@@ -57,11 +69,15 @@ function spawnDaemon(
   flags.push("-publish-binary", args.publishBinary, "-socket", socketAddress(path));
   if (args.debug) flags.push("-debug");
   const node = sharing === "node";
-  const child = spawn(process.execPath, [context.self, ...flags], {
-    cwd: node ? "/" : context.cwd,
-    detached: true,
-    stdio: ["ignore", "ignore", node ? openSync(`${path}.log`, "a", 0o640) : logFd(context.cwd), "ipc"],
-  });
+  const spawnDaemon = () =>
+    spawn(process.execPath, [context.self, ...flags], {
+      cwd: node ? "/" : context.cwd,
+      detached: true,
+      stdio: ["ignore", "ignore", node ? openSync(`${path}.log`, "a", 0o640) : logFd(context.cwd), "ipc"],
+    });
+  // A child process starts in the network namespace of the thread that forks it.
+  const namespace = daemonNamespace(context.cwd, sharing);
+  const child = namespace === undefined ? spawnDaemon() : inNetworkNamespace(namespace, spawnDaemon);
   return new Promise((resolve, reject) => {
     child.once("message", (message: { ready?: boolean; error?: string }) => {
       if (message.ready === true) {
