@@ -6,15 +6,11 @@
 // process serves every pod and leaves once the last is gone.
 import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
-import { execFile, execFileSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, readlinkSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readlinkSync, statSync } from "node:fs";
 import { greetManifest, makeApp } from "../support/apps.ts";
-import { containerdUnavailable, startContainerd, type Containerd } from "../support/containerd.ts";
+import { startContainerd, type Containerd } from "../support/containerd.ts";
+import { fetchIn, listTasks, pauseRoot, podNetwork, podsUnavailable, runPod } from "../support/pods.ts";
 import { suiteScope, type Scope } from "../support/scope.ts";
-
-const RUNTIME = "io.containerd.spindle.v2";
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
   for (let i = 0; i < 300; i++) {
@@ -34,50 +30,14 @@ function alive(pid: number): boolean {
   }
 }
 
-function unavailable(): string | undefined {
-  const containerd = containerdUnavailable();
-  if (containerd !== undefined) return containerd;
-  try {
-    execFileSync("ip", ["netns", "list"], { stdio: "ignore" });
-  } catch {
-    return "`ip netns` is not available (Debian's iproute2; scripts/setup.sh installs it)";
-  }
-  return undefined;
-}
-
-/** A network namespace as CNI leaves one for a pod: loopback up, removed with the scope. */
-function networkNamespace(scope: Scope, name: string): string {
-  execFileSync("ip", ["netns", "add", name]);
-  scope.after(() => execFileSync("ip", ["netns", "delete", name]));
-  execFileSync("ip", ["netns", "exec", name, "ip", "link", "set", "lo", "up"]);
-  return `/var/run/netns/${name}`;
-}
-
-/** GETs `url` from inside the network namespace `name`; the response's status and body. */
-function fetchIn(name: string, url: string): Promise<{ status: number; body: string }> {
-  const script = `const r = await fetch(${JSON.stringify(url)}); console.log(JSON.stringify({ status: r.status, body: await r.text() }));`;
-  return new Promise((resolve, reject) => {
-    execFile(
-      "ip",
-      ["netns", "exec", name, process.execPath, "--input-type=module", "-e", script],
-      { timeout: 10_000 },
-      (error, stdout) =>
-        error === null ? resolve(JSON.parse(stdout) as never) : reject(new Error(error.message)),
-    );
-  });
-}
-
-const skip = unavailable();
+const skip = podsUnavailable();
 
 describe("containerd shim: pods with their own network namespaces", { skip }, () => {
   const scope = suiteScope();
-  let pauseRoot: string;
+  let pause: string;
   const apps = new Map<string, string>();
   before(() => {
-    // The sandbox's program: anything that waits for a signal; the shim runs it from the root filesystem.
-    pauseRoot = mkdtempSync(join(tmpdir(), "spindle-pause-"));
-    scope.after(() => rmSync(pauseRoot, { recursive: true, force: true }));
-    copyFileSync("/bin/sleep", join(pauseRoot, "pause"));
+    pause = pauseRoot(scope);
     for (const greeting of ["one", "two"]) {
       apps.set(
         greeting,
@@ -89,66 +49,11 @@ describe("containerd shim: pods with their own network namespaces", { skip }, ()
     }
   });
 
-  /** `ctr task ls` as id → pid and status. */
-  async function tasks(containerd: Containerd): Promise<Map<string, { pid: number; status: string }>> {
-    const { stdout } = await containerd.ctr("task", "ls");
-    const rows = stdout
-      .split("\n")
-      .slice(1)
-      .filter((line) => line.trim() !== "");
-    return new Map(
-      rows.map((line) => {
-        const [id = "", pid = "", status = ""] = line.split(/\s+/);
-        return [id, { pid: Number(pid), status }];
-      }),
-    );
-  }
-
-  /** A pod as the CRI plugin runs one: the sandbox in `namespace`, then one app container joining it. */
-  async function runPod(containerd: Containerd, pod: string, namespace: string, app: string) {
-    const cri = (type: string) => [
-      `--annotation=io.kubernetes.cri.container-type=${type}`,
-      `--annotation=io.kubernetes.cri.sandbox-id=${pod}`,
-    ];
-    const sandbox = await containerd.ctr(
-      "run",
-      "-d",
-      "--runtime",
-      RUNTIME,
-      ...cri("sandbox"),
-      "--with-ns",
-      `network:${namespace}`,
-      "--rootfs",
-      pauseRoot,
-      pod,
-      "/pause",
-      "infinity",
-    );
-    assert.equal(sandbox.code, 0, sandbox.stderr);
-    const sandboxPid = (await tasks(containerd)).get(pod)?.pid ?? 0;
-    const appId = `${pod}-app`;
-    const container = await containerd.ctr(
-      "run",
-      "-d",
-      "--runtime",
-      RUNTIME,
-      ...cri("container"),
-      "--with-ns",
-      `network:/proc/${sandboxPid}/ns/net`,
-      "--rootfs",
-      app,
-      appId,
-      "/",
-    );
-    assert.equal(container.code, 0, container.stderr);
-    return { sandboxPid, appId };
-  }
-
   async function removePod(containerd: Containerd, pod: string): Promise<void> {
     for (const id of [`${pod}-app`, pod]) {
       assert.equal((await containerd.ctr("task", "kill", "--signal", "SIGKILL", id)).code, 0);
       await until(`${id} to stop`, async () =>
-        (await tasks(containerd)).get(id)?.status === "STOPPED" ? true : undefined,
+        (await listTasks(containerd)).get(id)?.status === "STOPPED" ? true : undefined,
       );
       await containerd.ctr("task", "rm", id);
       assert.equal((await containerd.ctr("container", "rm", id)).code, 0);
@@ -168,8 +73,13 @@ describe("containerd shim: pods with their own network namespaces", { skip }, ()
       ];
       const started = [];
       for (const { pod, ns, app } of pods) {
-        const path = networkNamespace(podScope, ns);
-        const { sandboxPid, appId } = await runPod(containerd, pod, path, app);
+        const path = podNetwork(podScope, ns);
+        const { sandboxPid, appId } = await runPod(containerd, {
+          pod,
+          network: path,
+          pauseRoot: pause,
+          appRoot: app,
+        });
         // The sandbox's own process holds the pod's namespace, as pause does.
         assert.notEqual(sandboxPid, 0);
         assert.equal(readlinkSync(`/proc/${sandboxPid}/ns/net`), `net:[${statSync(path).ino}]`);
@@ -182,7 +92,7 @@ describe("containerd shim: pods with their own network namespaces", { skip }, ()
         assert.equal(response.status, 200);
         assert.match(response.body, new RegExp(`hello from pod ${i === 0 ? "one" : "two"}`));
       }
-      const listed = await tasks(containerd);
+      const listed = await listTasks(containerd);
       const shims = new Set(started.map(({ appId }) => listed.get(appId)?.pid));
       assert.equal(shims.size, sharing === "node" ? 1 : 2, "app containers report their shim's pid");
       // A pod's shim lives in the pod's namespace, so its app's outbound connections leave from there too;
