@@ -1,11 +1,13 @@
 /**
  * Cold start under a real containerd: from `ctr run -d` to the first HTTP 200, for the same JSON handler
- * run two ways — a WAGI guest (bench/guests/json.c) through `containerd-shim-spindle-v2`, and a plain
- * node:http server (bench/node-baseline.ts) in a runc container whose root filesystem holds the pinned
- * node binary and its shared libraries. Both containers use the host network and a root filesystem given
- * with `--rootfs`, so neither pays for image unpacking. After the first 200 of each run, the memory of the
- * running instance is read from `/proc/<pid>/smaps_rollup` (RSS, and PSS, which divides shared pages
- * among the processes sharing them): for Spindle the shim process tree, for runc the container's
+ * run three ways — a WAGI guest (bench/guests/json.c) through `containerd-shim-spindle-v2` with a shim
+ * per pod, the same with one long-lived shim for the node (`SPINDLE_SHIM_SHARING=node`, under a second
+ * containerd started so), and a plain node:http server (bench/node-baseline.ts) in a runc container whose
+ * root filesystem holds the pinned node binary and its shared libraries. All use the host network and a
+ * root filesystem given with `--rootfs`, so none pays for image unpacking. After the first 200 of each
+ * run, the memory of the running instance is read from `/proc/<pid>/smaps_rollup` (RSS, and PSS, which
+ * divides shared pages among the processes sharing them): for a shim per pod the shim process tree; for
+ * the node's shim what the container added to it since just before `ctr run`; for runc the container's
  * processes, and those plus their containerd-shim-runc-v2. p50/p99 over `runs` containers of each. Needs
  * root, containerd and runc; otherwise the result says why it was skipped.
  */
@@ -30,6 +32,8 @@ interface Contender {
   readonly workload: string;
   readonly rootfs: string;
   readonly runtime: string;
+  /** A Spindle shim for every pod of the node, long-lived: its memory is counted as what a pod adds. */
+  readonly nodeShim?: boolean;
   /** The container's command and environment for a server on `port`. */
   readonly command: (port: number) => { args: string[]; env: string[] };
 }
@@ -37,6 +41,8 @@ interface Contender {
 interface Sample {
   readonly ms: number;
   readonly memory: Memory;
+  /** The task's pid: the shim's for Spindle. */
+  readonly pid: number;
 }
 
 interface Memory {
@@ -91,11 +97,17 @@ export async function measureContainerdColdStart(
     const work = await mkdtemp(join(tmpdir(), "spindle-coldstart-"));
     scope.after(() => rm(work, { recursive: true, force: true }));
     const containerd = await startContainerd(scope);
-    const rows: ContainerdColdStartRow[] = [];
-    for (const contender of [spindleContender(guests, work), runcContender(work)]) {
-      rows.push(await measure(containerd, contender, work, runs));
-    }
-    return { runs, rows };
+    const nodeContainerd = await startContainerd(scope, { SPINDLE_SHIM_SHARING: "node" });
+    const spindle = spindleContender(guests, work);
+    const nodeShim: Contender = { ...spindle, name: "Spindle shim per node (Wasm)", nodeShim: true };
+    return {
+      runs,
+      rows: [
+        await measure(containerd, spindle, work, runs),
+        await measure(nodeContainerd, nodeShim, work, runs),
+        await measure(containerd, runcContender(work), work, runs),
+      ],
+    };
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup();
   }
@@ -145,9 +157,13 @@ async function measure(
   work: string,
   runs: number,
 ): Promise<ContainerdColdStartRow> {
-  await sample(containerd, contender, work, "warm"); // the first run pays for page cache and compile cache
+  // The first run pays for page cache and compile cache, and starts the node's shim.
+  const warm = await sample(containerd, contender, work, { name: "warm" });
   const samples: Sample[] = [];
-  for (let i = 0; i < runs; i++) samples.push(await sample(containerd, contender, work, `run-${i}`));
+  for (let i = 0; i < runs; i++) {
+    const nodeShimPid = samples.at(-1)?.pid ?? warm.pid;
+    samples.push(await sample(containerd, contender, work, { name: `run-${i}`, nodeShimPid }));
+  }
   const times = samples.map((s) => s.ms);
   const mib = (key: Exclude<keyof Memory, "processes">) => median(samples.map((s) => s.memory[key])) / 1024;
   return {
@@ -168,12 +184,18 @@ async function sample(
   containerd: Containerd,
   contender: Contender,
   work: string,
-  run: string,
+  run: { readonly name: string; readonly nodeShimPid?: number | undefined },
 ): Promise<Sample> {
-  const id = `${contender.runtime.split(".")[2]}-${run}`;
+  const { nodeShimPid } = run;
+  const id = `${contender.runtime.split(".")[2]}${contender.nodeShim === true ? "-node" : ""}-${run.name}`;
   const port = await freePort();
   const { args, env } = contender.command(port);
   const log = join(work, `${id}.log`);
+  // The node's shim outlives each container by its idle time: the previous run's task pid is still it.
+  const before =
+    contender.nodeShim === true && nodeShimPid !== undefined
+      ? instanceMemory(nodeShimPid, contender.runtime)
+      : undefined;
   const started = performance.now();
   const result = await containerd.ctr(
     ...["run", "-d", "--runtime", contender.runtime, "--net-host", "--log-uri", `file://${log}`],
@@ -186,10 +208,23 @@ async function sample(
     const ms = performance.now() - started;
     const pid = (await taskPids(containerd, [id])).get(id);
     if (pid === undefined) throw new Error(`ctr task ls does not list ${id}`);
-    return { ms, memory: instanceMemory(pid, contender.runtime) };
+    const memory = instanceMemory(pid, contender.runtime);
+    return { ms, pid, memory: before === undefined ? memory : added(memory, before) };
   } finally {
     await removeTasks(containerd, [id]);
   }
+}
+
+/** What a container added to the node's shim: the growth of its RSS and PSS, never below zero. */
+function added(after: Memory, before: Memory): Memory {
+  const growth = (key: "rss" | "pss") => Math.max(0, after[key] - before[key]);
+  return {
+    rss: growth("rss"),
+    pss: growth("pss"),
+    rssWithShim: growth("rss"),
+    pssWithShim: growth("pss"),
+    processes: 0,
+  };
 }
 
 /**

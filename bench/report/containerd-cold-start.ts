@@ -1,7 +1,7 @@
 /**
- * The containerd cold-start table and chart: the Spindle shim against node:http in a runc container, with
- * the ratios against the issue's targets (50× faster, 10× less memory), or a note saying why the table was
- * skipped. Pure.
+ * The containerd cold-start table and chart: the Spindle shim, per pod and per node, against node:http in
+ * a runc container, with the ratios against the issue's targets (50× faster, 10× less memory), or a note
+ * saying why the table was skipped. Pure.
  */
 import { PATH, type ContainerdColdStartResult } from "../containerd-cold-start.ts";
 import { barChart, fixed, markdownTable } from "./chart.ts";
@@ -40,7 +40,7 @@ export function renderContainerdColdStart(result: ContainerdColdStartResult): Se
   const markdown = [
     TITLE,
     "",
-    `\`ctr run -d\` to the first HTTP 200 on \`${PATH}\`, p50/p99 of ${result.runs} containers of each after one unmeasured one; both with \`--net-host\` and \`--rootfs\`. Memory of the running instance, median over the runs, read right after its first 200 (RSS counts shared pages in every process; PSS divides them): the shim process for Spindle, the container's processes for runc.`,
+    `\`ctr run -d\` to the first HTTP 200 on \`${PATH}\`, p50/p99 of ${result.runs} containers of each after one unmeasured one; both with \`--net-host\` and \`--rootfs\`. Memory of the running instance, median over the runs, read right after its first 200 (RSS counts shared pages in every process; PSS divides them): the shim process for a shim per pod; for the node's long-lived shim (\`SPINDLE_SHIM_SHARING=node\`, started by the unmeasured run) what the container added to it; the container's processes for runc.`,
     "",
     table,
     "",
@@ -53,16 +53,20 @@ export function renderContainerdColdStart(result: ContainerdColdStartResult): Se
   return { id: ID, markdown, svg };
 }
 
-/** Spindle against the container, with the targets; says "slower"/"more" when Spindle loses. */
+/** Each Spindle row against the container, with the targets; says "slower"/"more" when Spindle loses. */
 function verdict(result: ContainerdColdStartResult): string[] {
-  const [spindle, runc] = result.rows;
-  if (spindle === undefined || runc === undefined) return [];
+  const runc = result.rows.at(-1);
+  if (runc === undefined) return [];
   const times = (container: number, wasm: number, better: string, worse: string) =>
-    container >= wasm
-      ? `${fixed(container / wasm, 2)}× ${better}`
-      : `${fixed(wasm / container, 2)}× ${worse}`;
-  return [
-    `Spindle against the runc container: cold start ${times(runc.p50Ms, spindle.p50Ms, "faster", "slower")} at p50 (target: 50× faster) and ${times(runc.p99Ms, spindle.p99Ms, "faster", "slower")} at p99; memory per instance ${times(runc.rssMiB, spindle.rssMiB, "less", "more")} RSS and ${times(runc.pssMiB, spindle.pssMiB, "less", "more")} PSS (target: 10× less), or ${times(runc.rssWithShimMiB, spindle.rssMiB, "less", "more")} RSS counting the runc shim.`,
-    "",
-  ];
+    wasm === 0
+      ? "unmeasurably less (no growth)"
+      : container >= wasm
+        ? `${fixed(container / wasm, 2)}× ${better}`
+        : `${fixed(wasm / container, 2)}× ${worse}`;
+  return result.rows
+    .slice(0, -1)
+    .flatMap((spindle) => [
+      `${spindle.name} against the runc container: cold start ${times(runc.p50Ms, spindle.p50Ms, "faster", "slower")} at p50 (target: 50× faster) and ${times(runc.p99Ms, spindle.p99Ms, "faster", "slower")} at p99; memory per instance ${times(runc.rssMiB, spindle.rssMiB, "less", "more")} RSS and ${times(runc.pssMiB, spindle.pssMiB, "less", "more")} PSS (target: 10× less), or ${times(runc.rssWithShimMiB, spindle.rssMiB, "less", "more")} RSS counting the runc shim.`,
+      "",
+    ]);
 }
