@@ -8,27 +8,9 @@ import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
 import { readlinkSync, statSync } from "node:fs";
 import { greetManifest, makeApp } from "../support/apps.ts";
-import { startContainerd, type Containerd } from "../support/containerd.ts";
+import { alive, startContainerd, until, type Containerd } from "../support/containerd.ts";
 import { fetchIn, listTasks, pauseRoot, podNetwork, podsUnavailable, runPod } from "../support/pods.ts";
 import { suiteScope, type Scope } from "../support/scope.ts";
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-  for (let i = 0; i < 300; i++) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const skip = podsUnavailable();
 

@@ -12,7 +12,13 @@ import { greetManifest, makeApp } from "../support/apps.ts";
 import { spinProbeWasm } from "../support/components.ts";
 import { runSpindle } from "../support/cli.ts";
 import { buildImageTar } from "../support/oci-image.ts";
-import { containerdUnavailable, startContainerd, type Containerd } from "../support/containerd.ts";
+import {
+  alive,
+  containerdUnavailable,
+  startContainerd,
+  until,
+  type Containerd,
+} from "../support/containerd.ts";
 import { request } from "../support/http.ts";
 import {
   pushBlobByHand,
@@ -54,30 +60,11 @@ const BIG_FILE = "a file that travels as its own layer\n".repeat(20);
 
 const RUNTIME = "io.containerd.spindle.v2";
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-  for (let i = 0; i < 300; i++) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
 function readLog(path: string): string {
   return existsSync(path) ? readFileSync(path, "utf8") : "";
 }
 
 const redisSkip = redisAvailable() ? false : REDIS_MISSING;
-
-/** Whether a process is still there. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** An empty directory for `ctr run --rootfs`, removed with the scope. */
 function emptyDir(scope: Scope): string {

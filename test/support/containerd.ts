@@ -85,3 +85,23 @@ disabled_plugins = ["io.containerd.grpc.v1.cri"]
   path = "${dir}/opt"
 `;
 }
+
+/** Resolves with `probe()`'s first value that is not `undefined` (a throw counts as none), polling for 30 s. */
+export async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
+  for (let i = 0; i < 300; i++) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Whether a process is still there. */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
