@@ -3,9 +3,9 @@
 // (no real one can run here) with the app in a real registry.
 import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { request as httpsRequest } from "node:https";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { KubeClient } from "../../src/kube/client/client.ts";
@@ -18,32 +18,7 @@ import { startFakeKube, type FakeKube } from "../support/fake-kube.ts";
 import { clientFor, eventually } from "../support/kube.ts";
 import { registryUnavailable, startRegistry } from "../support/registry.ts";
 import { suiteScope } from "../support/scope.ts";
-
-/** A self-signed serving certificate for 127.0.0.1 in `dir` (tls.crt, tls.key), as cert-manager would mount. */
-function servingCert(dir: string): void {
-  mkdirSync(dir, { recursive: true });
-  execFileSync(
-    "openssl",
-    [
-      "req",
-      "-x509",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-days",
-      "1",
-      "-subj",
-      "/CN=spindle-webhook",
-      "-addext",
-      "subjectAltName=IP:127.0.0.1",
-      "-keyout",
-      join(dir, "tls.key"),
-      "-out",
-      join(dir, "tls.crt"),
-    ],
-    { stdio: "ignore" },
-  );
-}
+import { selfSignedCert } from "../support/tls.ts";
 
 /** POSTs an AdmissionReview over HTTPS, trusting `ca`, as the API server does. */
 function postReview(
@@ -126,7 +101,7 @@ describe("spindle kube deploy and spindle kube operator", { skip: registryUnavai
 
   it("runs the operator until SIGTERM, with leader election, health probes, metrics and the admission webhooks", async () => {
     const certDir = join(dir, "certs");
-    servingCert(certDir);
+    selfSignedCert(certDir, "spindle-webhook");
     await client.apply(spinAppExecutors(CURRENT_GROUP), {
       apiVersion: `${CURRENT_GROUP}/v1alpha1`,
       kind: "SpinAppExecutor",

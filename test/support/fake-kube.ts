@@ -1,47 +1,45 @@
 /**
  * A FAKE Kubernetes API server for the operator's tests: no API server can run on the machines this
  * project is tested on, so this node:http server implements just the REST subset the operator's client
- * uses, in memory. It is not Kubernetes and checks no schemas. What it does: get, list (with `key=value`
- * label selectors), watch streams from a resourceVersion (with bookmarks), create (409 AlreadyExists),
- * update with resourceVersion conflicts, the status subresource, delete with finalizers
- * (deletionTimestamp first, removal once the last finalizer is gone) and server-side apply. Its apply is
+ * and kubectl use, in memory. It is not Kubernetes; the only schema it checks is a CRD's declared fields.
+ * What it does: get, list (with `key=value` label selectors and name and namespace field selectors), watch
+ * streams from a resourceVersion (with bookmarks), create (409 AlreadyExists), update with resourceVersion
+ * conflicts, the status subresource, delete with finalizers (deletionTimestamp first, removal once the
+ * last finalizer is gone) and server-side apply, the only PATCH it takes (others answer 415). Its apply is
  * a simplification: the applied object replaces everything but metadata identity and status (one field
  * manager, no field ownership), and an apply that changes nothing is a no-op, as on a real server. It does
  * no ownerReference garbage collection and runs no Deployment controller: tests set a Deployment's status
  * themselves. Every request is recorded for assertions. API groups named in `unservedGroups` answer 404,
- * as a cluster without that CRD does.
+ * as a cluster without that CRD does. For kubectl it also serves discovery and Tables with a CRD's
+ * printer columns (fake-kube-discovery.ts), an OpenAPI v3 that offers server-side field validation, which
+ * it enforces for custom resources (fake-kube-openapi.ts), and HTTPS (`tls`), since kubectl sends a
+ * bearer token only over TLS.
  */
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { discovery, resourceAt, servedResources, table, wantsTable } from "./fake-kube-discovery.ts";
+import { openApiDocument, unknownFields } from "./fake-kube-openapi.ts";
 import type { Scope } from "./scope.ts";
+import { selfSignedCert } from "./tls.ts";
+import {
+  collectionKey,
+  collectionOf,
+  fresh,
+  identity,
+  matchesSelectors,
+  objectKey,
+  parseRoute,
+  ROUTE,
+  statusOf,
+  type Route,
+  type StoredObject,
+} from "./fake-kube-objects.ts";
 
 type Json = Record<string, unknown>;
-interface Metadata {
-  name: string;
-  namespace?: string;
-  uid?: string;
-  resourceVersion?: string;
-  generation?: number;
-  labels?: Record<string, string>;
-  finalizers?: string[];
-  deletionTimestamp?: string;
-  [key: string]: unknown;
-}
-interface StoredObject extends Json {
-  metadata: Metadata;
-}
-
-interface Route {
-  readonly base: string;
-  readonly namespace: string | undefined;
-  readonly plural: string;
-  readonly name: string | undefined;
-  readonly status: boolean;
-}
-
 interface Change {
   readonly rv: number;
   readonly collection: string;
@@ -76,12 +74,15 @@ export interface FakeKube {
   dropWatches(): void;
 }
 
-const ROUTE = /^\/(api\/v1|apis\/[^/]+\/[^/]+)(?:\/namespaces\/([^/]+))?\/([^/]+)(?:\/([^/]+))?(\/status)?$/;
-
 export interface FakeKubeOptions {
   /** API groups (`keda.sh`) the fake does not serve. */
   readonly unservedGroups?: readonly string[];
+  /** Serve HTTPS with a self-signed certificate the kubeconfig trusts (kubectl sends its token only so). */
+  readonly tls?: boolean;
 }
+
+const CRDS = "apis/apiextensions.k8s.io/v1/customresourcedefinitions";
+const APPLY_PATCH = "application/apply-patch+yaml";
 
 export async function startFakeKube(t: Scope, options: FakeKubeOptions = {}): Promise<FakeKube> {
   const unserved = new Set((options.unservedGroups ?? []).map((group) => `apis/${group}`));
@@ -115,18 +116,31 @@ export async function startFakeKube(t: Scope, options: FakeKubeOptions = {}): Pr
     record("DELETED", collection, object);
   };
 
+  const listed = (route: Route, query: URLSearchParams) => {
+    const collection = collectionOf(route);
+    return [...store.entries()]
+      .filter(([k]) =>
+        k.startsWith(route.namespace === undefined ? `${collection}/` : `${collection}/${route.namespace}/`),
+      )
+      .map(([, o]) => o)
+      .filter((o) => matchesSelectors(o, query));
+  };
+  const resources = () => servedResources(listed(parseRoute(`/${CRDS}`) as Route, new URLSearchParams()));
+
   const handlers = {
     list(route: Route, query: URLSearchParams, res: ServerResponse) {
-      const collection = collectionOf(route);
-      const items = [...store.entries()]
-        .filter(([k]) =>
-          k.startsWith(
-            route.namespace === undefined ? `${collection}/` : `${collection}/${route.namespace}/`,
-          ),
-        )
-        .map(([, o]) => o)
-        .filter((o) => matchesSelector(o, query.get("labelSelector")));
+      const items = listed(route, query);
       send(res, 200, { kind: "List", apiVersion: "v1", metadata: { resourceVersion: String(rv) }, items });
+    },
+    /** `kubectl get` of a custom resource: the list, or the one object, as a Table. */
+    table(route: Route, query: URLSearchParams, res: ServerResponse) {
+      const resource = resourceAt(route.base, route.plural, resources());
+      const found = route.name === undefined ? listed(route, query) : [store.get(objectKey(route))];
+      const objects = found.filter((o) => o !== undefined);
+      if (resource === undefined || (route.name !== undefined && objects.length === 0)) {
+        return notFound(res, route);
+      }
+      send(res, 200, table(resource, objects, String(rv)));
     },
     watch(route: Route, query: URLSearchParams, res: ServerResponse) {
       const collection = collectionOf(route);
@@ -139,10 +153,9 @@ export async function startFakeKube(t: Scope, options: FakeKubeOptions = {}): Pr
         return;
       }
       res.writeHead(200, { "content-type": "application/json" });
-      const selector = query.get("labelSelector");
       const emit = (change: Change) => {
         const inScope = route.namespace === undefined || change.namespace === route.namespace;
-        if (change.collection !== collection || !inScope || !matchesSelector(change.object, selector)) return;
+        if (change.collection !== collection || !inScope || !matchesSelectors(change.object, query)) return;
         res.write(`${JSON.stringify({ type: change.type, object: change.object })}\n`);
       };
       for (const change of changes) if (change.rv > since) emit(change);
@@ -233,11 +246,17 @@ export async function startFakeKube(t: Scope, options: FakeKubeOptions = {}): Pr
     },
   };
 
-  const server = createServer((req, res) => {
+  const dir = mkdtempSync(join(tmpdir(), "spindle-fake-kube-"));
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     void handle(req, res).catch((error: unknown) =>
       send(res, 500, status(500, "InternalError", String(error))),
     );
-  });
+  };
+  const tls = options.tls === true ? selfSignedCert(dir, "fake-kube") : undefined;
+  const server =
+    tls === undefined
+      ? createServer(listener)
+      : createTlsServer({ cert: readFileSync(tls.cert), key: readFileSync(tls.key) }, listener);
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? "/", "http://fake");
@@ -251,6 +270,10 @@ export async function startFakeKube(t: Scope, options: FakeKubeOptions = {}): Pr
     if (req.headers.authorization !== `Bearer ${token}`) {
       return send(res, 401, status(401, "Unauthorized", "Unauthorized"));
     }
+    const served = resources();
+    const document =
+      discovery(url.pathname, served, req.headers.host ?? "") ?? openApiDocument(url.pathname, served);
+    if (document !== undefined && req.method === "GET") return send(res, 200, document);
     const match = ROUTE.exec(url.pathname);
     if (match === null || unserved.has((match[1] ?? "").replace(/\/[^/]+$/, ""))) {
       return send(res, 404, status(404, "NotFound", "the server could not find the requested resource"));
@@ -264,7 +287,36 @@ export async function startFakeKube(t: Scope, options: FakeKubeOptions = {}): Pr
     };
     const text = await readBody(req);
     const body = text === "" ? undefined : (JSON.parse(text) as StoredObject);
-    dispatch(req.method ?? "", route, url.searchParams, body, res);
+    const query = url.searchParams;
+    const unknown = query.get("fieldValidation") === "Strict" ? undeclared(route, body) : undefined;
+    if (unknown !== undefined) return send(res, 400, status(400, "BadRequest", unknown));
+    const patchType = req.headers["content-type"];
+    if (req.method === "PATCH" && patchType !== APPLY_PATCH) {
+      const message = `the fake takes only server-side apply patches (${APPLY_PATCH}), not ${patchType ?? "none"}`;
+      return send(res, 415, status(415, "UnsupportedMediaType", message));
+    }
+    if (req.method === "GET" && query.get("watch") !== "true" && asTable(route, req.headers.accept)) {
+      return handlers.table(route, query, res);
+    }
+    dispatch(req.method ?? "", route, query, body, res);
+  }
+
+  /** The strict-decoding error for fields a custom resource's CRD does not declare, if any. */
+  function undeclared(route: Route, body: StoredObject | undefined): string | undefined {
+    const resource = resourceAt(route.base, route.plural, resources());
+    const fields = route.status ? [] : unknownFields(body, resource?.schema);
+    if (resource === undefined || fields.length === 0) return undefined;
+    const unknown = fields.map((f) => `unknown field "${f}"`).join(", ");
+    return `${resource.kind} in version "${resource.version}" cannot be handled as a ${resource.kind}: strict decoding error: ${unknown}`;
+  }
+
+  /** Whether a GET asked for a Table of a custom resource (built-ins are answered as plain JSON). */
+  function asTable(route: Route, accept: string | undefined): boolean {
+    return (
+      !route.status &&
+      wantsTable(accept) &&
+      resourceAt(route.base, route.plural, resources())?.columns !== undefined
+    );
   }
 
   function dispatch(
@@ -289,10 +341,10 @@ export async function startFakeKube(t: Scope, options: FakeKubeOptions = {}): Pr
 
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();
-  const url = `http://127.0.0.1:${typeof address === "object" && address !== null ? address.port : 0}`;
-  const dir = mkdtempSync(join(tmpdir(), "spindle-fake-kube-"));
+  const port = typeof address === "object" && address !== null ? address.port : 0;
+  const url = `${tls === undefined ? "http" : "https"}://127.0.0.1:${port}`;
   const kubeconfig = join(dir, "kubeconfig");
-  writeFileSync(kubeconfig, kubeconfigYaml(url, token));
+  writeFileSync(kubeconfig, kubeconfigYaml(url, token, tls?.cert));
   t.after(async () => {
     for (const stream of openStreams) stream.destroy();
     await new Promise((resolve) => server.close(resolve));
@@ -318,62 +370,6 @@ export async function startFakeKube(t: Scope, options: FakeKubeOptions = {}): Pr
       for (const stream of openStreams) stream.end();
     },
   };
-}
-
-function parseRoute(path: string): Route | undefined {
-  const match = ROUTE.exec(path);
-  if (match === null) return undefined;
-  return { base: match[1] ?? "", namespace: match[2], plural: match[3] ?? "", name: match[4], status: false };
-}
-
-function collectionKey(path: string): string {
-  const route = parseRoute(path);
-  return route === undefined ? path : `${collectionOf(route)}/${route.namespace ?? ""}/`;
-}
-
-function collectionOf(route: Route): string {
-  return `${route.base}/${route.plural}`;
-}
-
-function objectKey(route: Route): string {
-  return `${collectionOf(route)}/${route.namespace ?? ""}/${route.name ?? ""}`;
-}
-
-function fresh(body: StoredObject, namespace: string): StoredObject {
-  const metadata: Metadata = {
-    ...body.metadata,
-    namespace,
-    uid: randomUUID(),
-    generation: 1,
-    creationTimestamp: new Date().toISOString(),
-  };
-  return { ...body, metadata };
-}
-
-function identity(current: StoredObject): Partial<Metadata> {
-  const { uid, generation, resourceVersion, deletionTimestamp, namespace } = current.metadata;
-  const creationTimestamp = current.metadata["creationTimestamp"];
-  return {
-    ...(namespace === undefined ? {} : { namespace }),
-    ...(uid === undefined ? {} : { uid }),
-    ...(generation === undefined ? {} : { generation }),
-    ...(resourceVersion === undefined ? {} : { resourceVersion }),
-    ...(deletionTimestamp === undefined ? {} : { deletionTimestamp }),
-    creationTimestamp,
-  };
-}
-
-function statusOf(current: StoredObject): Json {
-  return current["status"] === undefined ? {} : { status: current["status"] };
-}
-
-function matchesSelector(object: StoredObject, selector: string | null): boolean {
-  if (selector === null || selector === "") return true;
-  return selector.split(",").every((term) => {
-    const [k = "", v] = term.split("=");
-    const value = object.metadata.labels?.[k];
-    return v === undefined ? value !== undefined : value === v;
-  });
 }
 
 function status(code: number, reason: string, message: string): Json {
@@ -402,13 +398,14 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-function kubeconfigYaml(url: string, token: string): string {
+function kubeconfigYaml(url: string, token: string, ca: string | undefined): string {
+  const trust = ca === undefined ? "" : `, certificate-authority: "${ca}"`;
   return `apiVersion: v1
 kind: Config
 current-context: fake
 clusters:
 - name: fake
-  cluster: {server: "${url}"}
+  cluster: {server: "${url}"${trust}}
 users:
 - name: fake
   user: {token: "${token}"}
