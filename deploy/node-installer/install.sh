@@ -8,22 +8,67 @@
 # containerd's CRI config unless it is there already:
 #   containerd 1.x (config version 2): [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.spindle]
 #   containerd 2.x (config version 3): [plugins."io.containerd.cri.v1.runtime".containerd.runtimes.spindle]
-# Then it restarts containerd through the host's systemd when the config changed (RESTART=never skips it).
+# DISTRIBUTION says whose containerd that is (auto by default):
+#   containerd  the node's own, configured by $CONTAINERD_CONFIG (/etc/containerd/config.toml).
+#   k3s, rke2   the one k3s or RKE2 embeds. They rewrite config.toml from a template on every start, so the
+#               runtime goes into the template beside it: config-v3.toml.tmpl when the config they
+#               generated is version 3 (containerd 2.x), config.toml.tmpl otherwise. A template the
+#               installer creates holds k3s's own config ({{ template "base" . }}) and the runtime.
+#   auto        rke2 or k3s when their generated config exists, else containerd; containerd whenever
+#               CONTAINERD_CONFIG is set (with k3s or rke2 it names their generated config.toml instead).
+# Then it restarts containerd, k3s (or k3s-agent) or rke2-server (or rke2-agent) through the host's
+# systemd when the config changed (RESTART=never skips it).
 # SHIM_SHARING=node makes the launcher run one shim process for every Spindle pod of the node instead of
 # one per pod (SPINDLE_SHIM_SHARING; default pod).
-# uninstall removes exactly the block it added, and the files. Safe to run again.
+# uninstall removes exactly the block it added, a template it created once nothing else is in it, and the
+# files. Safe to run again.
 set -euo pipefail
 
 HOST_ROOT=${HOST_ROOT:-/host}
 ASSETS=${ASSETS:-/assets/spindle}
-CONFIG=${CONTAINERD_CONFIG:-/etc/containerd/config.toml}
 RESTART=${RESTART:-auto}
 SHIM_SHARING=${SHIM_SHARING:-pod}
+DISTRIBUTION=${DISTRIBUTION:-auto}
 INSTALL_DIR=/opt/spindle
 LAUNCHER=$INSTALL_DIR/containerd-shim-spindle-v2
 BEGIN="# BEGIN spindle runtime (added by the spindle node installer)"
 END="# END spindle runtime"
+OWNED="# Created by the spindle node installer: its uninstall deletes this template while nothing else is in it."
+BASE='{{ template "base" . }}'
+K3S_CONFIG=/var/lib/rancher/k3s/agent/etc/containerd/config.toml
+RKE2_CONFIG=/var/lib/rancher/rke2/agent/etc/containerd/config.toml
 
+detect_distribution() {
+  case "$DISTRIBUTION" in
+    auto)
+      if [ -n "${CONTAINERD_CONFIG:-}" ]; then
+        DISTRIBUTION=containerd
+      elif [ -f "$HOST_ROOT$RKE2_CONFIG" ]; then
+        DISTRIBUTION=rke2
+      elif [ -f "$HOST_ROOT$K3S_CONFIG" ]; then
+        DISTRIBUTION=k3s
+      else
+        DISTRIBUTION=containerd
+      fi
+      ;;
+    containerd | k3s | rke2) ;;
+    *)
+      echo "DISTRIBUTION is \"$DISTRIBUTION\": expected auto, containerd, k3s or rke2" >&2
+      exit 2
+      ;;
+  esac
+}
+
+default_config() {
+  case "$DISTRIBUTION" in
+    k3s) echo "$K3S_CONFIG" ;;
+    rke2) echo "$RKE2_CONFIG" ;;
+    *) echo /etc/containerd/config.toml ;;
+  esac
+}
+
+# The config whose version tells containerd 1.x from 2.x: the one containerd reads, which under k3s and
+# RKE2 is the one they generated from their template.
 config_file() { echo "$HOST_ROOT$CONFIG"; }
 
 plugin_domain() {
@@ -34,11 +79,27 @@ plugin_domain() {
   fi
 }
 
+# The file the runtime goes into, as a host path.
+target() {
+  if [ "$DISTRIBUTION" = containerd ]; then
+    echo "$CONFIG"
+  elif [ "$(plugin_domain)" = io.containerd.cri.v1.runtime ]; then
+    echo "$(dirname "$CONFIG")/config-v3.toml.tmpl"
+  else
+    echo "$(dirname "$CONFIG")/config.toml.tmpl"
+  fi
+}
+
+require_generated_config() {
+  [ "$DISTRIBUTION" = containerd ] || [ -f "$(config_file)" ] && return 0
+  echo "$DISTRIBUTION has not written $CONFIG yet, so its containerd version is unknown: start $DISTRIBUTION" \
+    "once, or set CONTAINERD_CONFIG to the config.toml it generates, and run the installer again" >&2
+  exit 1
+}
+
 runtime_block() {
-  local domain
-  domain=$(plugin_domain)
   printf '%s\n[plugins."%s".containerd.runtimes.spindle]\n  runtime_type = "%s"\n%s\n' \
-    "$BEGIN" "$domain" "$LAUNCHER" "$END"
+    "$BEGIN" "$(plugin_domain)" "$LAUNCHER" "$END"
 }
 
 install_files() {
@@ -55,34 +116,85 @@ LAUNCH
 }
 
 add_runtime() {
-  local file
-  file=$(config_file)
+  local path file
+  path=$(target)
+  file=$HOST_ROOT$path
   mkdir -p "$(dirname "$file")"
+  if [ "$DISTRIBUTION" != containerd ] && [ ! -e "$file" ]; then
+    # k3s and RKE2 render only the template once it exists: it starts with their own config.
+    printf '%s\n%s\n' "$OWNED" "$BASE" >"$file"
+    echo "created $path, rendering $DISTRIBUTION's own containerd config"
+  fi
   touch "$file"
-  if grep -q 'containerd.runtimes.spindle\]' "$file"; then
-    echo "containerd config $CONFIG already has the spindle runtime"
+  if grep -Eq "containerd\.runtimes\.[\"']?spindle[\"']?\]" "$file"; then
+    echo "containerd config $path already has the spindle runtime"
     return 1
   fi
-  printf '\n%s\n' "$(runtime_block)" >>"$file"
-  echo "added the spindle runtime to $CONFIG ($(plugin_domain))"
+  if [ -n "$(tail -c 1 "$file")" ]; then echo >>"$file"; fi
+  runtime_block >>"$file"
+  echo "added the spindle runtime to $path ($(plugin_domain))"
+}
+
+# Every file an install may have added the runtime to: k3s or RKE2 may have moved from one containerd
+# (and template) to the other since.
+runtime_files() {
+  if [ "$DISTRIBUTION" = containerd ]; then
+    echo "$CONFIG"
+  else
+    echo "$(dirname "$CONFIG")/config.toml.tmpl"
+    echo "$(dirname "$CONFIG")/config-v3.toml.tmpl"
+  fi
+}
+
+remove_owned_template() {
+  local path=$1 file=$HOST_ROOT$1
+  grep -qxF "$OWNED" "$file" || return 0
+  if [ -n "$(grep -vxF -e "$OWNED" -e "$BASE" "$file" | tr -d '[:space:]')" ]; then
+    echo "left $path, which the installer created, because it holds more than the installer wrote" >&2
+    return 0
+  fi
+  rm -f "$file"
+  echo "removed $path, which the installer had created"
 }
 
 remove_runtime() {
-  local file
-  file=$(config_file)
-  [ -f "$file" ] && grep -qF "$BEGIN" "$file" || return 1
-  sed -i "/^$BEGIN\$/,/^$END\$/d" "$file"
-  echo "removed the spindle runtime from $CONFIG"
+  local path file removed=1
+  while read -r path; do
+    file=$HOST_ROOT$path
+    [ -f "$file" ] && grep -qF "$BEGIN" "$file" || continue
+    sed -i "/^$BEGIN\$/,/^$END\$/d" "$file"
+    echo "removed the spindle runtime from $path"
+    remove_owned_template "$path"
+    removed=0
+  done < <(runtime_files)
+  return $removed
 }
 
-restart_containerd() {
+restart_units() {
+  case "$DISTRIBUTION" in
+    k3s) echo k3s k3s-agent ;;
+    rke2) echo rke2-server rke2-agent ;;
+    *) echo containerd ;;
+  esac
+}
+
+host_systemctl() { nsenter -t 1 -m -u -i -n -p -- systemctl "$@"; }
+
+# k3s and RKE2 run as the server's or the agent's unit, whichever is active; containerd as its own.
+restart_runtime() {
   [ "$RESTART" = never ] && return 0
+  local unit units
+  units=$(restart_units)
   if command -v nsenter >/dev/null && [ -d /proc/1 ] && nsenter -t 1 -m -- sh -c 'command -v systemctl' >/dev/null 2>&1; then
-    nsenter -t 1 -m -u -i -n -p -- systemctl restart containerd
-    echo "restarted containerd"
-  else
-    echo "restart containerd on this node to load the new runtime" >&2
+    for unit in $units; do
+      if [ "$DISTRIBUTION" = containerd ] || host_systemctl is-active --quiet "$unit"; then
+        host_systemctl restart "$unit"
+        echo "restarted $unit"
+        return 0
+      fi
+    done
   fi
+  echo "restart ${units// / or } on this node to load the new runtime" >&2
 }
 
 case "${1:-}" in
@@ -94,12 +206,17 @@ case "${1:-}" in
         exit 2
         ;;
     esac
+    detect_distribution
+    CONFIG=${CONTAINERD_CONFIG:-$(default_config)}
+    require_generated_config
     install_files
     echo "installed $LAUNCHER"
-    if add_runtime; then restart_containerd; fi
+    if add_runtime; then restart_runtime; fi
     ;;
   uninstall)
-    if remove_runtime; then restart_containerd; fi
+    detect_distribution
+    CONFIG=${CONTAINERD_CONFIG:-$(default_config)}
+    if remove_runtime; then restart_runtime; fi
     rm -rf "$HOST_ROOT$INSTALL_DIR"
     echo "removed $INSTALL_DIR"
     ;;
