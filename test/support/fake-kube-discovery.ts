@@ -25,7 +25,8 @@ export interface Resource {
   readonly kind: string;
   readonly namespaced: boolean;
   readonly shortNames: readonly string[];
-  readonly subresources: readonly string[];
+  /** Whether it has the status subresource; the fake serves no other (no scale, so no `kubectl scale`). */
+  readonly status: boolean;
   /** The CRD's printer columns; only custom resources are rendered as Tables. */
   readonly columns?: readonly Column[];
   /** The CRD's structural schema (`openAPIV3Schema`). */
@@ -46,7 +47,7 @@ const builtin = (
   kind,
   namespaced,
   shortNames: [],
-  subresources: kind === "Deployment" ? ["status", "scale"] : kind === "Service" ? ["status"] : [],
+  status: kind === "Deployment" || kind === "Service",
 });
 
 /** The built-in kinds the operator reads or writes, and CRDs themselves. */
@@ -90,7 +91,7 @@ export function servedResources(crds: readonly Json[]): Resource[] {
         kind: spec.names.kind,
         namespaced: spec.scope === "Namespaced",
         shortNames: spec.names.shortNames ?? [],
-        subresources: Object.keys(v.subresources ?? {}),
+        status: "status" in (v.subresources ?? {}),
         columns: v.additionalPrinterColumns ?? [],
         ...(v.schema?.openAPIV3Schema === undefined ? {} : { schema: v.schema.openAPIV3Schema }),
       }));
@@ -135,13 +136,17 @@ export function discovery(
         verbs: VERBS,
         ...(r.shortNames.length > 0 ? { shortNames: r.shortNames } : {}),
       },
-      ...r.subresources.map((sub) => ({
-        name: `${r.plural}/${sub}`,
-        singularName: "",
-        namespaced: r.namespaced,
-        kind: sub === "scale" ? "Scale" : r.kind,
-        verbs: ["get", "patch", "update"],
-      })),
+      ...(r.status
+        ? [
+            {
+              name: `${r.plural}/status`,
+              singularName: "",
+              namespaced: r.namespaced,
+              kind: r.kind,
+              verbs: ["get", "patch", "update"],
+            },
+          ]
+        : []),
     ]),
   };
 }
