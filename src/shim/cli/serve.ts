@@ -16,7 +16,7 @@ import { taskService, TASK_SERVICE } from "../task/service.ts";
 import { TaskManager } from "../task/tasks.ts";
 import { TtrpcServer } from "../ttrpc/server.ts";
 import type { ShimArgs } from "./args.ts";
-import { idleExitMs, shimSharing } from "./sharing.ts";
+import { idleExitMs, nodeShimLog, shimSharing } from "./sharing.ts";
 import { socketPathOf } from "./socket.ts";
 
 export async function serveShim(args: ShimArgs): Promise<void> {
@@ -70,6 +70,7 @@ export async function serveShim(args: ShimArgs): Promise<void> {
   await server.close();
   containerd?.close();
   rmSync(path, { force: true });
+  if (nodeWide) rmSync(nodeShimLog(path), { force: true });
 }
 
 /** Calls `exit` once the shim has had no task and no open connection for `idleMs`. */

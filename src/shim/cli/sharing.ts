@@ -4,7 +4,8 @@
  * and runwasi's) — one process per pod sandbox, gone when its pod is; `node` — one long-lived process for
  * every Spindle pod of the node and containerd namespace, so a pod costs its app, not a Node.js runtime.
  * That process leaves once it has had no task and no containerd connection for
- * `SPINDLE_SHIM_IDLE_EXIT` seconds (default 30).
+ * `SPINDLE_SHIM_IDLE_EXIT` seconds (default 30). It outlives every bundle, so its stderr goes to a file
+ * beside its socket, removed when it exits cleanly.
  */
 import { SpindleError } from "../../errors.ts";
 
@@ -34,4 +35,9 @@ export function idleExitMs(env: NodeJS.ProcessEnv): number {
     });
   }
   return seconds * 1000;
+}
+
+/** Where the node-wide shim listening on the socket `path` writes its stderr. */
+export function nodeShimLog(path: string): string {
+  return `${path}.log`;
 }

@@ -14,7 +14,7 @@ import { SpindleError } from "../../errors.ts";
 import { readBundleSpec, SANDBOX_ID_ANNOTATION } from "../container/bundle.ts";
 import { inNetworkNamespace, isOwnNetworkNamespace } from "../container/network-namespace.ts";
 import type { ShimArgs } from "./args.ts";
-import { NODE_GROUPING, shimSharing, type ShimSharing } from "./sharing.ts";
+import { NODE_GROUPING, nodeShimLog, shimSharing, type ShimSharing } from "./sharing.ts";
 import { answers, socketAddress, socketPath } from "./socket.ts";
 
 export interface StartContext {
@@ -73,7 +73,7 @@ function startDaemon(
     spawn(process.execPath, [context.self, ...flags], {
       cwd: node ? "/" : context.cwd,
       detached: true,
-      stdio: ["ignore", "ignore", node ? openSync(`${path}.log`, "a", 0o640) : logFd(context.cwd), "ipc"],
+      stdio: ["ignore", "ignore", node ? openSync(nodeShimLog(path), "a", 0o640) : logFd(context.cwd), "ipc"],
     });
   // A child process starts in the network namespace of the thread that forks it.
   const namespace = daemonNamespace(context.cwd, sharing);
