@@ -18,6 +18,7 @@ import {
 import {
   checkContainerd,
   checkContainerdConfig,
+  defaultContainerdPaths,
   checkRuntimeClass,
   checkShim,
 } from "../doctor/node-checks.ts";
@@ -36,9 +37,11 @@ Options:
                               config registers it, it runs, containerd answers, and (with a kubeconfig) a
                               RuntimeClass uses it
       --containerd-config <FILE>
-                              containerd's config (default: /etc/containerd/config.toml); implies --node
+                              containerd's config (default: /etc/containerd/config.toml, or the one k3s
+                              or RKE2 generates under /var/lib/rancher); implies --node
       --containerd-address <SOCKET>
-                              containerd's socket (default: /run/containerd/containerd.sock); implies --node
+                              containerd's socket (default: /run/containerd/containerd.sock, or
+                              /run/k3s/containerd/containerd.sock on k3s and RKE2); implies --node
       --kubeconfig <FILE>     for the RuntimeClass check (default: $KUBECONFIG or ~/.kube/config, skipped
                               when there is none); implies --node
 `,
@@ -74,14 +77,13 @@ async function nodeChecks(options: ParsedOptions): Promise<CheckResult[]> {
       { name: "node", status: "skip", detail: "not checked (pass --node on a node that runs the shim)" },
     ];
   }
-  const config = checkContainerdConfig(
-    stringOption(options, "containerd-config") ?? "/etc/containerd/config.toml",
-  );
+  const defaults = defaultContainerdPaths();
+  const config = checkContainerdConfig(stringOption(options, "containerd-config") ?? defaults.config);
   const kubeconfig = kubeconfigPath(stringOption(options, "kubeconfig"));
   return [
     config.result,
     await checkShim(config.runtime?.runtimeType, process.env["PATH"] ?? ""),
-    await checkContainerd(stringOption(options, "containerd-address") ?? "/run/containerd/containerd.sock"),
+    await checkContainerd(stringOption(options, "containerd-address") ?? defaults.address),
     await checkRuntimeClass(config.runtime?.name, existsSync(kubeconfig) ? kubeconfig : undefined),
   ];
 }

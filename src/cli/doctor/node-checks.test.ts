@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { checkContainerdConfig, findSpindleRuntime } from "./node-checks.ts";
+import { checkContainerdConfig, defaultContainerdPaths, findSpindleRuntime } from "./node-checks.ts";
 
 /** What the node installer appends to a containerd 1.x config. */
 const INSTALLED_V2 = `version = 2
@@ -110,4 +110,23 @@ describe("checkContainerdConfig", () => {
     assert.equal(invalid.status, "fail");
     assert.ok(invalid.detail.startsWith(`${path} is not valid TOML: `), invalid.detail);
   });
+});
+
+it("finds the containerd of RKE2 or k3s by the config they generate, else containerd's defaults", () => {
+  const only = (present: string) => (path: string) => path === present;
+  assert.deepEqual(defaultContainerdPaths(only("/var/lib/rancher/k3s/agent/etc/containerd/config.toml")), {
+    config: "/var/lib/rancher/k3s/agent/etc/containerd/config.toml",
+    address: "/run/k3s/containerd/containerd.sock",
+  });
+  assert.equal(
+    defaultContainerdPaths(only("/var/lib/rancher/rke2/agent/etc/containerd/config.toml")).config,
+    "/var/lib/rancher/rke2/agent/etc/containerd/config.toml",
+  );
+  assert.deepEqual(
+    defaultContainerdPaths(() => false),
+    {
+      config: "/etc/containerd/config.toml",
+      address: "/run/containerd/containerd.sock",
+    },
+  );
 });

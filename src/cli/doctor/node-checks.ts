@@ -19,6 +19,36 @@ export const SHIM_RUNTIME_TYPE = "io.containerd.spindle.v2";
 const INSTALLER_HINT =
   "install the shim with the node installer (deploy/node-installer), which also registers the runtime";
 
+/** Where a node's containerd keeps its config and socket. */
+export interface ContainerdPaths {
+  readonly config: string;
+  readonly address: string;
+}
+
+/**
+ * RKE2 and k3s run their own containerd, with the config they generate (from the template the node
+ * installer writes) and a socket of their own; any other node, containerd's defaults.
+ */
+const DISTRIBUTION_PATHS: readonly ContainerdPaths[] = [
+  {
+    config: "/var/lib/rancher/rke2/agent/etc/containerd/config.toml",
+    address: "/run/k3s/containerd/containerd.sock",
+  },
+  {
+    config: "/var/lib/rancher/k3s/agent/etc/containerd/config.toml",
+    address: "/run/k3s/containerd/containerd.sock",
+  },
+];
+const CONTAINERD_PATHS: ContainerdPaths = {
+  config: "/etc/containerd/config.toml",
+  address: "/run/containerd/containerd.sock",
+};
+
+/** The paths of this node's containerd: RKE2's or k3s's when its generated config exists. */
+export function defaultContainerdPaths(exists: (path: string) => boolean = existsSync): ContainerdPaths {
+  return DISTRIBUTION_PATHS.find((paths) => exists(paths.config)) ?? CONTAINERD_PATHS;
+}
+
 /** containerd 1.x (config version 1 and 2) and 2.x (version 3) keep CRI runtimes in different tables. */
 const CRI_TABLES: Readonly<Record<number, readonly string[]>> = {
   1: ["cri", "io.containerd.grpc.v1.cri"],
