@@ -92,4 +92,32 @@ describe("containerd shim: pods with their own network namespaces", { skip }, ()
         assert.equal(alive(sandboxPid), false, "the sandbox process is gone");
     });
   }
+
+  it("stops a pod's sandbox process when its shim dies, as containerd's clean-up asks", async (t) => {
+    const podScope: Scope = { after: (fn) => t.after(fn) };
+    const containerd = await startContainerd(podScope);
+    const network = podNetwork(podScope, `spindle-${process.pid}-crash`);
+    const { sandboxPid, appId } = await runPod(containerd, {
+      pod: "crash",
+      network,
+      pauseRoot: pause,
+      appRoot: apps.get("one")!,
+    });
+    await until("the app to answer", async () =>
+      fetchIn(`spindle-${process.pid}-crash`, "http://127.0.0.1/"),
+    );
+    const shim = (await listTasks(containerd)).get(appId)?.pid ?? 0;
+    process.kill(shim, "SIGKILL");
+    await until("the sandbox process to be stopped", () =>
+      Promise.resolve(alive(sandboxPid) ? undefined : true),
+    );
+    // containerd's clean-up after a dead shim removes its tasks; the containers stay, to be removed.
+    await until("containerd to drop both tasks", async () => {
+      const tasks = await listTasks(containerd);
+      return tasks.has("crash") || tasks.has(appId) ? undefined : true;
+    });
+    for (const id of [appId, "crash"]) {
+      assert.equal((await containerd.ctr("container", "rm", id)).code, 0);
+    }
+  });
 });

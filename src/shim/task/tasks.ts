@@ -19,6 +19,7 @@ import {
   type TimestampMessage,
 } from "../proto/messages.ts";
 import { isSandbox, readBundleSpec } from "../container/bundle.ts";
+import { forgetProcess, recordProcess } from "../container/process-record.ts";
 import { mountRootfs, type MountedRootfs } from "../container/rootfs.ts";
 import {
   exitStatusForSignal,
@@ -117,6 +118,7 @@ export class TaskManager {
         recorded = true;
       };
     });
+    if (prepared.pid !== undefined) recordProcess(request.bundle, prepared.pid);
     const pid = prepared.pid ?? this.pid;
     const task: Task = {
       request,
@@ -189,6 +191,7 @@ export class TaskManager {
       throw new ShimError("failed-precondition", `cannot delete task ${id}: it is running`);
     }
     if (task.run === undefined) task.prepared.discard();
+    if (task.prepared.pid !== undefined) forgetProcess(task.request.bundle);
     this.#tasks.delete(id);
     task.stdout.close();
     task.stderr.close();
