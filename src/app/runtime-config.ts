@@ -9,6 +9,7 @@
  * from reading the file.
  */
 import { readFileSync } from "node:fs";
+import type { LookupFunction } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { parse as parseToml } from "smol-toml";
 import { SpindleError } from "../errors.ts";
@@ -69,6 +70,11 @@ export interface RuntimeConfig {
   readonly clientTls: readonly ClientTlsConfig[];
   /** Networks no outbound connection (HTTP, Redis, PostgreSQL, MQTT) may reach. */
   readonly blockNetworks: BlockNetworksConfig;
+  /**
+   * How outbound connections resolve host names: the containerd shim's resolves them as the pod would
+   * (`src/net/resolver.ts`); `undefined` is the system resolver (Node's `dns.lookup`).
+   */
+  readonly lookup: LookupFunction | undefined;
 }
 
 /** Tables and keys of Spin's runtime config that Spindle does not serve yet: refused, never ignored. */
@@ -345,6 +351,8 @@ export interface RuntimeConfigInputs {
   readonly defaultStateDir: string | undefined;
   readonly keyValueSeed?: ReadonlyMap<string, string>;
   readonly sqliteStatements?: readonly string[];
+  /** How host names resolve; the system resolver when absent. */
+  readonly lookup?: LookupFunction | undefined;
 }
 
 /**
@@ -367,6 +375,7 @@ export function hostRuntimeConfig(inputs: RuntimeConfigInputs): RuntimeConfig {
     sqliteStatements: inputs.sqliteStatements ?? [],
     clientTls: file?.clientTls ?? [],
     blockNetworks: file?.outboundNetworking?.blockNetworks ?? NO_BLOCKED_NETWORKS,
+    lookup: inputs.lookup,
   };
 }
 

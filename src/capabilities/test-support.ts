@@ -40,6 +40,7 @@ export function testContext(
     sqliteStatements: [],
     clientTls: [],
     blockNetworks: { networks: [], private: false },
+    lookup: undefined,
     ...config,
   };
   return { runtimeConfig, variables: { values: new Map(), secrets: new Set() }, logger };

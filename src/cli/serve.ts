@@ -269,6 +269,7 @@ export async function startServing(
   const outboundFetch = createOutboundFetch({
     clientTls: runtimeConfig.clientTls,
     blocked: blockedNetworks(runtimeConfig.blockNetworks),
+    lookup: runtimeConfig.lookup,
   });
   let triggers: AppTriggers = { http: undefined, redis: undefined };
   // The app `spindle watch` last reloaded: the dashboard names the app being served, not the first one.
@@ -298,6 +299,7 @@ export async function startServing(
     capabilities,
     maxInstanceMemory: settings.maxInstanceMemory,
     outboundFetch,
+    lookup: runtimeConfig.lookup,
   };
   try {
     triggers = await startAppTriggers(runnable, componentSettings, {

@@ -6,6 +6,7 @@
  * capabilities (key-value, variables, …) configured for the app. Built once per loaded app and trigger,
  * at load time; each component's context is made once and shared by its triggers.
  */
+import type { LookupFunction } from "node:net";
 import type { LoadedApp } from "../app/load.ts";
 import type { ResolvedVariables } from "../app/variables.ts";
 import type { HostCapabilities } from "../capabilities/capability.ts";
@@ -32,6 +33,8 @@ export interface ComponentSettings {
   readonly maxInstanceMemory?: number | undefined;
   /** Outbound HTTP's network as the runtime config shapes it; Node's plain fetch when absent. */
   readonly outboundFetch?: OutboundFetch | undefined;
+  /** How the triggers' own connections (the Redis trigger's) resolve host names; the system's when absent. */
+  readonly lookup?: LookupFunction | undefined;
 }
 
 export interface ComponentContextDeps {

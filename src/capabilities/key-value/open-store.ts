@@ -1,8 +1,10 @@
 /**
  * Opens the backend a runtime-config entry names for one store label: `spin` with a path is SQLite, `spin`
  * without one in memory, `redis` a server connection. A backend that cannot be opened (unwritable file,
- * unreachable server) is a `SpindleError` naming the label and what to check. Once per label per process.
+ * unreachable server) is a `SpindleError` naming the label and what to check. A server's name resolves
+ * through `lookup` (the runtime config's), the system resolver when absent. Once per label per process.
  */
+import type { LookupFunction } from "node:net";
 import type { KeyValueStoreConfig } from "../../app/runtime-config.ts";
 import type { KeyValueStore } from "../../backends/kv.ts";
 import { openMemoryStore } from "../../backends/kv-memory.ts";
@@ -10,9 +12,13 @@ import { openRedisStore } from "../../backends/kv-redis.ts";
 import { openSqliteStore } from "../../backends/kv-sqlite.ts";
 import { SpindleError } from "../../errors.ts";
 
-export async function openStore(label: string, config: KeyValueStoreConfig): Promise<KeyValueStore> {
+export async function openStore(
+  label: string,
+  config: KeyValueStoreConfig,
+  lookup?: LookupFunction,
+): Promise<KeyValueStore> {
   try {
-    if (config.type === "redis") return await openRedisStore(config.url);
+    if (config.type === "redis") return await openRedisStore(config.url, lookup);
     return config.path === undefined ? openMemoryStore() : openSqliteStore(config.path, label);
   } catch (cause) {
     const where =

@@ -30,6 +30,7 @@ export function createMqttCapability(): Capability {
           variables,
           logger,
           blockNetworks: runtimeConfig.blockNetworks,
+          lookup: runtimeConfig.lookup,
         });
         const connect: MqttAccess["connect"] = (login, lookup) =>
           (clients ??= createMqttClients()).connect(login, lookup);

@@ -5,8 +5,8 @@
  * `redis://127.0.0.1:6379`); then scheme, host and port (the scheme's well-known one when none is given)
  * must all match one entry of the component's list. A refusal is logged once per attempt with the manifest
  * line that would allow it. The entry grammar and matcher are outbound HTTP's; this module only reads
- * addresses. `lookupFor` then applies the runtime config's `block_networks`: the client connects through the
- * lookup it returns, which drops blocked addresses, so the address checked is the one connected to. Gates
+ * addresses. `lookupFor` then gives the lookup the client connects through: the runtime config's resolver,
+ * wrapped to drop what its `block_networks` blocks, so the address checked is the one connected to. Gates
  * are built once per component at load time; `check` is per call, pure apart from the log.
  */
 import type { LookupFunction } from "node:net";
@@ -43,9 +43,9 @@ export type AddressCheck =
 export interface AddressGate {
   check(address: string): AddressCheck;
   /**
-   * The `lookup` a client must resolve an allowed address's host through: it drops the addresses the
-   * runtime config's `block_networks` blocks and fails with `DestinationProhibitedError` when none is left.
-   * Undefined when nothing is blocked.
+   * The `lookup` a client must resolve an allowed address's host through: the runtime config's resolver,
+   * dropping the addresses its `block_networks` blocks and failing with `DestinationProhibitedError` when
+   * none is left. Undefined when nothing is blocked and names resolve with the system resolver.
    *
    * @throws DestinationProhibitedError when the address names a blocked IP address, which no lookup sees.
    */
@@ -61,6 +61,8 @@ export interface GateOptions {
   readonly logger: Logger;
   /** The runtime config's `block_networks`; nothing is blocked when absent. */
   readonly blockNetworks?: BlockNetworksConfig | undefined;
+  /** The runtime config's resolver; the system's when absent. */
+  readonly lookup?: LookupFunction | undefined;
 }
 
 /**
@@ -72,7 +74,7 @@ export function addressGates(app: LoadedApp, options: GateOptions): Map<string, 
   const componentIds = [...app.components.keys()];
   const gates = new Map<string, AddressGate>();
   const blocked = blockedNetworks(options.blockNetworks ?? NO_BLOCKED_NETWORKS);
-  const lookup = blocked.empty ? undefined : filteringLookup(blocked);
+  const lookup = blocked.empty ? options.lookup : filteringLookup(blocked, options.lookup);
   for (const component of app.components.values()) {
     const allowList = buildAllowList({
       component: component.id,

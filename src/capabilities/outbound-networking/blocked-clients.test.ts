@@ -4,11 +4,13 @@
 // checked the address, so a second answer (DNS rebinding) has no say; a PostgreSQL address naming several
 // hosts skips a blocked one and connects to the next. The test machine has no DNS records
 // of its own, so a stand-in answers the system resolver's lookups of two `.spindle.test` names (counting
-// them) and passes every other name to the real resolver.
+// them) and passes every other name to the real resolver. With a resolver of its own in the runtime config
+// (a pod's, asking a test DNS server), a client resolves through it, and block_networks still applies.
 import { after, before, describe, it, type TestContext } from "node:test";
 import assert from "node:assert/strict";
 import dns from "node:dns";
 import { syncBuiltinESMExports } from "node:module";
+import { startDnsServer } from "../../../test/support/dns-server.ts";
 import { MOSQUITTO_MISSING, mosquittoAvailable, startMosquitto } from "../../../test/support/mqtt.ts";
 import { POSTGRES_MISSING, postgresAvailable, startPostgres } from "../../../test/support/postgres.ts";
 import { REDIS_MISSING, redisAvailable, startRedis } from "../../../test/support/redis.ts";
@@ -19,6 +21,7 @@ import { createPostgresCapability } from "../postgres/postgres.ts";
 import { createRedisCapability } from "../redis/redis.ts";
 import { testApp, testContext } from "../test-support.ts";
 import { GuestError } from "../wasi/p2/guest-error.ts";
+import { resolverLookup } from "../../net/resolver.ts";
 
 const ALLOWED = "db.spindle.test";
 const BLOCKED = "rebound.spindle.test";
@@ -124,6 +127,7 @@ for (const testCase of CASES) {
     const capability = testCase.capability();
     let port: number;
     let imports: Record<string, object>;
+    let podImports: Record<string, object>;
     before(async () => {
       const started = await testCase.start(scope);
       if (started === undefined) throw new Error(String(testCase.skip));
@@ -132,6 +136,16 @@ for (const testCase of CASES) {
       const app = testApp({ c: { metadata: { allowed_outbound_hosts: hosts } } });
       const configured = await capability.configureApp(app, testContext({ blockNetworks: BLOCK_NETWORKS }));
       imports = configured.prepare("c");
+      const dns = await startDnsServer(scope, {
+        "db.svc.test": ["127.0.0.1"],
+        "rebound.svc.test": ["127.0.0.2"],
+      });
+      const lookup = resolverLookup({ resolvConf: `nameserver ${dns.address}\nsearch svc.test`, hosts: "" });
+      const podApp = testApp({
+        c: { metadata: { allowed_outbound_hosts: [`${testCase.scheme}://*:${port}`] } },
+      });
+      const podContext = testContext({ blockNetworks: BLOCK_NETWORKS, lookup });
+      podImports = (await capability.configureApp(podApp, podContext)).prepare("c");
     });
     after(() => capability.close());
 
@@ -149,6 +163,15 @@ for (const testCase of CASES) {
       const lookups = standInResolver(t);
       await testCase.open(imports, ALLOWED, port);
       assert.equal(lookups.get(ALLOWED), 1);
+    });
+
+    it("resolves through the runtime config's resolver, dropping blocked addresses still", async () => {
+      await testCase.open(podImports, "db", port);
+      await assert.rejects(testCase.open(podImports, "rebound", port), (error) => {
+        assert.ok(error instanceof GuestError);
+        assert.match((error.payload as { val: string }).val, /destination IP prohibited .*: rebound$/);
+        return true;
+      });
     });
 
     const { openList } = testCase;

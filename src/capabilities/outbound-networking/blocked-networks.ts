@@ -3,7 +3,7 @@
  * lookups that drop blocked addresses, as Spin's resolver does. `private` blocks every address that is
  * not globally routable (the special-purpose ranges of RFC 6890 and its successors); an IPv4-mapped or
  * IPv4-compatible IPv6 address is checked as the IPv4 address it carries, so it cannot slip past. Built
- * once per host process; checks are pure, lookups ask the system resolver.
+ * once per host process; checks are pure, lookups ask the host's resolver (the system's by default).
  */
 import { lookup as dnsLookup } from "node:dns";
 import { BlockList, isIP, type LookupFunction } from "node:net";
@@ -88,15 +88,18 @@ export function refuseBlockedAddress(blocked: BlockedNetworks, host: string): vo
 /**
  * A `lookup` for `net.connect` that drops blocked addresses, failing only when none is left, as Spin's
  * resolver does for outbound HTTP. Clients of Redis, PostgreSQL and MQTT connect through it too, so the
- * address checked is the address connected to: no second resolution can answer differently.
+ * address checked is the address connected to: no second resolution can answer differently. Names
+ * resolve through `resolve` (the runtime config's `lookup`), else the system resolver.
  */
-export function filteringLookup(blocked: BlockedNetworks): LookupFunction {
+export function filteringLookup(blocked: BlockedNetworks, resolve?: LookupFunction): LookupFunction {
   return (hostname, options, callback) => {
-    dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
+    // The system resolver is looked up per call: `node:dns`'s export is what is current then.
+    (resolve ?? dnsLookup)(hostname, { ...options, all: true }, (error, found, family) => {
       if (error !== null) {
         callback(error, []);
         return;
       }
+      const addresses = typeof found === "string" ? [{ address: found, family: family ?? 4 }] : found;
       const allowed = addresses.filter(({ address }) => !blocked.blocks(address));
       const first = allowed[0];
       if (first === undefined) callback(new DestinationProhibitedError(hostname), []);

@@ -4,9 +4,12 @@
  * authorities and presents its client certificate (the first entry naming both applies, as in Spin).
  * `block_networks`: every connection resolves through a lookup that drops blocked addresses, and a blocked
  * IP address written in the URL is refused before connecting; either way the guest sees
- * `destination-IP-prohibited`. With neither, requests keep Node's own fetch untouched. One per host
- * process; each agent (and its connection pool) is made on first use and shared.
+ * `destination-IP-prohibited`. A resolver of its own (the runtime config's `lookup`: the containerd
+ * shim's resolves as the pod would) is what every connection resolves through, under that filter. With
+ * none of these, requests keep Node's own fetch untouched. One per host process; each agent (and its
+ * connection pool) is made on first use and shared.
  */
+import type { LookupFunction } from "node:net";
 import { getCACertificates, rootCertificates } from "node:tls";
 import type { Agent } from "undici";
 import type { ClientTlsConfig } from "../../app/runtime-config-tls.ts";
@@ -24,6 +27,8 @@ export interface OutboundFetch {
 export interface OutboundFetchOptions {
   readonly clientTls: readonly ClientTlsConfig[];
   readonly blocked: BlockedNetworks;
+  /** How host names resolve; the system resolver when absent. */
+  readonly lookup?: LookupFunction | undefined;
   /** What requests finally go through; the global `fetch` when absent. */
   readonly fetch?: FetchFunction;
 }
@@ -31,15 +36,16 @@ export interface OutboundFetchOptions {
 export function createOutboundFetch(options: OutboundFetchOptions): OutboundFetch {
   const base = options.fetch ?? fetch;
   const { blocked } = options;
+  const lookup = blocked.empty ? options.lookup : filteringLookup(blocked, options.lookup);
   const agents = new Map<ClientTlsConfig | "default", Agent>();
   const agentFor = async (key: ClientTlsConfig | "default"): Promise<Agent> => {
     let agent = agents.get(key);
     if (agent === undefined) {
       // Loaded on first use: a host whose runtime config shapes no request never loads undici's own copy.
       const { Agent } = await import("undici");
-      const lookup = blocked.empty ? {} : { lookup: filteringLookup(blocked) };
+      const resolve = lookup === undefined ? {} : { lookup };
       const tls = key === "default" ? {} : { ca: trustedRoots(key), ...key.clientCert };
-      agent = agents.get(key) ?? new Agent({ connect: { ...tls, ...lookup } });
+      agent = agents.get(key) ?? new Agent({ connect: { ...tls, ...resolve } });
       agents.set(key, agent);
     }
     return agent;
@@ -47,7 +53,7 @@ export function createOutboundFetch(options: OutboundFetchOptions): OutboundFetc
   return {
     fetchFor(component) {
       const entries = options.clientTls.filter((config) => config.componentIds.includes(component));
-      if (entries.length === 0 && blocked.empty) return base;
+      if (entries.length === 0 && lookup === undefined) return base;
       return async (input, init) => {
         const url = new URL(input);
         const ip = ipLiteral(url.hostname);
@@ -59,7 +65,7 @@ export function createOutboundFetch(options: OutboundFetchOptions): OutboundFetc
         }
         const config =
           url.protocol === "https:" ? entries.find((entry) => entry.hosts.includes(url.hostname)) : undefined;
-        if (config === undefined && blocked.empty) return base(input, init);
+        if (config === undefined && lookup === undefined) return base(input, init);
         // Node's fetch is undici's and takes an undici dispatcher; the DOM RequestInit type does not say so.
         return base(input, { ...init, dispatcher: await agentFor(config ?? "default") } as RequestInit);
       };

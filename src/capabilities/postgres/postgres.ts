@@ -46,6 +46,7 @@ export function createPostgresCapability(): Capability {
           variables,
           logger,
           blockNetworks: runtimeConfig.blockNetworks,
+          lookup: runtimeConfig.lookup,
         });
         const shared = () => (pools ??= createPostgresPools());
         return {

@@ -34,6 +34,7 @@ export function createRedisCapability(): Capability {
           variables,
           logger,
           blockNetworks: runtimeConfig.blockNetworks,
+          lookup: runtimeConfig.lookup,
         });
         const connect: RedisAccess["connect"] = (address, lookup) =>
           (pool ??= createRedisPool()).connect(address, lookup);

@@ -30,6 +30,32 @@ test("reads the pod's network namespace, process and container type as the CRI p
   assert.equal(isSandbox(spec), true);
 });
 
+test("reads the sources of the pod's resolv.conf and hosts mounts, the last bind of each", (t) => {
+  const sandbox = "/var/lib/containerd/io.containerd.grpc.v1.cri/sandboxes/abc";
+  const dir = bundle(t, {
+    mounts: [
+      { destination: "/proc", type: "proc", source: "proc" },
+      { destination: "/etc/hosts", type: "bind", source: "/tmp/old-hosts", options: ["rbind", "ro"] },
+      {
+        destination: "/etc/hosts",
+        type: "bind",
+        source: `${sandbox}/hosts`,
+        options: ["rbind", "rprivate", "rw"],
+      },
+      { destination: "/etc/resolv.conf", source: "resolv.conf", options: ["rbind", "ro"] },
+      { destination: "/etc/hostname", type: "bind", source: `${sandbox}/hostname` },
+    ],
+  });
+  assert.deepEqual(readBundleSpec(dir).nameFiles, {
+    resolvConf: join(dir, "resolv.conf"),
+    hosts: `${sandbox}/hosts`,
+  });
+  const other = readBundleSpec(
+    bundle(t, { mounts: [{ destination: "/etc/resolv.conf", type: "tmpfs", source: "tmpfs" }, null] }),
+  );
+  assert.deepEqual(other.nameFiles, { resolvConf: undefined, hosts: undefined });
+});
+
 test("a spec that asks for a new network namespace, or none, names no namespace to join", (t) => {
   const fresh = readBundleSpec(bundle(t, { linux: { namespaces: [{ type: "network" }] } }));
   assert.equal(fresh.networkNamespace, undefined);

@@ -2,11 +2,14 @@
  * What the shim reads from a container's OCI bundle (`<bundle>/config.json`, the runtime spec containerd
  * writes): the root filesystem path, the process (arguments, environment, working directory), the
  * annotations (the CRI sandbox id that groups a pod's containers; whether the container is the pod's
- * sandbox) and the network namespace to join. Only these fields; the rest of the spec — other
- * namespaces, cgroups, capabilities — has no meaning for an app that runs inside the shim.
+ * sandbox), the network namespace to join, and the files bind-mounted at `/etc/resolv.conf` and
+ * `/etc/hosts` (the CRI plugin's copies of the pod's, in the sandbox's directory), which the app resolves
+ * host names with. Only these fields; the rest of the spec — other mounts and namespaces, cgroups,
+ * capabilities — has no meaning for an app that runs inside the shim.
  */
 import { readFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
+import type { ResolverFiles } from "../../net/resolver.ts";
 import { ShimError } from "../ttrpc/status.ts";
 
 export interface BundleSpec {
@@ -24,6 +27,11 @@ export interface BundleSpec {
    * not make.
    */
   readonly networkNamespace: string | undefined;
+  /**
+   * The sources of the bind mounts at `/etc/resolv.conf` and `/etc/hosts` (relative to the bundle unless
+   * absolute; the last mount of a destination wins). Absent when the spec mounts none there.
+   */
+  readonly nameFiles: ResolverFiles;
 }
 
 /** The annotation the CRI plugin sets on every container of a pod, naming the pod's sandbox. */
@@ -36,6 +44,14 @@ interface RawSpec {
   process?: { env?: unknown; args?: unknown; cwd?: unknown };
   annotations?: unknown;
   linux?: { namespaces?: unknown };
+  mounts?: unknown;
+}
+
+interface RawMount {
+  destination?: unknown;
+  source?: unknown;
+  type?: unknown;
+  options?: unknown;
 }
 
 export function readBundleSpec(bundle: string): BundleSpec {
@@ -55,6 +71,10 @@ export function readBundleSpec(bundle: string): BundleSpec {
     args: Array.isArray(raw.process?.args) ? raw.process.args.filter((a) => typeof a === "string") : [],
     cwd: typeof raw.process?.cwd === "string" ? raw.process.cwd : "/",
     networkNamespace: networkNamespace(raw.linux?.namespaces),
+    nameFiles: {
+      resolvConf: bindSource(raw.mounts, "/etc/resolv.conf", bundle),
+      hosts: bindSource(raw.mounts, "/etc/hosts", bundle),
+    },
   };
 }
 
@@ -70,6 +90,30 @@ function networkNamespace(namespaces: unknown): string | undefined {
   );
   const path = (network as { path?: unknown } | undefined)?.path;
   return typeof path === "string" && path !== "" ? path : undefined;
+}
+
+/** The source of the last bind mount at `destination`, if any. */
+function bindSource(mounts: unknown, destination: string, bundle: string): string | undefined {
+  if (!Array.isArray(mounts)) return undefined;
+  const binds = mounts.filter((mount: unknown): mount is RawMount & { source: string } => {
+    const m = mount as RawMount | null;
+    return (
+      typeof m === "object" &&
+      m !== null &&
+      m.destination === destination &&
+      typeof m.source === "string" &&
+      isBind(m)
+    );
+  });
+  const source = binds.at(-1)?.source;
+  if (source === undefined) return undefined;
+  return isAbsolute(source) ? source : join(bundle, source);
+}
+
+/** A bind mount as runc reads one: type `bind`, or `bind`/`rbind` among the options. */
+function isBind(mount: RawMount): boolean {
+  const options = Array.isArray(mount.options) ? (mount.options as unknown[]) : [];
+  return mount.type === "bind" || options.includes("bind") || options.includes("rbind");
 }
 
 function parseEnv(env: unknown): Map<string, string> {

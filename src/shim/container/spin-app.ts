@@ -3,11 +3,13 @@
  * layers when it has them (see `image-app.ts`), else the manifest `/spin.toml` in the container's root
  * filesystem; `/runtime-config.toml` is used when present, variables come from
  * the container environment (`SPIN_VARIABLE_<NAME>`, overridden by a plain `<NAME>`), and the HTTP trigger
- * listens on `SPIN_HTTP_LISTEN_ADDR` (default `0.0.0.0:80`). From the app on, this is the path `spindle
+ * listens on `SPIN_HTTP_LISTEN_ADDR` (default `0.0.0.0:80`). Outbound connections resolve host names with
+ * the container's mounted `/etc/resolv.conf` and `/etc/hosts`, as the pod would. From the app on, this is the path `spindle
  * up` takes: lock (a manifest), resolve variables, load, start the HTTP trigger with the host capabilities.
  * The app's state directory is `/.spin` and its download cache `/.cache/spindle`, both in the container.
  */
 import { existsSync } from "node:fs";
+import type { LookupFunction } from "node:net";
 import { join } from "node:path";
 import { prepareLocalApp, prepareLockedApp, type RunnableApp } from "../../app/local-app.ts";
 import {
@@ -24,6 +26,7 @@ import { SpindleError } from "../../errors.ts";
 import { loadManifest } from "../../manifest/load.ts";
 import { readMaxInstanceMemory } from "../../cli/limit-flags.ts";
 import { createLogger } from "../../observe/logger.ts";
+import { resolverLookupFromFiles, type ResolverFiles } from "../../net/resolver.ts";
 import { parseListenAddress, type ListenAddress } from "../../triggers/http/listen-address.ts";
 import { startAppTriggers, triggersBanner } from "../../triggers/start.ts";
 import type { ImageApps } from "./image-app.ts";
@@ -42,6 +45,8 @@ export interface ContainerApp {
   readonly env: ReadonlyMap<string, string>;
   /** The pod's network namespace, where the HTTP trigger listens; absent: the shim's own. */
   readonly networkNamespace: string | undefined;
+  /** The files the spec mounts at `/etc/resolv.conf` and `/etc/hosts`, which host names resolve with. */
+  readonly nameFiles: ResolverFiles;
   readonly stdout: OutputStream;
   readonly stderr: OutputStream;
 }
@@ -63,12 +68,14 @@ export async function serveSpinApp(container: ContainerApp, images?: ImageApps):
     stateDirFlag: undefined,
     logDirFlag: undefined,
     defaultStateDir: join(container.root, ".spin"),
+    lookup: containerLookup(container.nameFiles),
   });
   const logger = createLogger(container.stderr);
   const capabilities = createHostCapabilities(runtimeConfig, logger);
   const outboundFetch = createOutboundFetch({
     clientTls: runtimeConfig.clientTls,
     blocked: blockedNetworks(runtimeConfig.blockNetworks),
+    lookup: runtimeConfig.lookup,
   });
   // SpinKube sets the pod's memory limit as SPIN_MAX_INSTANCE_MEMORY in the container environment.
   const noFlags = { values: {}, positionals: [] };
@@ -87,6 +94,7 @@ export async function serveSpinApp(container: ContainerApp, images?: ImageApps):
         capabilities,
         maxInstanceMemory,
         outboundFetch,
+        lookup: runtimeConfig.lookup,
       },
       { listen: listenAddress(container) },
     );
@@ -104,6 +112,15 @@ export async function serveSpinApp(container: ContainerApp, images?: ImageApps):
     await outboundFetch.close();
     throw error;
   }
+}
+
+/**
+ * Host names resolve as in the pod, with the files the CRI plugin mounts (one the spec does not mount is
+ * the node's own, as in the shim); a container that mounts neither keeps the system resolver.
+ */
+function containerLookup(files: ResolverFiles): LookupFunction | undefined {
+  if (files.resolvConf === undefined && files.hosts === undefined) return undefined;
+  return resolverLookupFromFiles(files);
 }
 
 /**

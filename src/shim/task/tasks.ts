@@ -100,6 +100,7 @@ export class TaskManager {
         args: spec.args,
         cwd: spec.cwd,
         networkNamespace: spec.networkNamespace,
+        nameFiles: spec.nameFiles,
         sandbox: isSandbox(spec),
         stdout,
         stderr,

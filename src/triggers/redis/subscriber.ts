@@ -3,9 +3,11 @@
  * handed to `onMessage` with its payload as bytes. The first connection must succeed — an unreachable
  * server at start-up is an error naming the address, as in Spin. After that a lost connection is retried
  * forever with capped, jittered exponential backoff, and node-redis subscribes to the channels again
- * once it is back; the loss and the recovery are each logged once, not every failed attempt. One per
- * distinct address, for as long as the trigger runs.
+ * once it is back; the loss and the recovery are each logged once, not every failed attempt. The host
+ * name resolves through the `lookup` given, on every connection. One per distinct address, for as long as
+ * the trigger runs.
  */
+import type { LookupFunction } from "node:net";
 import type { RedisClientType } from "redis";
 import { SpindleError } from "../../errors.ts";
 import type { Logger } from "../../observe/logger.ts";
@@ -20,6 +22,8 @@ export interface SubscriberOptions {
   readonly logger: Logger;
   /** The wait before reconnect attempt `attempt` (0 first), in ms; Spindle's backoff when absent. */
   readonly reconnectDelay?: ((attempt: number) => number) | undefined;
+  /** How the server's host name resolves; the system resolver when absent. */
+  readonly lookup?: LookupFunction | undefined;
 }
 
 /**
@@ -41,6 +45,7 @@ export async function subscribe(options: SubscriberOptions): Promise<Subscriber>
   const client: RedisClientType = createClient({
     url: options.address,
     socket: {
+      ...(options.lookup && { lookup: options.lookup }),
       // Before the first connection, giving up makes `connect` reject: start-up fails.
       reconnectStrategy: (attempt, cause) => (state.started ? delay(attempt) : cause),
     },

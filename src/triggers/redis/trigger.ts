@@ -104,6 +104,7 @@ async function startApp(app: LoadedApp, deps: StartDeps): Promise<Active> {
           onMessage: deliver,
           logger: options.logger,
           reconnectDelay: options.reconnectDelay,
+          lookup: options.lookup,
         }),
       );
     }
