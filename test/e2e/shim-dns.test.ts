@@ -1,20 +1,24 @@
-// End to end: an app the containerd shim serves (`serveSpinApp`, as the shim's task service calls it)
-// resolves host names with the files its spec mounts at /etc/resolv.conf and /etc/hosts, as its pod would:
-// outbound HTTP reaches a server by a short name that only the test's DNS server knows (through the search
-// domain), by its full name, and by a hosts-file name; a name nobody knows is the guest's DNS error. Needs
-// neither root nor containerd.
+// End to end: an app the containerd shim serves resolves host names with the files its spec mounts at
+// /etc/resolv.conf and /etc/hosts, as its pod would, asking a DNS server the test starts that alone knows
+// the names. Served as the shim's task service serves it (`serveSpinApp`, no root needed): outbound HTTP
+// reaches a server by a short name (through the search domain), by its full name, and by a hosts-file
+// name; a name nobody knows is the guest's DNS error. Under the real containerd, with the files
+// bind-mounted by `ctr run --mount` as the CRI plugin mounts the pod's: the Redis trigger subscribes to
+// `redis://redis:<port>` and its component writes back through outbound Redis at the same name.
 import { before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { copyFileSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { createServer as createHttpServer } from "node:http";
 import { join } from "node:path";
 import { serveSpinApp } from "../../src/shim/container/spin-app.ts";
 import { makeApp } from "../support/apps.ts";
-import { componentWasm, TEST_CACHE_HOME } from "../support/components.ts";
+import { componentWasm, spinProbeWasm, TEST_CACHE_HOME } from "../support/components.ts";
+import { containerdUnavailable, startContainerd, until } from "../support/containerd.ts";
 import { startDnsServer } from "../support/dns-server.ts";
 import { request } from "../support/http.ts";
 import { freePort } from "../support/ports.ts";
+import { publish, REDIS_MISSING, redisAvailable, startRedis, waitForList } from "../support/redis.ts";
 import { suiteScope } from "../support/scope.ts";
 
 const manifest = (port: number) => `spin_manifest_version = 2
@@ -95,3 +99,70 @@ describe("host names of a shim-served app resolve as in its pod", () => {
     assert.equal(outcome.error?.tag, "DNS-error", JSON.stringify(outcome));
   });
 });
+
+const containerdSkip = containerdUnavailable() ?? (redisAvailable() ? false : REDIS_MISSING);
+
+describe(
+  "host names of an app under containerd resolve with its mounted files",
+  { skip: containerdSkip },
+  () => {
+    it("runs a Redis trigger and outbound Redis at a name only the pod's DNS server knows", async (t) => {
+      const redis = await startRedis(t);
+      assert.ok(redis !== undefined, REDIS_MISSING);
+      const dns = await startDnsServer(t, { "redis.svc.test": ["127.0.0.1"] });
+      const address = `redis://redis:${redis.port}`;
+      const root = makeApp(t, {
+        manifest: `spin_manifest_version = 2
+[application]
+name = "subscriber"
+
+[application.trigger.redis]
+address = "${address}"
+
+[[trigger.redis]]
+channel = "jobs"
+component = "worker"
+
+[component.worker]
+source = "probe.wasm"
+allowed_outbound_hosts = ["${address}"]
+`,
+        files: {
+          "pod/resolv.conf": `search svc.test\nnameserver ${dns.address}\noptions ndots:5\n`,
+          "pod/hosts": "127.0.0.1\tlocalhost\n",
+        },
+      });
+      copyFileSync(
+        spinProbeWasm("redis-trigger-probe", "redis-spin.wit", "inbound-redis-spin.wit"),
+        join(root, "probe.wasm"),
+      );
+      const containerd = await startContainerd(t);
+      const log = join(containerd.dir, "subscriber.log");
+      const mount = (file: string) =>
+        `type=bind,src=${join(root, "pod", file)},dst=/etc/${file},options=rbind:ro`;
+      // Not `--net-host`: ctr then mounts the node's own resolv.conf and hosts over these, as runc would see them.
+      const run = await containerd.ctr(
+        ...["run", "-d", "--runtime", "io.containerd.spindle.v2", "--log-uri", `file://${log}`],
+        ...["--mount", mount("resolv.conf"), "--mount", mount("hosts"), "--rootfs", root, "subscriber", "/"],
+      );
+      assert.equal(run.code, 0, run.stderr);
+      const output = () => (existsSync(log) ? readFileSync(log, "utf8") : "");
+      // The component is prepared inside the container first (its cache is there), which takes a while.
+      for (let waited = 0; !/^Active Channels on redis:\d+:$/m.test(output()); waited += 200) {
+        assert.ok(
+          waited < 180_000 && !output().includes("Error:"),
+          `the Redis trigger never started:\n${output()}`,
+        );
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      await publish(redis, "jobs", { text: "by name", key: "done", address });
+      assert.deepEqual(await waitForList(redis, "done", 1), ["by name"]);
+      assert.equal((await containerd.ctr("task", "kill", "-s", "SIGKILL", "subscriber")).code, 0);
+      await until("the task to stop", async () =>
+        (await containerd.ctr("task", "ls")).stdout.includes("STOPPED") ? true : undefined,
+      );
+      await containerd.ctr("task", "rm", "subscriber");
+      await containerd.ctr("container", "rm", "subscriber");
+    });
+  },
+);
