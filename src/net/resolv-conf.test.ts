@@ -1,5 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import { parseHosts, parseResolvConf, queryNames } from "./resolv-conf.ts";
 
 // What the kubelet writes for a pod with the default dnsPolicy (ClusterFirst).
@@ -110,5 +111,33 @@ describe("search order", () => {
     assert.deepEqual(queryNames("redis.default.svc.cluster.local.", pod), [
       "redis.default.svc.cluster.local",
     ]);
+  });
+});
+
+describe("properties", () => {
+  const label = fc.stringMatching(/^[a-z0-9-]{1,8}$/);
+  const domain = fc.array(label, { minLength: 1, maxLength: 4 }).map((labels) => labels.join("."));
+
+  it("queries every search domain once and the name itself once, in glibc's order", () => {
+    fc.assert(
+      fc.property(domain, fc.array(domain, { maxLength: 6 }), fc.nat(15), (name, search, ndots) => {
+        const names = queryNames(name, { search, ndots });
+        const dots = name.split(".").length - 1;
+        const searched = search.map((suffix) => `${name}.${suffix}`);
+        assert.deepEqual(names, dots >= ndots ? [name, ...searched] : [...searched, name]);
+        assert.deepEqual(queryNames(`${name}.`, { search, ndots }), [name]);
+      }),
+    );
+  });
+
+  it("reads any text without throwing, within glibc's limits", () => {
+    fc.assert(
+      fc.property(fc.string(), (text) => {
+        const conf = parseResolvConf(text);
+        assert.ok(conf.nameservers.length >= 1 && conf.nameservers.length <= 3);
+        assert.ok(conf.ndots >= 0 && conf.ndots <= 15);
+        parseHosts(text);
+      }),
+    );
   });
 });
