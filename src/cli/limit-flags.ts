@@ -3,9 +3,8 @@
  * the shutdown grace period and the instance memory cap. A flag wins over its environment variable; a value that does not parse
  * is an error naming where it came from. Pure apart from reading `env`.
  */
-import { WASM_PAGE_BYTES } from "../engine/memory-limit.ts";
+import { INSTANCE_MEMORY_ENV, parseInstanceMemory } from "../app/instance-memory.ts";
 import { SpindleError } from "../errors.ts";
-import { ceilValue, parseQuantity } from "../kube/model/quantity.ts";
 import { DEFAULT_SERVER_LIMITS, type ServerLimits } from "../triggers/http/server.ts";
 import { stringOption, type ParsedOptions } from "./command.ts";
 
@@ -24,7 +23,7 @@ export const LIMIT_SOURCES = {
   maxQueued: { flag: "max-queued-requests", env: "SPINDLE_MAX_QUEUED_REQUESTS" },
   shutdownTimeout: { flag: "shutdown-timeout", env: "SPINDLE_SHUTDOWN_TIMEOUT" },
   // Spin's own name, which SpinKube sets from a SpinApp's invocationLimits.memory.
-  maxInstanceMemory: { flag: "max-instance-memory", env: "SPIN_MAX_INSTANCE_MEMORY" },
+  maxInstanceMemory: { flag: "max-instance-memory", env: INSTANCE_MEMORY_ENV },
 } as const satisfies Record<string, Source>;
 
 export function readServerLimits(options: ParsedOptions, env: NodeJS.ProcessEnv): ServerLimits {
@@ -80,13 +79,5 @@ export function parseCount(raw: RawValue | undefined): number | undefined {
 /** `--max-instance-memory` or `SPIN_MAX_INSTANCE_MEMORY` in bytes, or undefined when neither is set. */
 export function readMaxInstanceMemory(options: ParsedOptions, env: NodeJS.ProcessEnv): number | undefined {
   const raw = readRaw(options, env, LIMIT_SOURCES.maxInstanceMemory);
-  if (raw === undefined) return undefined;
-  const quantity = parseQuantity(raw.text.trim());
-  const bytes = quantity === undefined ? undefined : Number(ceilValue(quantity));
-  if (bytes === undefined || !Number.isSafeInteger(bytes) || bytes < WASM_PAGE_BYTES) {
-    throw new SpindleError(`invalid ${raw.where} "${raw.text}": expected a memory size of at least 64Ki`, {
-      hint: "a number of bytes (SpinKube sets e.g. 134217728) or a quantity such as 64Mi or 1Gi",
-    });
-  }
-  return bytes;
+  return raw === undefined ? undefined : parseInstanceMemory(raw.text, raw.where);
 }

@@ -9,19 +9,16 @@ import type { Manifest } from "../manifest/schema.ts";
 import { prepareLocalApp, prepareLockedApp, type RunnableApp } from "../app/local-app.ts";
 import type { LoadedApp } from "../app/load.ts";
 import { dotenvProvider, envProvider, staticProvider, type ResolvedVariables } from "../app/variables.ts";
-import { blockedNetworks } from "../capabilities/outbound-networking/blocked-networks.ts";
-import { createOutboundFetch } from "../capabilities/outbound-networking/outbound-fetch.ts";
 import { runtimeConfigProviders } from "../app/variable-providers.ts";
 import { hostRuntimeConfig, readRuntimeConfigFile, type RuntimeConfigFile } from "../app/runtime-config.ts";
-import { createHostCapabilities } from "../capabilities/capability.ts";
 import { SpindleError } from "../errors.ts";
 import { createLogger, LOG_LEVELS, type HostLogger, type LogLevel } from "../observe/logger.ts";
 import { startObservability } from "../observe/observability.ts";
 import { createProgress } from "../observe/progress.ts";
 import { DEFAULT_LISTEN, parseListenAddress, type ListenAddress } from "../triggers/http/listen-address.ts";
 import type { ServerLimits } from "../triggers/http/server.ts";
-import type { ComponentSettings } from "../triggers/component-context.ts";
-import { startAppTriggers, triggerTypes, triggersBanner, type AppTriggers } from "../triggers/start.ts";
+import { startAppRuntime, type AppSettings, type RunningAppRuntime } from "../triggers/app-runtime.ts";
+import { triggerTypes, triggersBanner, type AppTriggers } from "../triggers/start.ts";
 import { listOption, flagOption, stringOption, type ParsedOptions } from "./command.ts";
 import { parseVariableFlags } from "./variable-flags.ts";
 import { parseEnvFlags } from "./env-flags.ts";
@@ -265,12 +262,6 @@ export async function startServing(
     keyValueSeed: settings.keyValues,
     sqliteStatements: settings.sqliteStatements,
   });
-  const capabilities = createHostCapabilities(runtimeConfig, settings.logger);
-  const outboundFetch = createOutboundFetch({
-    clientTls: runtimeConfig.clientTls,
-    blocked: blockedNetworks(runtimeConfig.blockNetworks),
-    lookup: runtimeConfig.lookup,
-  });
   let triggers: AppTriggers = { http: undefined, redis: undefined };
   // The app `spindle watch` last reloaded: the dashboard names the app being served, not the first one.
   let served = runnable.app;
@@ -289,30 +280,27 @@ export async function startServing(
     logger,
     env: process.env,
   });
-  const componentSettings: ComponentSettings = {
+  const appSettings: AppSettings = {
     extraEnv: settings.env,
     logDir: runtimeConfig.logDir,
     echo: settings.quiet ? undefined : process.stderr,
     logger: settings.logger,
     observer: observability.observer,
     cacheDir: cacheDir(),
-    capabilities,
     maxInstanceMemory: settings.maxInstanceMemory,
-    outboundFetch,
-    lookup: runtimeConfig.lookup,
   };
+  let runtime: RunningAppRuntime;
   try {
-    triggers = await startAppTriggers(runnable, componentSettings, {
+    runtime = await startAppRuntime(runnable, runtimeConfig, appSettings, {
       listen: settings.listen,
       limits: settings.limits,
       instanceReuse: settings.instanceReuse,
     });
   } catch (error) {
     await observability.close();
-    await capabilities.close();
-    await outboundFetch.close();
     throw error;
   }
+  triggers = runtime.triggers;
   const { http, redis } = triggers;
   return {
     http,
@@ -327,11 +315,8 @@ export async function startServing(
       served = next;
     },
     close: async () => {
-      await http?.close();
-      await redis?.close();
+      await runtime.close();
       await observability.close();
-      await capabilities.close();
-      await outboundFetch.close();
     },
   };
 }

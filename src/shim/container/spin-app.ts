@@ -17,18 +17,16 @@ import {
   readRuntimeConfigFile,
   type RuntimeConfigFile,
 } from "../../app/runtime-config.ts";
-import { blockedNetworks } from "../../capabilities/outbound-networking/blocked-networks.ts";
-import { createOutboundFetch } from "../../capabilities/outbound-networking/outbound-fetch.ts";
 import { runtimeConfigProviders } from "../../app/variable-providers.ts";
 import { envProvider, type VariableProvider } from "../../app/variables.ts";
-import { createHostCapabilities } from "../../capabilities/capability.ts";
 import { SpindleError } from "../../errors.ts";
+import { instanceMemoryFromEnv } from "../../app/instance-memory.ts";
 import { loadManifest } from "../../manifest/load.ts";
-import { readMaxInstanceMemory } from "../../cli/limit-flags.ts";
 import { createLogger } from "../../observe/logger.ts";
 import { resolverLookupFromFiles, type ResolverFiles } from "../../net/resolver.ts";
 import { parseListenAddress, type ListenAddress } from "../../triggers/http/listen-address.ts";
-import { startAppTriggers, triggersBanner } from "../../triggers/start.ts";
+import { startAppRuntime } from "../../triggers/app-runtime.ts";
+import { triggersBanner } from "../../triggers/start.ts";
 import type { ImageApps } from "./image-app.ts";
 import { isOwnNetworkNamespace, listenInNetworkNamespace } from "./network-namespace.ts";
 import type { OutputStream } from "./stdio.ts";
@@ -70,48 +68,24 @@ export async function serveSpinApp(container: ContainerApp, images?: ImageApps):
     defaultStateDir: join(container.root, ".spin"),
     lookup: containerLookup(container.nameFiles),
   });
-  const logger = createLogger(container.stderr);
-  const capabilities = createHostCapabilities(runtimeConfig, logger);
-  const outboundFetch = createOutboundFetch({
-    clientTls: runtimeConfig.clientTls,
-    blocked: blockedNetworks(runtimeConfig.blockNetworks),
-    lookup: runtimeConfig.lookup,
-  });
-  // SpinKube sets the pod's memory limit as SPIN_MAX_INSTANCE_MEMORY in the container environment.
-  const noFlags = { values: {}, positionals: [] };
-  const maxInstanceMemory = readMaxInstanceMemory(noFlags, Object.fromEntries(container.env));
-  try {
-    const triggers = await startAppTriggers(
-      runnable,
-      {
-        extraEnv: new Map(),
-        // As in Spin's shim, guest output goes to the container's stdout, not to log files, unless
-        // runtime config names a log directory.
-        logDir: file?.logDir,
-        echo: container.stdout,
-        logger,
-        cacheDir: join(container.root, ".cache", "spindle"),
-        capabilities,
-        maxInstanceMemory,
-        outboundFetch,
-        lookup: runtimeConfig.lookup,
-      },
-      { listen: listenAddress(container) },
-    );
-    container.stdout.write(triggersBanner(triggers));
-    return {
-      close: async () => {
-        await triggers.http?.close();
-        await triggers.redis?.close();
-        await capabilities.close();
-        await outboundFetch.close();
-      },
-    };
-  } catch (error) {
-    await capabilities.close();
-    await outboundFetch.close();
-    throw error;
-  }
+  const runtime = await startAppRuntime(
+    runnable,
+    runtimeConfig,
+    {
+      extraEnv: new Map(),
+      // As in Spin's shim, guest output goes to the container's stdout, not to log files, unless
+      // runtime config names a log directory.
+      logDir: file?.logDir,
+      echo: container.stdout,
+      logger: createLogger(container.stderr),
+      cacheDir: join(container.root, ".cache", "spindle"),
+      // SpinKube sets the pod's memory limit as SPIN_MAX_INSTANCE_MEMORY in the container environment.
+      maxInstanceMemory: instanceMemoryFromEnv(container.env),
+    },
+    { listen: listenAddress(container) },
+  );
+  container.stdout.write(triggersBanner(runtime.triggers));
+  return { close: () => runtime.close() };
 }
 
 /**
