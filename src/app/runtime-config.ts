@@ -13,6 +13,7 @@ import type { LookupFunction } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { parse as parseToml } from "smol-toml";
 import { SpindleError } from "../errors.ts";
+import type { OutboundSockets } from "../net/outbound-socket.ts";
 import { onlyKeys, RuntimeConfigError, stringField, table } from "./runtime-config-fields.ts";
 import {
   checkConnectionLimit,
@@ -75,6 +76,11 @@ export interface RuntimeConfig {
    * (`src/net/resolver.ts`); `undefined` is the system resolver (Node's `dns.lookup`).
    */
   readonly lookup: LookupFunction | undefined;
+  /**
+   * Where outbound TCP connections leave from: the node-wide containerd shim's makes them in the pod's
+   * network namespace (`src/net/outbound-socket.ts`); `undefined` is the host's own network.
+   */
+  readonly outboundSockets: OutboundSockets | undefined;
 }
 
 /** Tables and keys of Spin's runtime config that Spindle does not serve yet: refused, never ignored. */
@@ -353,6 +359,8 @@ export interface RuntimeConfigInputs {
   readonly sqliteStatements?: readonly string[];
   /** How host names resolve; the system resolver when absent. */
   readonly lookup?: LookupFunction | undefined;
+  /** Where outbound connections leave from; the host's own network when absent. */
+  readonly outboundSockets?: OutboundSockets | undefined;
 }
 
 /**
@@ -376,6 +384,7 @@ export function hostRuntimeConfig(inputs: RuntimeConfigInputs): RuntimeConfig {
     clientTls: file?.clientTls ?? [],
     blockNetworks: file?.outboundNetworking?.blockNetworks ?? NO_BLOCKED_NETWORKS,
     lookup: inputs.lookup,
+    outboundSockets: inputs.outboundSockets,
   };
 }
 

@@ -41,6 +41,7 @@ export function testContext(
     clientTls: [],
     blockNetworks: { networks: [], private: false },
     lookup: undefined,
+    outboundSockets: undefined,
     ...config,
   };
   return { runtimeConfig, variables: { values: new Map(), secrets: new Set() }, logger };

@@ -31,6 +31,7 @@ export async function startAppRuntime(
     clientTls: runtimeConfig.clientTls,
     blocked: blockedNetworks(runtimeConfig.blockNetworks),
     lookup: runtimeConfig.lookup,
+    sockets: runtimeConfig.outboundSockets,
   });
   const closeHost = async () => {
     await capabilities.close();

@@ -41,9 +41,13 @@ export function pauseRoot(scope: Scope): string {
   return dir;
 }
 
-/** GETs `url` from inside the network namespace `name`: the response's status and body. */
-export function fetchIn(name: string, url: string): Promise<{ status: number; body: string }> {
-  const script = `const r = await fetch(${JSON.stringify(url)}); console.log(JSON.stringify({ status: r.status, body: await r.text() }));`;
+/** GETs `url` with `headers` from inside the network namespace `name`: the response's status and body. */
+export function fetchIn(
+  name: string,
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string }> {
+  const script = `const r = await fetch(${JSON.stringify(url)}, { headers: ${JSON.stringify(headers)} }); console.log(JSON.stringify({ status: r.status, body: await r.text() }));`;
   return new Promise((resolve, reject) => {
     execFile(
       "ip",

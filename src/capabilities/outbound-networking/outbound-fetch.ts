@@ -5,8 +5,9 @@
  * `block_networks`: every connection resolves through a lookup that drops blocked addresses, and a blocked
  * IP address written in the URL is refused before connecting; either way the guest sees
  * `destination-IP-prohibited`. A resolver of its own (the runtime config's `lookup`: the containerd
- * shim's resolves as the pod would) is what every connection resolves through, under that filter. With
- * none of these, requests keep Node's own fetch untouched. One per host process; each agent (and its
+ * shim's resolves as the pod would) is what every connection resolves through, under that filter; sockets
+ * of its own (the runtime config's `outboundSockets`: the node-wide shim's are made in the pod's network
+ * namespace) are what every connection goes through (`outbound-connector.ts`). With none of these, requests keep Node's own fetch untouched. One per host process; each agent (and its
  * connection pool) is made on first use and shared.
  */
 import type { LookupFunction } from "node:net";
@@ -14,9 +15,11 @@ import { getCACertificates, rootCertificates } from "node:tls";
 import type { Agent } from "undici";
 import type { ClientTlsConfig } from "../../app/runtime-config-tls.ts";
 import { ipLiteral } from "../../util/ip.ts";
+import type { OutboundSockets } from "../../net/outbound-socket.ts";
 import type { FetchFunction } from "../outbound-http/network.ts";
 import { OutboundError } from "../outbound-http/outbound.ts";
 import { filteringLookup, type BlockedNetworks } from "./blocked-networks.ts";
+import { outboundConnector } from "./outbound-connector.ts";
 
 export interface OutboundFetch {
   /** The network as component `component` sees it. */
@@ -29,6 +32,8 @@ export interface OutboundFetchOptions {
   readonly blocked: BlockedNetworks;
   /** How host names resolve; the system resolver when absent. */
   readonly lookup?: LookupFunction | undefined;
+  /** The sockets connections go through; Node's own when absent. */
+  readonly sockets?: OutboundSockets | undefined;
   /** What requests finally go through; the global `fetch` when absent. */
   readonly fetch?: FetchFunction;
 }
@@ -37,6 +42,8 @@ export function createOutboundFetch(options: OutboundFetchOptions): OutboundFetc
   const base = options.fetch ?? fetch;
   const { blocked } = options;
   const lookup = blocked.empty ? options.lookup : filteringLookup(blocked, options.lookup);
+  const { sockets } = options;
+  const shaped = lookup !== undefined || sockets !== undefined;
   const agents = new Map<ClientTlsConfig | "default", Agent>();
   const agentFor = async (key: ClientTlsConfig | "default"): Promise<Agent> => {
     let agent = agents.get(key);
@@ -45,7 +52,9 @@ export function createOutboundFetch(options: OutboundFetchOptions): OutboundFetc
       const { Agent } = await import("undici");
       const resolve = lookup === undefined ? {} : { lookup };
       const tls = key === "default" ? {} : { ca: trustedRoots(key), ...key.clientCert };
-      agent = agents.get(key) ?? new Agent({ connect: { ...tls, ...resolve } });
+      const connect =
+        sockets === undefined ? { ...tls, ...resolve } : await outboundConnector(sockets, lookup, tls);
+      agent = agents.get(key) ?? new Agent({ connect });
       agents.set(key, agent);
     }
     return agent;
@@ -53,7 +62,7 @@ export function createOutboundFetch(options: OutboundFetchOptions): OutboundFetc
   return {
     fetchFor(component) {
       const entries = options.clientTls.filter((config) => config.componentIds.includes(component));
-      if (entries.length === 0 && lookup === undefined) return base;
+      if (entries.length === 0 && !shaped) return base;
       return async (input, init) => {
         const url = new URL(input);
         const ip = ipLiteral(url.hostname);
@@ -65,7 +74,7 @@ export function createOutboundFetch(options: OutboundFetchOptions): OutboundFetc
         }
         const config =
           url.protocol === "https:" ? entries.find((entry) => entry.hosts.includes(url.hostname)) : undefined;
-        if (config === undefined && lookup === undefined) return base(input, init);
+        if (config === undefined && !shaped) return base(input, init);
         // Node's fetch is undici's and takes an undici dispatcher; the DOM RequestInit type does not say so.
         return base(input, { ...init, dispatcher: await agentFor(config ?? "default") } as RequestInit);
       };

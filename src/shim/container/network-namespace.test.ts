@@ -1,8 +1,16 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createServer, connect } from "node:net";
+import { createServer, connect, type Socket } from "node:net";
 import { once } from "node:events";
-import { inNetworkNamespace, isOwnNetworkNamespace, listenInNetworkNamespace } from "./network-namespace.ts";
+import { podNetwork } from "../../../test/support/pods.ts";
+import { connectOutbound, outboundStream } from "../../net/outbound-socket.ts";
+import { resolverLookup } from "../../net/resolver.ts";
+import {
+  inNetworkNamespace,
+  isOwnNetworkNamespace,
+  listenInNetworkNamespace,
+  socketsInNetworkNamespace,
+} from "./network-namespace.ts";
 
 // Entering a namespace, even this process's own, needs CAP_SYS_ADMIN.
 const skip = process.getuid?.() === 0 ? false : "entering a network namespace needs root";
@@ -39,4 +47,36 @@ test("a socket made inside a namespace serves a node:net server", { skip }, asyn
     inNetworkNamespace(OWN, () => "back"),
     "back",
   );
+});
+
+test("outbound sockets made inside a namespace reach what listens only there", { skip }, async (t) => {
+  const scope = { after: (cleanup: () => unknown) => t.after(cleanup) };
+  const pod = podNetwork(scope, `spindle-egress-${process.pid}`);
+  const servers = ["127.0.0.1", "::1"].map((host) => {
+    const server = createServer((socket) => socket.end(`inside, from ${socket.remoteAddress}`));
+    server.listen({ fd: listenInNetworkNamespace(pod, { host, port: 0 }) });
+    t.after(() => server.close());
+    return server;
+  });
+  await Promise.all(servers.map((server) => once(server, "listening")));
+  const [v4, v6] = servers.map((server) => (server.address() as { port: number }).port);
+  const sockets = socketsInNetworkNamespace(pod);
+  const lookup = resolverLookup({ resolvConf: "", hosts: "127.0.0.1 db.pod.test\n" });
+  const read = async (socket: Socket) => ((await once(socket, "data")) as [Buffer])[0].toString();
+
+  assert.equal(
+    await read(connectOutbound(sockets, { host: "127.0.0.1", port: v4! })),
+    "inside, from 127.0.0.1",
+  );
+  assert.equal(await read(connectOutbound(sockets, { host: "::1", port: v6! })), "inside, from ::1");
+  assert.equal(
+    await read(connectOutbound(sockets, { host: "db.pod.test", port: v4!, lookup })),
+    "inside, from 127.0.0.1",
+  );
+  const stream = outboundStream(sockets, lookup);
+  stream.connect(v4!, "db.pod.test");
+  assert.equal(await read(stream), "inside, from 127.0.0.1");
+  // The same port on the shim's own loopback has no server behind it.
+  const outside = connect(v4!, "127.0.0.1");
+  await assert.rejects(once(outside, "data"), { code: "ECONNREFUSED" });
 });

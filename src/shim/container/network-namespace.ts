@@ -9,6 +9,7 @@
  */
 import { closeSync, openSync, statSync } from "node:fs";
 import { SpindleError } from "../../errors.ts";
+import type { OutboundSockets, UnconnectedSocket } from "../../net/outbound-socket.ts";
 import { cannotListen, type ListenAddress } from "../../triggers/http/listen-address.ts";
 import { libc } from "./libc.ts";
 
@@ -69,6 +70,33 @@ export function inNetworkNamespace<T>(path: string, action: () => T): T {
  */
 export function listenInNetworkNamespace(path: string, address: ListenAddress): number {
   return inNetworkNamespace(path, () => listeningSocket(address));
+}
+
+/**
+ * Outbound sockets made inside the network namespace at `path`, so an app's connections leave from the
+ * pod's address. Each is an IPv6 socket that reaches IPv4 addresses too, or an IPv4 one when the kernel
+ * has no IPv6 (`EAFNOSUPPORT`).
+ */
+export function socketsInNetworkNamespace(path: string): OutboundSockets {
+  return () => inNetworkNamespace(path, unconnectedSocket);
+}
+
+function unconnectedSocket(): UnconnectedSocket {
+  const c = libc();
+  const type = SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC;
+  const fd = c.socket(AF_INET6, type, 0);
+  if (fd >= 0) {
+    c.setIntOption(fd, IPPROTO_IPV6, IPV6_V6ONLY, 0);
+    return { fd, family: 6 };
+  }
+  const code = c.lastErrorCode();
+  const fd4 = code === "EAFNOSUPPORT" ? c.socket(AF_INET, type, 0) : -1;
+  if (fd4 < 0) {
+    throw new SpindleError(`cannot make a socket in a pod's network namespace: ${c.lastError()}`, {
+      hint: "the shim may have run out of file descriptors (see its LimitNOFILE)",
+    });
+  }
+  return { fd: fd4, family: 4 };
 }
 
 function listeningSocket(address: ListenAddress): number {

@@ -4,7 +4,8 @@
  * filesystem; `/runtime-config.toml` is used when present, variables come from
  * the container environment (`SPIN_VARIABLE_<NAME>`, overridden by a plain `<NAME>`), and the HTTP trigger
  * listens on `SPIN_HTTP_LISTEN_ADDR` (default `0.0.0.0:80`). Outbound connections resolve host names with
- * the container's mounted `/etc/resolv.conf` and `/etc/hosts`, as the pod would. From the app on, this is the path `spindle
+ * the container's mounted `/etc/resolv.conf` and `/etc/hosts`, as the pod would, and leave from the pod's
+ * network namespace. From the app on, this is the path `spindle
  * up` takes: lock (a manifest), resolve variables, load, start the HTTP trigger with the host capabilities.
  * The app's state directory is `/.spin` and its download cache `/.cache/spindle`, both in the container.
  */
@@ -23,12 +24,17 @@ import { SpindleError } from "../../errors.ts";
 import { instanceMemoryFromEnv } from "../../app/instance-memory.ts";
 import { loadManifest } from "../../manifest/load.ts";
 import { createLogger } from "../../observe/logger.ts";
+import type { OutboundSockets } from "../../net/outbound-socket.ts";
 import { resolverLookupFromFiles, type ResolverFiles } from "../../net/resolver.ts";
 import { parseListenAddress, type ListenAddress } from "../../triggers/http/listen-address.ts";
 import { startAppRuntime } from "../../triggers/app-runtime.ts";
 import { triggersBanner } from "../../triggers/start.ts";
 import type { ImageApps } from "./image-app.ts";
-import { isOwnNetworkNamespace, listenInNetworkNamespace } from "./network-namespace.ts";
+import {
+  isOwnNetworkNamespace,
+  listenInNetworkNamespace,
+  socketsInNetworkNamespace,
+} from "./network-namespace.ts";
 import type { OutputStream } from "./stdio.ts";
 
 /** The shim's default, as Spin's shim: every interface of the pod's network, port 80. */
@@ -67,6 +73,7 @@ export async function serveSpinApp(container: ContainerApp, images?: ImageApps):
     logDirFlag: undefined,
     defaultStateDir: join(container.root, ".spin"),
     lookup: containerLookup(container.nameFiles),
+    outboundSockets: podSockets(container),
   });
   const runtime = await startAppRuntime(
     runnable,
@@ -95,6 +102,16 @@ export async function serveSpinApp(container: ContainerApp, images?: ImageApps):
 function containerLookup(files: ResolverFiles): LookupFunction | undefined {
   if (files.resolvConf === undefined && files.hosts === undefined) return undefined;
   return resolverLookupFromFiles(files);
+}
+
+/**
+ * Outbound connections leave from the pod's network namespace when the container has one that is not the
+ * shim's (the node-wide shim's pods), so the pod's address and network policies apply to them.
+ */
+function podSockets(container: ContainerApp): OutboundSockets | undefined {
+  const namespace = container.networkNamespace;
+  if (namespace === undefined || isOwnNetworkNamespace(namespace)) return undefined;
+  return socketsInNetworkNamespace(namespace);
 }
 
 /**

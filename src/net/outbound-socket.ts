@@ -1,0 +1,84 @@
+/**
+ * Where an app's outbound TCP connections leave from, when that is not the host's own network: the
+ * containerd shim that serves every pod of a node makes each pod's sockets inside the pod's network
+ * namespace, so its connections come from the pod's address. The hook (`OutboundSockets`, the runtime
+ * config's `outboundSockets`) makes a new, unconnected socket; `connectOutbound` connects one as
+ * `net.connect` would, resolving the host name through the lookup given. A socket keeps the network it
+ * was made in, whichever thread connects it later. One socket per connection, made when it is opened.
+ *
+ * The socket is made before the host name is resolved (node-postgres asks for its stream before it
+ * connects), so it is an IPv6 socket that also reaches IPv4 addresses (as `::ffff:a.b.c.d`) — or an IPv4
+ * one where the kernel has no IPv6. Node's happy-eyeballs connect is left off: it would make sockets of
+ * its own for the other addresses.
+ */
+import { lookup as dnsLookup } from "node:dns";
+import { isIP, Socket, type LookupFunction } from "node:net";
+
+/** A TCP socket not connected yet, as a file descriptor, and the addresses it can reach. */
+export interface UnconnectedSocket {
+  readonly fd: number;
+  /** 6: IPv6 and IPv4 (mapped) addresses; 4: IPv4 only. */
+  readonly family: 4 | 6;
+}
+
+/** Makes the sockets outbound connections go through; each call is a new socket for one connection. */
+export type OutboundSockets = () => UnconnectedSocket;
+
+export interface OutboundTarget {
+  readonly host: string;
+  readonly port: number;
+  /** How `host` resolves; the system resolver when absent. */
+  readonly lookup?: LookupFunction | undefined;
+}
+
+/** A socket from `sockets`, connecting to `target`; it emits `connect` or `error` as `net.connect`'s. */
+export function connectOutbound(sockets: OutboundSockets, target: OutboundTarget): Socket {
+  const made = sockets();
+  const socket = new Socket({ fd: made.fd, readable: true, writable: true });
+  return socket.connect(connectOptions(made.family, target));
+}
+
+/**
+ * A socket from `sockets` that connects when its owner calls `connect(port, host)`, as node-postgres
+ * does with the stream it is given.
+ */
+export function outboundStream(sockets: OutboundSockets, lookup: LookupFunction | undefined): Socket {
+  const made = sockets();
+  const socket = new Socket({ fd: made.fd, readable: true, writable: true });
+  const connect = socket.connect.bind(socket);
+  socket.connect = ((port: number, host: string) =>
+    connect(connectOptions(made.family, { host, port, lookup }))) as Socket["connect"];
+  return socket;
+}
+
+/** `net.Socket#connect` options that reach `target` through a socket of `family`. */
+function connectOptions(family: 4 | 6, target: OutboundTarget) {
+  const { host, port } = target;
+  const literal = isIP(host);
+  if (literal !== 0) return { port, host: family === 6 && literal === 4 ? `::ffff:${host}` : host };
+  return { port, host, family, autoSelectFamily: false, lookup: familyLookup(family, target.lookup) };
+}
+
+/** Resolves through `resolve` (the system resolver when absent) to an address a `family` socket reaches. */
+function familyLookup(family: 4 | 6, resolve: LookupFunction | undefined): LookupFunction {
+  return (hostname, options, callback) => {
+    const wanted = { ...options, family: family === 6 ? 0 : 4, all: false };
+    // The system resolver is looked up per call: `node:dns`'s export is what is current then.
+    (resolve ?? dnsLookup)(hostname, wanted, (error, found, foundFamily) => {
+      const first = typeof found === "string" ? { address: found, family: foundFamily } : found[0];
+      if (error !== null || first === undefined) {
+        callback(error ?? notFound(hostname), "", 0);
+        return;
+      }
+      callback(null, family === 6 && first.family === 4 ? `::ffff:${first.address}` : first.address, family);
+    });
+  };
+}
+
+function notFound(hostname: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), {
+    code: "ENOTFOUND",
+    syscall: "getaddrinfo",
+    hostname,
+  });
+}
