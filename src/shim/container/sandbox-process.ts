@@ -34,6 +34,16 @@ export function startSandboxProcess(container: Container): PreparedContainer {
     namespace === undefined || isOwnNetworkNamespace(namespace)
       ? spawnIt()
       : inNetworkNamespace(namespace, spawnIt);
+  if (child.pid === undefined) {
+    // Node says why only on the next tick. Create fails now, as runc's does for a program it cannot
+    // run: a sandbox without a pid of its own would give containerd the shim's, and the pod's
+    // containers, which join /proc/<pid>/ns/net, would join the shim's network namespace.
+    child.once("error", () => undefined);
+    throw new ShimError(
+      "failed-precondition",
+      `the sandbox container ${container.id} cannot run ${program}: it is not an executable, or its working directory ${container.cwd} is not in its root filesystem`,
+    );
+  }
   child.stdout.on("data", (chunk: Buffer) => container.stdout.write(chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => container.stderr.write(chunk.toString()));
   const exited = new Promise<number>((resolve) => {
