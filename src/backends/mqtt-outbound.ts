@@ -7,12 +7,14 @@
  * PUBACK for at-least-once, PUBCOMP for exactly-once), as Spin waits. Spindle opens the socket itself
  * (MQTT.js's own TCP transport takes no `lookup`), resolving the host through the `lookup` the client is
  * opened with, if any; a shared client keeps the one it was opened with (the host's runtime config gives
- * every open the same). Knows nothing of guests or permissions.
+ * every open the same). Its sockets are the `sockets` given (the node-wide containerd shim's are made in
+ * the pod's network namespace), Node's own otherwise. Knows nothing of guests or permissions.
  */
 import { randomUUID } from "node:crypto";
 import { connect as connectTcp, isIP, type LookupFunction } from "node:net";
 import { connect as connectTls } from "node:tls";
 import type { MqttClient } from "mqtt";
+import { connectOutbound, type OutboundSockets } from "../net/outbound-socket.ts";
 
 export type QualityOfService = 0 | 1 | 2;
 
@@ -48,7 +50,7 @@ export interface MqttClients {
 /** How long connecting may take before the guest is told it failed. */
 const CONNECT_TIMEOUT_MS = 10_000;
 
-export function createMqttClients(): MqttClients {
+export function createMqttClients(sockets?: OutboundSockets): MqttClients {
   const clients = new Map<string, Promise<MqttClient>>();
   return {
     connect: async (login, lookup) => {
@@ -63,7 +65,7 @@ export function createMqttClients(): MqttClients {
       )
         client = undefined;
       if (client === undefined) {
-        client = openClient(login, lookup);
+        client = openClient(login, lookup, sockets);
         clients.set(key, client);
         client.catch(() => clients.delete(key));
       }
@@ -77,13 +79,17 @@ export function createMqttClients(): MqttClients {
   };
 }
 
-async function openClient(login: MqttLogin, lookup: LookupFunction | undefined): Promise<MqttClient> {
+async function openClient(
+  login: MqttLogin,
+  lookup: LookupFunction | undefined,
+  sockets: OutboundSockets | undefined,
+): Promise<MqttClient> {
   const url = URL.parse(login.address);
   if (url === null || !["mqtt:", "mqtts:"].includes(url.protocol) || url.hostname === "") {
     throw new MqttAddressError(`${JSON.stringify(login.address)} is not an mqtt:// or mqtts:// URL`);
   }
   const { MqttClient } = await import("mqtt");
-  const client = new MqttClient(streamTo(url, lookup), {
+  const client = new MqttClient(streamTo(url, lookup, sockets), {
     clientId: url.searchParams.get("client_id") ?? `spindle-${randomUUID()}`,
     ...(login.username === "" ? {} : { username: login.username, password: login.password }),
     keepalive: login.keepAliveSeconds,
@@ -94,15 +100,20 @@ async function openClient(login: MqttLogin, lookup: LookupFunction | undefined):
 }
 
 /** Opens the socket to the broker `url` names: TLS for `mqtts`, the name kept for SNI and verification. */
-function streamTo(url: URL, lookup: LookupFunction | undefined) {
+function streamTo(url: URL, lookup: LookupFunction | undefined, sockets: OutboundSockets | undefined) {
   const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
   const secure = url.protocol === "mqtts:";
   const port = url.port === "" ? (secure ? 8883 : 1883) : Number(url.port);
   const resolve = lookup === undefined ? {} : { lookup };
+  const sni = isIP(host) === 0 ? { servername: host } : {};
+  if (sockets !== undefined) {
+    return () => {
+      const socket = connectOutbound(sockets, { host, port, lookup });
+      return secure ? connectTls({ socket, host, ...sni }) : socket;
+    };
+  }
   return () =>
-    secure
-      ? connectTls({ host, port, ...resolve, ...(isIP(host) === 0 ? { servername: host } : {}) })
-      : connectTcp({ host, port, ...resolve });
+    secure ? connectTls({ host, port, ...resolve, ...sni }) : connectTcp({ host, port, ...resolve });
 }
 
 /** `client` once the broker accepted it; rejects with the first error (or an early close), ending it. */

@@ -5,10 +5,12 @@
  * type OID, so the capability decides how every type reaches the guest; parameters go as text, bytes or
  * null and the server infers their types. A pool's connections resolve the host through the `lookup` it is
  * opened with, if any; a shared pool keeps the one it was opened with (the host's runtime config gives every
- * open the same). Knows nothing of guests or permissions.
+ * open the same). Its sockets are the `sockets` given (the node-wide containerd shim's are made in the
+ * pod's network namespace), Node's own otherwise. Knows nothing of guests or permissions.
  */
 import { Socket, type LookupFunction } from "node:net";
 import type { ClientConfig, Pool, PoolConfig } from "pg";
+import { outboundStream, type OutboundSockets } from "../net/outbound-socket.ts";
 
 /** A statement parameter as node-postgres sends it. */
 export type PostgresParameter = string | number | boolean | Buffer | null;
@@ -54,13 +56,13 @@ const POOL_SIZE = 64;
 /** Every value as the text the server sent: the capability converts by type OID. */
 const RAW_TEXT = { getTypeParser: () => (value: string) => value };
 
-export function createPostgresPools(): PostgresPools {
+export function createPostgresPools(sockets?: OutboundSockets): PostgresPools {
   const pools = new Map<string, Promise<Pool>>();
   const pool = (key: string, config: ClientConfig, lookup: LookupFunction | undefined) => {
     let opened = pools.get(key);
     if (opened === undefined) {
-      const stream = lookup === undefined ? {} : { stream: socketThrough(lookup) };
-      opened = openPool({ ...config, ...stream, max: POOL_SIZE, types: RAW_TEXT });
+      const stream = streamFactory(sockets, lookup);
+      opened = openPool({ ...config, ...(stream && { stream }), max: POOL_SIZE, types: RAW_TEXT });
       pools.set(key, opened);
       opened.catch(() => pools.delete(key));
     }
@@ -90,6 +92,15 @@ async function openPool(config: PoolConfig): Promise<Pool> {
   // An idle connection the server closed is dropped by the pool; this only keeps the error handled.
   pool.on("error", () => undefined);
   return pool;
+}
+
+/** node-postgres's socket factory: Node's own sockets unless `sockets` or `lookup` says otherwise. */
+function streamFactory(
+  sockets: OutboundSockets | undefined,
+  lookup: LookupFunction | undefined,
+): (() => Socket) | undefined {
+  if (sockets !== undefined) return () => outboundStream(sockets, lookup);
+  return lookup === undefined ? undefined : socketThrough(lookup);
 }
 
 /**

@@ -6,11 +6,14 @@
  * connection per guest `open`; the difference shows only for commands that change connection state, such
  * as SELECT, sent through `execute`). Values are bytes in and out; replies of `execute` are flattened into
  * nil / status / integer / bytes as in Spin. A client resolves its host through the `lookup` it is opened
- * with, if any; a shared client keeps the one it was opened with (the host's runtime config gives every
- * open the same). Knows nothing of guests or permissions.
+ * with, if any, and connects from the `sockets` the pool is made with (the runtime config's outbound
+ * sockets), Node's own otherwise; a shared client keeps the lookup it was opened with (the host's runtime
+ * config gives every open the same). Knows nothing of guests or permissions.
  */
 import type { LookupFunction } from "node:net";
 import type { RedisClientType } from "redis";
+import type { OutboundSockets } from "../net/outbound-socket.ts";
+import { redisSocketOptions } from "./redis-socket.ts";
 
 /** One reply value of `execute`, in the glue's representation of Spin's `redis-result`. */
 export type RedisValue =
@@ -56,7 +59,7 @@ export interface RedisPool {
 
 type Client = RedisClientType;
 
-export function createRedisPool(): RedisPool {
+export function createRedisPool(sockets?: OutboundSockets): RedisPool {
   const clients = new Map<string, Promise<Client>>();
   const connect = async (address: string, lookup?: LookupFunction) => {
     let client = clients.get(address);
@@ -69,7 +72,7 @@ export function createRedisPool(): RedisPool {
     )
       client = undefined;
     if (client === undefined) {
-      client = openClient(address, lookup);
+      client = openClient(address, lookup, sockets);
       clients.set(address, client);
       client.catch(() => clients.delete(address));
     }
@@ -87,11 +90,18 @@ export function createRedisPool(): RedisPool {
   };
 }
 
-async function openClient(address: string, lookup: LookupFunction | undefined): Promise<Client> {
+async function openClient(
+  address: string,
+  lookup: LookupFunction | undefined,
+  sockets: OutboundSockets | undefined,
+): Promise<Client> {
   const { createClient } = await import("redis");
   let client: Client;
   try {
-    client = createClient({ url: address, socket: { reconnectStrategy: false, ...(lookup && { lookup }) } });
+    client = createClient({
+      url: address,
+      socket: { reconnectStrategy: false, ...redisSocketOptions(sockets, lookup) },
+    });
   } catch (cause) {
     throw new RedisAddressError((cause as Error).message, { cause });
   }

@@ -12,7 +12,7 @@
  * its own for the other addresses.
  */
 import { lookup as dnsLookup } from "node:dns";
-import { isIP, Socket, type LookupFunction } from "node:net";
+import { connect as netConnect, isIP, Socket, type LookupFunction, type TcpNetConnectOpts } from "node:net";
 
 /** A TCP socket not connected yet, as a file descriptor, and the addresses it can reach. */
 export interface UnconnectedSocket {
@@ -33,9 +33,16 @@ export interface OutboundTarget {
 
 /** A socket from `sockets`, connecting to `target`; it emits `connect` or `error` as `net.connect`'s. */
 export function connectOutbound(sockets: OutboundSockets, target: OutboundTarget): Socket {
+  return netConnect(outboundConnectOptions(sockets, target));
+}
+
+/**
+ * `net.connect` options that connect a new socket from `sockets` to `target`, for a client that calls
+ * `net.connect` itself with options of its own beside these.
+ */
+export function outboundConnectOptions(sockets: OutboundSockets, target: OutboundTarget): TcpNetConnectOpts {
   const made = sockets();
-  const socket = new Socket({ fd: made.fd, readable: true, writable: true });
-  return socket.connect(connectOptions(made.family, target));
+  return { fd: made.fd, readable: true, writable: true, ...connectOptions(made.family, target) };
 }
 
 /**

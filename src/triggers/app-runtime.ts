@@ -12,7 +12,10 @@ import type { ComponentSettings } from "./component-context.ts";
 import { startAppTriggers, type AppTriggers, type HttpSettings } from "./start.ts";
 
 /** The component settings the runtime config does not decide. */
-export type AppSettings = Omit<ComponentSettings, "capabilities" | "outboundFetch" | "lookup">;
+export type AppSettings = Omit<
+  ComponentSettings,
+  "capabilities" | "outboundFetch" | "lookup" | "outboundSockets"
+>;
 
 export interface RunningAppRuntime {
   readonly triggers: AppTriggers;
@@ -40,7 +43,13 @@ export async function startAppRuntime(
   try {
     const triggers = await startAppTriggers(
       runnable,
-      { ...settings, capabilities, outboundFetch, lookup: runtimeConfig.lookup },
+      {
+        ...settings,
+        capabilities,
+        outboundFetch,
+        lookup: runtimeConfig.lookup,
+        outboundSockets: runtimeConfig.outboundSockets,
+      },
       http,
     );
     return {

@@ -17,6 +17,7 @@ import type { ExecutorContext } from "../executors/select.ts";
 import { createGuestOutput, type ClosableGuestOutput } from "../observe/guest-output.ts";
 import type { Logger } from "../observe/logger.ts";
 import type { Observer } from "../observe/observer.ts";
+import type { OutboundSockets } from "../net/outbound-socket.ts";
 
 /** The host-wide settings every trigger runs its components with. */
 export interface ComponentSettings {
@@ -35,6 +36,8 @@ export interface ComponentSettings {
   readonly outboundFetch?: OutboundFetch | undefined;
   /** How the triggers' own connections (the Redis trigger's) resolve host names; the system's when absent. */
   readonly lookup?: LookupFunction | undefined;
+  /** Where the triggers' own connections leave from; the host's own network when absent. */
+  readonly outboundSockets?: OutboundSockets | undefined;
 }
 
 export interface ComponentContextDeps {

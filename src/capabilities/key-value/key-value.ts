@@ -4,9 +4,8 @@
  * not start; the stores are opened then and shared by label across components, requests and reloads,
  * until the process closes them. `--key-value` values are written to `default` once, before serving.
  */
-import type { LookupFunction } from "node:net";
 import type { LoadedApp } from "../../app/load.ts";
-import type { KeyValueStoreConfig } from "../../app/runtime-config.ts";
+import type { KeyValueStoreConfig, RuntimeConfig } from "../../app/runtime-config.ts";
 import type { KeyValueStore } from "../../backends/kv.ts";
 import { SpindleError } from "../../errors.ts";
 import type { Capability, CapabilityImports } from "../capability.ts";
@@ -30,10 +29,10 @@ export function createKeyValueCapability(): Capability {
   const stores = new Map<string, Promise<KeyValueStore>>();
   let seeded = false;
   /** The shared store of `label`, opened on first use. */
-  const shared = (label: string, config: KeyValueStoreConfig, lookup: LookupFunction | undefined) => {
+  const shared = (label: string, config: KeyValueStoreConfig, runtimeConfig: RuntimeConfig) => {
     let opened = stores.get(label);
     if (opened === undefined) {
-      opened = openStore(label, config, lookup);
+      opened = openStore(label, config, runtimeConfig.lookup, runtimeConfig.outboundSockets);
       opened.catch(() => stores.delete(label));
       stores.set(label, opened);
     }
@@ -47,7 +46,7 @@ export function createKeyValueCapability(): Capability {
       const granted = grants(app, configs);
       const store = (label: string) => {
         const config = configs.get(label);
-        return config === undefined ? undefined : shared(label, config, runtimeConfig.lookup);
+        return config === undefined ? undefined : shared(label, config, runtimeConfig);
       };
       const used = new Set([...granted.values()].flatMap((labels) => [...labels]));
       if (keyValueSeed.size > 0) used.add("default");

@@ -33,7 +33,7 @@ export function createMqttCapability(): Capability {
           lookup: runtimeConfig.lookup,
         });
         const connect: MqttAccess["connect"] = (login, lookup) =>
-          (clients ??= createMqttClients()).connect(login, lookup);
+          (clients ??= createMqttClients(runtimeConfig.outboundSockets)).connect(login, lookup);
         return {
           prepare: (componentId) => mqttImports({ gate: gates.get(componentId) ?? closedGate, connect }),
         };

@@ -48,7 +48,7 @@ export function createPostgresCapability(): Capability {
           blockNetworks: runtimeConfig.blockNetworks,
           lookup: runtimeConfig.lookup,
         });
-        const shared = () => (pools ??= createPostgresPools());
+        const shared = () => (pools ??= createPostgresPools(runtimeConfig.outboundSockets));
         return {
           prepare: (componentId) => {
             const access = { gate: gates.get(componentId) ?? closedGate, pools: shared };

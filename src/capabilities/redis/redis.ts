@@ -37,7 +37,7 @@ export function createRedisCapability(): Capability {
           lookup: runtimeConfig.lookup,
         });
         const connect: RedisAccess["connect"] = (address, lookup) =>
-          (pool ??= createRedisPool()).connect(address, lookup);
+          (pool ??= createRedisPool(runtimeConfig.outboundSockets)).connect(address, lookup);
         return {
           prepare: (componentId) => redisImports({ gate: gates.get(componentId) ?? closedGate, connect }),
         };

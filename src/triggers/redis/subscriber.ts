@@ -4,12 +4,14 @@
  * server at start-up is an error naming the address, as in Spin. After that a lost connection is retried
  * forever with capped, jittered exponential backoff, and node-redis subscribes to the channels again
  * once it is back; the loss and the recovery are each logged once, not every failed attempt. The host
- * name resolves through the `lookup` given, on every connection. One per distinct address, for as long as
+ * name resolves through the `lookup` given, on every connection, made from the `sockets` given if any. One per distinct address, for as long as
  * the trigger runs.
  */
 import type { LookupFunction } from "node:net";
 import type { RedisClientType } from "redis";
+import { redisSocketOptions } from "../../backends/redis-socket.ts";
 import { SpindleError } from "../../errors.ts";
+import type { OutboundSockets } from "../../net/outbound-socket.ts";
 import type { Logger } from "../../observe/logger.ts";
 import { backoffDelay, type BackoffPolicy } from "../../util/backoff.ts";
 import { withoutCredentials } from "../../util/url-credentials.ts";
@@ -24,6 +26,8 @@ export interface SubscriberOptions {
   readonly reconnectDelay?: ((attempt: number) => number) | undefined;
   /** How the server's host name resolves; the system resolver when absent. */
   readonly lookup?: LookupFunction | undefined;
+  /** The sockets every connection goes through; Node's own when absent. */
+  readonly sockets?: OutboundSockets | undefined;
 }
 
 /**
@@ -45,7 +49,7 @@ export async function subscribe(options: SubscriberOptions): Promise<Subscriber>
   const client: RedisClientType = createClient({
     url: options.address,
     socket: {
-      ...(options.lookup && { lookup: options.lookup }),
+      ...redisSocketOptions(options.sockets, options.lookup),
       // Before the first connection, giving up makes `connect` reject: start-up fails.
       reconnectStrategy: (attempt, cause) => (state.started ? delay(attempt) : cause),
     },

@@ -105,6 +105,7 @@ async function startApp(app: LoadedApp, deps: StartDeps): Promise<Active> {
           logger: options.logger,
           reconnectDelay: options.reconnectDelay,
           lookup: options.lookup,
+          sockets: options.outboundSockets,
         }),
       );
     }
