@@ -62,6 +62,26 @@ test("the webhook configurations call the paths the operator serves", () => {
   assert.deepEqual(configured, paths);
 });
 
+// The executors go in with the webhooks (failurePolicy Fail), before the operator can answer them: the
+// executor webhooks must skip exactly the bundled executors, or the install fails on them.
+test("the executor webhooks skip the bundled executors, which carry spindle.dev/bundled, and only those", () => {
+  for (const doc of [...docs("spindle-executor.yaml"), ...docs("shim-executors.yaml")]) {
+    const labels = (doc["metadata"] as { labels?: Record<string, string> }).labels;
+    assert.equal(labels?.["spindle.dev/bundled"], "true", JSON.stringify(doc["metadata"]));
+  }
+  const hooks = docs("webhooks.yaml").flatMap(
+    (d) => (d["webhooks"] as { name: string; objectSelector?: unknown }[] | undefined) ?? [],
+  );
+  const skip = { matchExpressions: [{ key: "spindle.dev/bundled", operator: "DoesNotExist" }] };
+  for (const hook of hooks) {
+    assert.deepEqual(
+      hook.objectSelector,
+      hook.name.includes("spinappexecutor") ? skip : undefined,
+      hook.name,
+    );
+  }
+});
+
 test("the ClusterRole grants every verb the operator uses", () => {
   const role = docs("rbac.yaml").find((d) => d.kind === "ClusterRole");
   const rules = (role?.["rules"] ?? []) as { apiGroups: string[]; resources: string[]; verbs: string[] }[];
