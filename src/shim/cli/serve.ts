@@ -5,10 +5,10 @@
  * task and no connection for the idle time (see `sharing.ts`), since Shutdown concerns one pod only. Tells
  * the `start` process it is listening over the IPC channel it was spawned with.
  */
-import { rmSync } from "node:fs";
+import { rmSync, statSync } from "node:fs";
 import { SpindleError } from "../../errors.ts";
 import { createLogger } from "../../observe/logger.ts";
-import { noEvents, publishBinaryPublisher } from "../events.ts";
+import { noEvents, publishBinaryPublisher, type EventPublisher } from "../events.ts";
 import type { ContainerdClient } from "../containerd/client.ts";
 import { containerdImageApps } from "../container/image-app.ts";
 import { containerRunner } from "../container/run.ts";
@@ -21,16 +21,7 @@ import { socketPathOf } from "./socket.ts";
 
 export async function serveShim(args: ShimArgs): Promise<void> {
   if (args.socket === "") throw new SpindleError("the shim daemon needs -socket");
-  const logger = createLogger(process.stderr).child({ shim: "spindle", namespace: args.namespace });
-  const events =
-    args.publishBinary === ""
-      ? noEvents
-      : publishBinaryPublisher({
-          binary: args.publishBinary,
-          address: args.address,
-          namespace: args.namespace,
-          onError: (error) => logger.warn("cannot publish a task event", { error: error.message }),
-        });
+  const events = eventPublisher(args);
   // Without containerd's address (a shim run by hand) apps can only come from `/spin.toml`.
   // The gRPC client loads only when a container is created, so the shim answers containerd sooner.
   let containerd: ContainerdClient | undefined;
@@ -49,12 +40,8 @@ export async function serveShim(args: ShimArgs): Promise<void> {
     taskService(tasks, () => (nodeWide ? undefined : shutdown())),
   );
   const path = socketPathOf(args.socket);
-  try {
-    await server.listen(path);
-  } catch (error) {
-    process.send?.({ error: (error as Error).message });
-    throw error;
-  }
+  await listenOrTell(server, path);
+  const inode = statSync(path, { throwIfNoEntry: false })?.ino;
   const idleTimer = nodeWide ? exitWhenIdle(tasks, server, idleExitMs(process.env), shutdown) : undefined;
   process.send?.({ ready: true });
   process.disconnect?.();
@@ -64,23 +51,62 @@ export async function serveShim(args: ShimArgs): Promise<void> {
   if (images !== undefined) void import("../containerd/client.ts").catch(() => undefined);
   await idle;
   clearInterval(idleTimer);
+  // From here a `start` finds no shim at this path and starts another. The node's shim's log goes with
+  // its socket, unless a newer shim has both.
+  if (removeOwnSocket(path, inode) && nodeWide) rmSync(nodeShimLog(path), { force: true });
   // Let the Shutdown response reach containerd before the connection closes.
   await new Promise((resolve) => setImmediate(resolve));
   await events.flush();
   await server.close();
   containerd?.close();
-  rmSync(path, { force: true });
-  if (nodeWide) rmSync(nodeShimLog(path), { force: true });
 }
 
-/** Calls `exit` once the shim has had no task and no open connection for `idleMs`. */
+/** Task events through containerd's publish binary; none for a shim run by hand without one. */
+function eventPublisher(args: ShimArgs): EventPublisher {
+  if (args.publishBinary === "") return noEvents;
+  const logger = createLogger(process.stderr).child({ shim: "spindle", namespace: args.namespace });
+  return publishBinaryPublisher({
+    binary: args.publishBinary,
+    address: args.address,
+    namespace: args.namespace,
+    onError: (error) => logger.warn("cannot publish a task event", { error: error.message }),
+  });
+}
+
+/** Listens on `path`, telling the `start` process that spawned this daemon when it cannot. */
+async function listenOrTell(server: TtrpcServer, path: string): Promise<void> {
+  try {
+    await server.listen(path);
+  } catch (error) {
+    process.send?.({ error: (error as Error).message });
+    throw error;
+  }
+}
+
+/**
+ * Calls `exit` once the shim has had no task, no open connection and no new one for `idleMs`. A `start`
+ * that finds this shim connects to it to see it answer, so a pod on its way in keeps it for that long.
+ */
 function exitWhenIdle(tasks: TaskManager, server: TtrpcServer, idleMs: number, exit: () => void) {
   let idleSince = Date.now();
+  let accepted = server.accepted;
   return setInterval(
     () => {
-      if (tasks.size > 0 || server.connections > 0) idleSince = Date.now();
+      const busy = tasks.size > 0 || server.connections > 0 || server.accepted !== accepted;
+      accepted = server.accepted;
+      if (busy) idleSince = Date.now();
       else if (Date.now() - idleSince >= idleMs) exit();
     },
     Math.min(1000, Math.max(idleMs / 4, 10)),
   );
+}
+
+/**
+ * Removes the socket file this daemon listens on — and not one a newer daemon has since bound at the same
+ * path, after a `start` found this one gone. Whether it was this daemon's.
+ */
+function removeOwnSocket(path: string, inode: number | undefined): boolean {
+  const own = inode !== undefined && statSync(path, { throwIfNoEntry: false })?.ino === inode;
+  if (own) rmSync(path);
+  return own;
 }

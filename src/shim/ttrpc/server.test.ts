@@ -41,3 +41,21 @@ test("calls reach their handler; failures come back as gRPC status codes", async
   assert.equal(await codeOf(client.call("test.Echo", "Nope", new Uint8Array())), 12);
   assert.equal(await codeOf(client.call("other.Service", "Echo", new Uint8Array())), 12);
 });
+
+test("counts open connections, and every connection accepted, closed ones too", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "ttrpc-"));
+  const server = new TtrpcServer();
+  await server.listen(join(dir, "s"));
+  t.after(async () => {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const first = await TtrpcClient.connect(join(dir, "s"));
+  const second = await TtrpcClient.connect(join(dir, "s"));
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.deepEqual([server.connections, server.accepted], [2, 2]);
+  first.close();
+  second.close();
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.deepEqual([server.connections, server.accepted], [0, 2]);
+});

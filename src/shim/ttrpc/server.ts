@@ -21,6 +21,7 @@ export class TtrpcServer {
   readonly #services = new Map<string, Service>();
   readonly #sockets = new Set<Socket>();
   readonly #server: Server;
+  #accepted = 0;
 
   constructor() {
     this.#server = createServer((socket) => this.#accept(socket));
@@ -48,6 +49,11 @@ export class TtrpcServer {
     return this.#sockets.size;
   }
 
+  /** How many connections have been accepted since the server started, closed ones included. */
+  get accepted(): number {
+    return this.#accepted;
+  }
+
   /** Stops accepting, ends open connections and resolves once the listener is closed. */
   close(): Promise<void> {
     for (const socket of this.#sockets) socket.destroy();
@@ -55,6 +61,7 @@ export class TtrpcServer {
   }
 
   #accept(socket: Socket): void {
+    this.#accepted++;
     this.#sockets.add(socket);
     socket.on("close", () => this.#sockets.delete(socket));
     socket.on("error", () => socket.destroy());
