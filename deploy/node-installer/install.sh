@@ -32,6 +32,8 @@ DISTRIBUTION=${DISTRIBUTION:-auto}
 INSTALL_DIR=/opt/spindle
 LAUNCHER=$INSTALL_DIR/containerd-shim-spindle-v2
 BEGIN="# BEGIN spindle runtime (added by the spindle node installer)"
+# The same, for a file that did not end in a newline: uninstall takes the added one away again.
+BEGIN_AFTER_NEWLINE="# BEGIN spindle runtime (added by the spindle node installer, after a newline)"
 END="# END spindle runtime"
 OWNED="# Created by the spindle node installer: its uninstall deletes this template while nothing else is in it."
 BASE='{{ template "base" . }}'
@@ -99,7 +101,7 @@ require_generated_config() {
 
 runtime_block() {
   printf '%s\n[plugins."%s".containerd.runtimes.spindle]\n  runtime_type = "%s"\n%s\n' \
-    "$BEGIN" "$(plugin_domain)" "$LAUNCHER" "$END"
+    "$1" "$(plugin_domain)" "$LAUNCHER" "$END"
 }
 
 install_files() {
@@ -130,8 +132,12 @@ add_runtime() {
     echo "containerd config $path already has the spindle runtime"
     return 1
   fi
-  if [ -n "$(tail -c 1 "$file")" ]; then echo >>"$file"; fi
-  runtime_block >>"$file"
+  if [ -n "$(tail -c 1 "$file")" ]; then
+    echo >>"$file"
+    runtime_block "$BEGIN_AFTER_NEWLINE" >>"$file"
+  else
+    runtime_block "$BEGIN" >>"$file"
+  fi
   echo "added the spindle runtime to $path ($(plugin_domain))"
 }
 
@@ -161,8 +167,13 @@ remove_runtime() {
   local path file removed=1
   while read -r path; do
     file=$HOST_ROOT$path
-    [ -f "$file" ] && grep -qF "$BEGIN" "$file" || continue
-    sed -i "/^$BEGIN\$/,/^$END\$/d" "$file"
+    [ -f "$file" ] && grep -qxF -e "$BEGIN" -e "$BEGIN_AFTER_NEWLINE" "$file" || continue
+    if grep -qxF "$BEGIN_AFTER_NEWLINE" "$file"; then
+      sed -i "/^$BEGIN_AFTER_NEWLINE\$/,/^$END\$/d" "$file"
+      if [ -z "$(tail -c 1 "$file")" ]; then truncate -s -1 "$file"; fi
+    else
+      sed -i "/^$BEGIN\$/,/^$END\$/d" "$file"
+    fi
     echo "removed the spindle runtime from $path"
     remove_owned_template "$path"
     removed=0

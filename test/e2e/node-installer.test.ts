@@ -165,6 +165,15 @@ describe("node installer", () => {
     assert.ok(read(CONTAINERD_CONFIG).includes(runtimeTable("io.containerd.cri.v1.runtime")));
   });
 
+  it("restores a config that did not end in a newline byte for byte", (t) => {
+    const original = '[plugins."io.containerd.grpc.v1.cri"]\n  sandbox_image = "pause:3.9"';
+    const { read, run } = host(t, { [CONTAINERD_CONFIG]: original });
+    run("install");
+    assert.ok(read(CONTAINERD_CONFIG).includes(runtimeTable("io.containerd.grpc.v1.cri")));
+    run("uninstall");
+    assert.equal(read(CONTAINERD_CONFIG), original);
+  });
+
   it("creates a missing config with the 1.x block", (t) => {
     const { read, run } = host(t, {});
     run("install");
