@@ -10,7 +10,7 @@
 import type { LookupFunction, Socket } from "node:net";
 import net from "node:net";
 import tls from "node:tls";
-import { outboundConnectOptions, type OutboundSockets } from "../net/outbound-socket.ts";
+import { connectOutbound, type ConnectExtras, type OutboundSockets } from "../net/outbound-socket.ts";
 
 const SOCKETS = Symbol("spindle.outboundSockets");
 
@@ -34,7 +34,7 @@ export interface RedisSocketRoute {
   readonly [SOCKETS]?: OutboundSockets;
 }
 
-interface TaggedOptions {
+interface TaggedOptions extends ConnectExtras {
   readonly [SOCKETS]?: OutboundSockets;
   readonly host?: string;
   readonly port?: number;
@@ -49,11 +49,8 @@ function installWrappers(): void {
   const createConnection = net.createConnection;
   const connectTls = tls.connect;
   const tcp = (options: TaggedOptions, sockets: OutboundSockets): Socket => {
-    const target = { host: options.host ?? "localhost", port: options.port ?? REDIS_PORT };
-    return createConnection({
-      ...options,
-      ...outboundConnectOptions(sockets, { ...target, lookup: options.lookup }),
-    });
+    const { host = "localhost", port = REDIS_PORT, lookup, ...extras } = options;
+    return connectOutbound(sockets, { host, port, lookup }, extras);
   };
   net.createConnection = ((...args: Parameters<typeof createConnection>) => {
     const sockets = (args[0] as TaggedOptions | undefined)?.[SOCKETS];

@@ -12,7 +12,7 @@
  * its own for the other addresses.
  */
 import { lookup as dnsLookup } from "node:dns";
-import { connect as netConnect, isIP, Socket, type LookupFunction, type TcpNetConnectOpts } from "node:net";
+import { isIP, Socket, type LookupFunction, type TcpNetConnectOpts } from "node:net";
 
 /** A TCP socket not connected yet, as a file descriptor, and the addresses it can reach. */
 export interface UnconnectedSocket {
@@ -31,18 +31,22 @@ export interface OutboundTarget {
   readonly lookup?: LookupFunction | undefined;
 }
 
-/** A socket from `sockets`, connecting to `target`; it emits `connect` or `error` as `net.connect`'s. */
-export function connectOutbound(sockets: OutboundSockets, target: OutboundTarget): Socket {
-  return netConnect(outboundConnectOptions(sockets, target));
-}
-
 /**
- * `net.connect` options that connect a new socket from `sockets` to `target`, for a client that calls
- * `net.connect` itself with options of its own beside these.
+ * Options of `net.connect` a client gives beside the target (`noDelay`, `keepAlive`, …); those naming
+ * the socket or where it connects to are the target's.
  */
-export function outboundConnectOptions(sockets: OutboundSockets, target: OutboundTarget): TcpNetConnectOpts {
+export type ConnectExtras = Omit<TcpNetConnectOpts, "fd" | "host" | "port" | "lookup" | "family">;
+
+/** A socket from `sockets`, connecting to `target`; it emits `connect` or `error` as `net.connect`'s. */
+export function connectOutbound(
+  sockets: OutboundSockets,
+  target: OutboundTarget,
+  extras: ConnectExtras = {},
+): Socket {
   const made = sockets();
-  return { fd: made.fd, readable: true, writable: true, ...connectOptions(made.family, target) };
+  const socket = new OutboundSocket({ ...extras, fd: made.fd, readable: true, writable: true });
+  if (extras.timeout !== undefined) socket.setTimeout(extras.timeout);
+  return socket.connect({ ...extras, ...connectOptions(made.family, target) });
 }
 
 /**
@@ -51,11 +55,31 @@ export function outboundConnectOptions(sockets: OutboundSockets, target: Outboun
  */
 export function outboundStream(sockets: OutboundSockets, lookup: LookupFunction | undefined): Socket {
   const made = sockets();
-  const socket = new Socket({ fd: made.fd, readable: true, writable: true });
+  const socket = new OutboundSocket({ fd: made.fd, readable: true, writable: true });
   const connect = socket.connect.bind(socket);
   socket.connect = ((port: number, host: string) =>
     connect(connectOptions(made.family, { host, port, lookup }))) as Socket["connect"];
   return socket;
+}
+
+/** The sockets that have connected: until then an outbound socket does not read. */
+const connected = new WeakSet<Socket>();
+
+/**
+ * A socket over a file descriptor made elsewhere, not connected yet. Node starts reading a socket made
+ * over a descriptor at once, which on an unconnected one fails (`ENOTCONN`) as soon as the event loop
+ * polls it — here, while the host name is being resolved — so reading waits for `connect`.
+ */
+class OutboundSocket extends Socket {
+  constructor(options: ConstructorParameters<typeof Socket>[0]) {
+    super(options);
+    this.once("connect", () => connected.add(this));
+  }
+
+  override _read(size: number): void {
+    if (connected.has(this)) super._read(size);
+    else this.once("connect", () => super._read(size));
+  }
 }
 
 /** `net.Socket#connect` options that reach `target` through a socket of `family`. */

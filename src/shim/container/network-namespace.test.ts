@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createServer, connect, type Socket } from "node:net";
+import { createServer, connect, type LookupFunction, type Socket } from "node:net";
 import { once } from "node:events";
 import { podNetwork } from "../../../test/support/pods.ts";
 import { connectOutbound, outboundStream } from "../../net/outbound-socket.ts";
@@ -73,7 +73,14 @@ test("outbound sockets made inside a namespace reach what listens only there", {
     await read(connectOutbound(sockets, { host: "db.pod.test", port: v4!, lookup })),
     "inside, from 127.0.0.1",
   );
-  const stream = outboundStream(sockets, lookup);
+  // A name that takes a while to resolve: the socket must not read before it is connected (ENOTCONN).
+  const slow: LookupFunction = (name, options, callback) =>
+    setTimeout(() => lookup(name, options, callback), 50);
+  assert.equal(
+    await read(connectOutbound(sockets, { host: "db.pod.test", port: v4!, lookup: slow })),
+    "inside, from 127.0.0.1",
+  );
+  const stream = outboundStream(sockets, slow);
   stream.connect(v4!, "db.pod.test");
   assert.equal(await read(stream), "inside, from 127.0.0.1");
   // The same port on the shim's own loopback has no server behind it.
