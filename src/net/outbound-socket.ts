@@ -14,15 +14,18 @@
 import { lookup as dnsLookup } from "node:dns";
 import { isIP, Socket, type LookupFunction, type TcpNetConnectOpts } from "node:net";
 
-/** A TCP socket not connected yet, as a file descriptor, and the addresses it can reach. */
+/** A TCP or UDP socket not connected yet, as a file descriptor, and the addresses it can reach. */
 export interface UnconnectedSocket {
   readonly fd: number;
   /** 6: IPv6 and IPv4 (mapped) addresses; 4: IPv4 only. */
   readonly family: 4 | 6;
 }
 
-/** Makes the sockets outbound connections go through; each call is a new socket for one connection. */
-export type OutboundSockets = () => UnconnectedSocket;
+/**
+ * Makes the sockets outbound connections go through: TCP (`stream`), or UDP (`datagram`, for DNS
+ * queries); each call is a new socket for one connection or query.
+ */
+export type OutboundSockets = (type: "stream" | "datagram") => UnconnectedSocket;
 
 export interface OutboundTarget {
   readonly host: string;
@@ -43,7 +46,7 @@ export function connectOutbound(
   target: OutboundTarget,
   extras: ConnectExtras = {},
 ): Socket {
-  const made = sockets();
+  const made = sockets("stream");
   const socket = new OutboundSocket({ ...extras, fd: made.fd, readable: true, writable: true });
   if (extras.timeout !== undefined) socket.setTimeout(extras.timeout);
   return socket.connect({ ...extras, ...connectOptions(made.family, target) });
@@ -54,7 +57,7 @@ export function connectOutbound(
  * does with the stream it is given.
  */
 export function outboundStream(sockets: OutboundSockets, lookup: LookupFunction | undefined): Socket {
-  const made = sockets();
+  const made = sockets("stream");
   const socket = new OutboundSocket({ fd: made.fd, readable: true, writable: true });
   const connect = socket.connect.bind(socket);
   socket.connect = ((port: number, host: string) =>

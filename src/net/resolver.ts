@@ -4,7 +4,9 @@
  * with glibc: an IP address as is; a name in the hosts file from there; `localhost` and `*.localhost` as
  * the loopback addresses (RFC 6761) when the hosts file does not name them; any other name by asking the
  * file's name servers for A and then AAAA records of each name `queryNames` lists, until one has an
- * answer. Failures are the errors Node's own lookup gives (`getaddrinfo ENOTFOUND <name>`, code
+ * answer. The queries go out through Node's resolver (c-ares), from the host's network, or from the
+ * `sockets` given (`dns-client.ts`: the node-wide shim's are made in the pod's network namespace).
+ * Failures are the errors Node's own lookup gives (`getaddrinfo ENOTFOUND <name>`, code
  * `ENOTFOUND`; `EAI_AGAIN` when a server failed or did not answer), so callers map them as before. Built
  * once per app from the files as they are then; each lookup sends its own queries, nothing is cached.
  */
@@ -13,6 +15,8 @@ import { Resolver } from "node:dns/promises";
 import { readFileSync } from "node:fs";
 import { isIP, type LookupFunction } from "node:net";
 import { SpindleError } from "../errors.ts";
+import { dnsClient, type DnsQueries } from "./dns-client.ts";
+import type { OutboundSockets } from "./outbound-socket.ts";
 import { parseHosts, parseResolvConf, queryNames, type HostsTable, type ResolvConf } from "./resolv-conf.ts";
 
 /** Paths of the files a container resolves names with; an absent one is the host's own. */
@@ -27,14 +31,13 @@ type Family = 4 | 6;
 const NOT_HERE = new Set(["ENOTFOUND", "ENODATA", "EBADNAME"]);
 
 /** The lookup of a container whose `/etc/resolv.conf` and `/etc/hosts` read as given. */
-export function resolverLookup(texts: {
-  readonly resolvConf: string;
-  readonly hosts: string;
-}): LookupFunction {
+export function resolverLookup(
+  texts: { readonly resolvConf: string; readonly hosts: string },
+  sockets?: OutboundSockets,
+): LookupFunction {
   const conf = parseResolvConf(texts.resolvConf);
   const hosts = parseHosts(texts.hosts);
-  const resolver = new Resolver({ timeout: conf.timeoutMs, tries: conf.attempts });
-  resolver.setServers(conf.nameservers);
+  const resolver = sockets === undefined ? cAres(conf) : dnsClient({ ...conf, sockets });
   return (hostname, options, callback) => {
     const families = wantedFamilies(options.family);
     resolveName(hostname, families, { conf, hosts, resolver }).then(
@@ -50,16 +53,27 @@ export function resolverLookup(texts: {
   };
 }
 
+/** Node's resolver (c-ares), asking the file's name servers from the host's network. */
+function cAres(conf: ResolvConf): DnsQueries {
+  const resolver = new Resolver({ timeout: conf.timeoutMs, tries: conf.attempts });
+  resolver.setServers(conf.nameservers);
+  return resolver;
+}
+
 /**
- * The lookup of a container whose name files are at `files` (each the host's own `/etc/…` when absent).
+ * The lookup of a container whose name files are at `files` (each the host's own `/etc/…` when absent),
+ * its queries sent from `sockets` when given.
  *
  * @throws SpindleError when a file cannot be read.
  */
-export function resolverLookupFromFiles(files: ResolverFiles): LookupFunction {
-  return resolverLookup({
-    resolvConf: readNameFile(files.resolvConf ?? "/etc/resolv.conf"),
-    hosts: readNameFile(files.hosts ?? "/etc/hosts"),
-  });
+export function resolverLookupFromFiles(files: ResolverFiles, sockets?: OutboundSockets): LookupFunction {
+  return resolverLookup(
+    {
+      resolvConf: readNameFile(files.resolvConf ?? "/etc/resolv.conf"),
+      hosts: readNameFile(files.hosts ?? "/etc/hosts"),
+    },
+    sockets,
+  );
 }
 
 function readNameFile(path: string): string {
@@ -76,7 +90,7 @@ function readNameFile(path: string): string {
 interface Sources {
   readonly conf: ResolvConf;
   readonly hosts: HostsTable;
-  readonly resolver: Resolver;
+  readonly resolver: DnsQueries;
 }
 
 /** Every address of `hostname` in the wanted families, IPv4 first; rejects as Node's lookup does. */
@@ -117,7 +131,7 @@ interface Answer {
   readonly failure: "server" | "stop" | undefined;
 }
 
-async function query(resolver: Resolver, name: string, families: readonly Family[]): Promise<Answer> {
+async function query(resolver: DnsQueries, name: string, families: readonly Family[]): Promise<Answer> {
   const results = await Promise.allSettled(
     families.map((family) => (family === 4 ? resolver.resolve4(name) : resolver.resolve6(name))),
   );

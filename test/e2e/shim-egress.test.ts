@@ -1,11 +1,12 @@
 // End to end: with SPINDLE_SHIM_SHARING=node the one shim of the node runs in the node's network
 // namespace, yet a pod's app connects out from the pod's. The pod is played as the CRI plugin makes one
 // (test/support/pods.ts), under the real containerd; a web server listens only inside the pod's namespace,
-// on its loopback, and the app's outbound HTTP reaches it by address and by a name of the pod's hosts
-// file.
+// on its loopback, and the app's outbound HTTP reaches it by address, by a name of the pod's hosts file,
+// and by a name that only a DNS server listening inside the pod's namespace knows (the pod's resolv.conf
+// names it, so the app's queries must leave from the pod too).
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { copyFileSync, mkdirSync, symlinkSync } from "node:fs";
+import { copyFileSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { once } from "node:events";
 import { join } from "node:path";
@@ -13,6 +14,7 @@ import { listenInNetworkNamespace } from "../../src/shim/container/network-names
 import { makeApp } from "../support/apps.ts";
 import { componentWasm, TEST_CACHE_HOME } from "../support/components.ts";
 import { startContainerd, until } from "../support/containerd.ts";
+import { startDnsServerIn } from "../support/dns-server.ts";
 import { fetchIn, pauseRoot, podNetwork, podsUnavailable, runPod } from "../support/pods.ts";
 import { freePort } from "../support/ports.ts";
 import type { Scope } from "../support/scope.ts";
@@ -29,7 +31,7 @@ component = "probe"
 
 [component.probe]
 source = "probe.wasm"
-allowed_outbound_hosts = ["http://127.0.0.1:${port}", "http://web.pod.test:${port}"]
+allowed_outbound_hosts = ["http://127.0.0.1:${port}", "http://web.pod.test:${port}", "http://api:${port}"]
 `;
 
 describe("containerd shim: a pod's outbound connections leave from its network namespace", { skip }, () => {
@@ -52,20 +54,26 @@ describe("containerd shim: a pod's outbound connections leave from its network n
     await once(web, "listening");
     t.after(() => new Promise((resolve) => web.close(resolve)));
 
+    const dns = await startDnsServerIn(scope, ns, { "api.svc.test": ["127.0.0.1"] });
+    writeFileSync(join(root, "pod", "resolv.conf"), `nameserver ${dns.address}\nsearch svc.test\n`);
+
     const containerd = await startContainerd(scope, { SPINDLE_SHIM_SHARING: "node" });
-    const mount = `type=bind,src=${join(root, "pod", "hosts")},dst=/etc/hosts,options=rbind:ro`;
+    const mount = (file: string) => [
+      "--mount",
+      `type=bind,src=${join(root, "pod", file)},dst=/etc/${file},options=rbind:ro`,
+    ];
     const { appId } = await runPod(containerd, {
       pod: "egress",
       network,
       pauseRoot: pauseRoot(scope),
       appRoot: root,
-      appFlags: ["--mount", mount],
+      appFlags: [...mount("hosts"), ...mount("resolv.conf")],
     });
     const outbound = (target: string) =>
       until("the pod's app to answer", async () =>
         fetchIn(ns, "http://127.0.0.1:80/outbound", { "x-target": target }),
       );
-    for (const host of ["127.0.0.1", "web.pod.test"]) {
+    for (const host of ["127.0.0.1", "web.pod.test", "api"]) {
       const response = await outbound(`http://${host}:${port}/`);
       assert.deepEqual(
         { status: response.status, body: JSON.parse(response.body) as unknown },

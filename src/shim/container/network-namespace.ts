@@ -17,6 +17,7 @@ const CLONE_NEWNET = 0x40000000;
 const AF_INET = 2;
 const AF_INET6 = 10;
 const SOCK_STREAM = 1;
+const SOCK_DGRAM = 2;
 const SOCK_NONBLOCK = 0o4000;
 const SOCK_CLOEXEC = 0o2000000;
 const SOL_SOCKET = 1;
@@ -73,17 +74,17 @@ export function listenInNetworkNamespace(path: string, address: ListenAddress): 
 }
 
 /**
- * Outbound sockets made inside the network namespace at `path`, so an app's connections leave from the
- * pod's address. Each is an IPv6 socket that reaches IPv4 addresses too, or an IPv4 one when the kernel
+ * Outbound sockets made inside the network namespace at `path`, so an app's connections (and its DNS
+ * queries) leave from the pod's address. Each is an IPv6 socket that reaches IPv4 addresses too, or an IPv4 one when the kernel
  * has no IPv6 (`EAFNOSUPPORT`).
  */
 export function socketsInNetworkNamespace(path: string): OutboundSockets {
-  return () => inNetworkNamespace(path, unconnectedSocket);
+  return (kind) => inNetworkNamespace(path, () => unconnectedSocket(kind));
 }
 
-function unconnectedSocket(): UnconnectedSocket {
+function unconnectedSocket(kind: "stream" | "datagram"): UnconnectedSocket {
   const c = libc();
-  const type = SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC;
+  const type = (kind === "stream" ? SOCK_STREAM : SOCK_DGRAM) | SOCK_NONBLOCK | SOCK_CLOEXEC;
   const fd = c.socket(AF_INET6, type, 0);
   if (fd >= 0) {
     c.setIntOption(fd, IPPROTO_IPV6, IPV6_V6ONLY, 0);

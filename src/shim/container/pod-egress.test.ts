@@ -1,4 +1,5 @@
-// Outbound HTTP and HTTPS (TLS under a `[[client_tls]]` entry, over a socket made in the namespace), and
+// The pod's resolver sends its queries from the pod's namespace, to a DNS server running there, over TCP
+// too when the UDP answer is truncated. Outbound HTTP and HTTPS (TLS under a `[[client_tls]]` entry, over a socket made in the namespace), and
 // the clients of outbound Redis, PostgreSQL and MQTT, Redis key-value stores and the Redis trigger connect
 // from the runtime config's outbound sockets: made in a pod's network namespace, their connections reach a
 // relay that listens only there, on the pod's loopback, and that passes them on to the real server the
@@ -14,6 +15,8 @@ import { createServer as createHttpsServer } from "node:https";
 import { connect, createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
+import { startDnsServerIn } from "../../../test/support/dns-server.ts";
 import { podNetwork } from "../../../test/support/pods.ts";
 import { MOSQUITTO_MISSING, mosquittoAvailable, startMosquitto } from "../../../test/support/mqtt.ts";
 import { POSTGRES_MISSING, postgresAvailable, startPostgres } from "../../../test/support/postgres.ts";
@@ -37,6 +40,7 @@ import { listenInNetworkNamespace, socketsInNetworkNamespace } from "./network-n
 
 const root = process.getuid?.() === 0 ? false : "entering a network namespace needs root";
 const HOSTS = ["127.0.0.1", "db.pod.test"];
+const DNS_RECORDS = { "web.svc.test": ["127.0.0.1", "::1"], "big.svc.test": ["127.0.0.2"] };
 const lookup = resolverLookup({ resolvConf: "", hosts: "127.0.0.1 db.pod.test\n" });
 
 /** A relay inside the namespace at `pod`, on `port` of its loopback, to `target` on the host; counts. */
@@ -190,9 +194,32 @@ const CASES: readonly Case[] = [
 
 describe("clients connect from a pod's network namespace", { skip: root }, () => {
   const scope = suiteScope();
+  const name = `spindle-${process.pid}-clients`;
   let pod: string;
   before(() => {
-    pod = podNetwork(scope, `spindle-${process.pid}-clients`);
+    pod = podNetwork(scope, name);
+  });
+
+  it("the pod's resolver asks a name server only the pod's namespace has, over UDP and TCP", async (t) => {
+    const dns = await startDnsServerIn({ after: (fn) => t.after(fn) }, name, DNS_RECORDS, ["big.svc.test"]);
+    const files = {
+      resolvConf: `nameserver ${dns.address}\nsearch svc.test\noptions timeout:1 attempts:1\n`,
+      hosts: "",
+    };
+    const inPod = promisify(resolverLookup(files, socketsInNetworkNamespace(pod)));
+    assert.deepEqual(await inPod("web", { all: true }), [
+      { address: "127.0.0.1", family: 4 },
+      { address: "::1", family: 6 },
+    ]);
+    // Its answer is truncated over UDP, so it is asked again over TCP.
+    assert.deepEqual(await inPod("big", { all: true }), [{ address: "127.0.0.2", family: 4 }]);
+    await assert.rejects(inPod("nowhere", {}), {
+      code: "ENOTFOUND",
+      message: "getaddrinfo ENOTFOUND nowhere",
+    });
+    // The same address on the host has no server behind it.
+    const onHost = promisify(resolverLookup(files));
+    await assert.rejects(onHost("web", {}), { code: "EAI_AGAIN" });
   });
 
   it("outbound HTTP and HTTPS reach a server only the pod's namespace has", async (t) => {

@@ -67,13 +67,14 @@ export async function serveSpinApp(container: ContainerApp, images?: ImageApps):
     ? readRuntimeConfigFile(runtimeConfigPath, container.root)
     : undefined;
   const runnable = await prepareContainerApp(container, file, images);
+  const sockets = podSockets(container);
   const runtimeConfig = hostRuntimeConfig({
     file,
     stateDirFlag: undefined,
     logDirFlag: undefined,
     defaultStateDir: join(container.root, ".spin"),
-    lookup: containerLookup(container.nameFiles),
-    outboundSockets: podSockets(container),
+    lookup: containerLookup(container.nameFiles, sockets),
+    outboundSockets: sockets,
   });
   const runtime = await startAppRuntime(
     runnable,
@@ -97,11 +98,15 @@ export async function serveSpinApp(container: ContainerApp, images?: ImageApps):
 
 /**
  * Host names resolve as in the pod, with the files the CRI plugin mounts (one the spec does not mount is
- * the node's own, as in the shim); a container that mounts neither keeps the system resolver.
+ * the node's own, as in the shim), the queries sent from the pod's sockets when it has its own; a
+ * container that mounts neither keeps the system resolver.
  */
-function containerLookup(files: ResolverFiles): LookupFunction | undefined {
+function containerLookup(
+  files: ResolverFiles,
+  sockets: OutboundSockets | undefined,
+): LookupFunction | undefined {
   if (files.resolvConf === undefined && files.hosts === undefined) return undefined;
-  return resolverLookupFromFiles(files);
+  return resolverLookupFromFiles(files, sockets);
 }
 
 /**
