@@ -1,10 +1,11 @@
 /**
- * Where an app's outbound TCP connections leave from, when that is not the host's own network: the
- * containerd shim that serves every pod of a node makes each pod's sockets inside the pod's network
- * namespace, so its connections come from the pod's address. The hook (`OutboundSockets`, the runtime
- * config's `outboundSockets`) makes a new, unconnected socket; `connectOutbound` connects one as
- * `net.connect` would, resolving the host name through the lookup given. A socket keeps the network it
- * was made in, whichever thread connects it later. One socket per connection, made when it is opened.
+ * Where an app's outbound connections and DNS queries leave from, when that is not the host's own
+ * network: the containerd shim that serves every pod of a node makes each pod's sockets inside the pod's
+ * network namespace, so its connections come from the pod's address. The hook (`OutboundSockets`, the
+ * runtime config's `outboundSockets`) makes a new, unconnected TCP or UDP socket; `connectOutbound`
+ * connects a TCP one as `net.connect` would, resolving the host name through the lookup given. A socket
+ * keeps the network it was made in, whichever thread connects it later. One socket per connection, made
+ * when it is opened.
  *
  * The socket is made before the host name is resolved (node-postgres asks for its stream before it
  * connects), so it is an IPv6 socket that also reaches IPv4 addresses (as `::ffff:a.b.c.d`) — or an IPv4
