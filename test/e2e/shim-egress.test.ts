@@ -57,7 +57,10 @@ describe("containerd shim: a pod's outbound connections leave from its network n
     const dns = await startDnsServerIn(scope, ns, { "api.svc.test": ["127.0.0.1"] });
     writeFileSync(join(root, "pod", "resolv.conf"), `nameserver ${dns.address}\nsearch svc.test\n`);
 
-    const containerd = await startContainerd(scope, { SPINDLE_SHIM_SHARING: "node" });
+    const containerd = await startContainerd(scope, {
+      SPINDLE_SHIM_SHARING: "node",
+      SPINDLE_SHIM_IDLE_EXIT: "1",
+    });
     const mount = (file: string) => [
       "--mount",
       `type=bind,src=${join(root, "pod", file)},dst=/etc/${file},options=rbind:ro`,

@@ -49,18 +49,28 @@ export async function startContainerd(scope: Scope, env: Record<string, string> 
       PATH: [bin, dirname(process.execPath), process.env["PATH"]].join(delimiter),
     },
   });
+  const ctr = (...args: string[]) =>
+    runCtr(["--address", join(dir, "containerd.sock"), "--namespace", "spindle", ...args]);
   scope.after(async () => {
+    // A test that failed half-way leaves its containers: a shim serving them would outlive containerd.
+    await removeEverything(ctr);
     daemon.kill("SIGTERM");
     await new Promise((resolve) => daemon.once("exit", resolve));
     rmSync(dir, { recursive: true, force: true });
   });
-  const ctr = (...args: string[]) =>
-    runCtr(["--address", join(dir, "containerd.sock"), "--namespace", "spindle", ...args]);
   for (let i = 0; (await ctr("version")).code !== 0; i++) {
     if (i > 200) throw new Error("containerd did not start within 10 s");
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return { dir, ctr };
+}
+
+/** Force-deletes every task, then every container, of the namespace. */
+async function removeEverything(ctr: Containerd["ctr"]): Promise<void> {
+  const ids = async (kind: "task" | "container") =>
+    (await ctr(kind, "ls", "-q")).stdout.split("\n").filter((id) => id.trim() !== "");
+  for (const id of await ids("task")) await ctr("task", "delete", "--force", id);
+  for (const id of await ids("container")) await ctr("container", "rm", id);
 }
 
 function runCtr(args: string[]): Promise<CtrResult> {
