@@ -18,6 +18,7 @@ import {
 import {
   checkContainerd,
   checkContainerdConfig,
+  checkPodNetworking,
   defaultContainerdPaths,
   checkRuntimeClass,
   checkShim,
@@ -83,6 +84,7 @@ async function nodeChecks(options: ParsedOptions): Promise<CheckResult[]> {
   return [
     config.result,
     await checkShim(config.runtime?.runtimeType, process.env["PATH"] ?? ""),
+    await checkPodNetworking(config.runtime?.runtimeType),
     await checkContainerd(stringOption(options, "containerd-address") ?? defaults.address),
     await checkRuntimeClass(config.runtime?.name, existsSync(kubeconfig) ? kubeconfig : undefined),
   ];

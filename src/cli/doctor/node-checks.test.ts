@@ -3,7 +3,12 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { checkContainerdConfig, defaultContainerdPaths, findSpindleRuntime } from "./node-checks.ts";
+import {
+  checkContainerdConfig,
+  checkPodNetworking,
+  defaultContainerdPaths,
+  findSpindleRuntime,
+} from "./node-checks.ts";
 
 /** What the node installer appends to a containerd 1.x config. */
 const INSTALLED_V2 = `version = 2
@@ -129,4 +134,22 @@ it("finds the containerd of RKE2 or k3s by the config they generate, else contai
       address: "/run/containerd/containerd.sock",
     },
   );
+});
+
+it("reports the shim's sharing from the launcher the runtime starts, and that setns is reachable", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "doctor-launcher-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const launcher = join(dir, "containerd-shim-spindle-v2");
+  writeFileSync(launcher, '#!/bin/sh\nSPINDLE_SHIM_SHARING=node exec node shim.js "$@"\n');
+  const node = await checkPodNetworking(launcher);
+  assert.deepEqual(
+    [node.status, node.detail],
+    ["ok", "one shim for every pod of the node; setns reachable through node:ffi"],
+  );
+  for (const runtimeType of ["io.containerd.spindle.v2", join(dir, "missing")]) {
+    assert.equal(
+      (await checkPodNetworking(runtimeType)).detail,
+      "one shim per pod; setns reachable through node:ffi",
+    );
+  }
 });

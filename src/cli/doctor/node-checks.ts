@@ -205,6 +205,33 @@ function isExecutable(file: string): boolean {
   }
 }
 
+/**
+ * How the shim shares itself (`SPINDLE_SHIM_SHARING` as the node installer's launcher sets it; one shim per
+ * pod when the runtime starts no launcher that sets it), and whether this Node.js reaches libc's `setns`
+ * through `node:ffi`, without which the shim cannot listen or connect inside a pod's network namespace.
+ */
+export async function checkPodNetworking(runtimeType: string | undefined): Promise<CheckResult> {
+  const name = "pod networking";
+  const launcher = runtimeType !== undefined && isAbsolute(runtimeType) ? runtimeType : undefined;
+  // A missing launcher is the shim check's failure; here it only means the default.
+  const text = launcher !== undefined && existsSync(launcher) ? readFileSync(launcher, "utf8") : "";
+  const sharing = /SPINDLE_SHIM_SHARING=(\w+)/.exec(text)?.[1] ?? "pod";
+  const mode = sharing === "node" ? "one shim for every pod of the node" : "one shim per pod";
+  try {
+    const { libc } = await import("../../shim/container/libc.ts");
+    libc();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return {
+      name,
+      status: "fail",
+      detail: `${mode}, but node:ffi cannot reach libc's setns: ${reason}`,
+      hint: "the shim needs Node.js 26 (the package's pinned node) to enter pods' network namespaces",
+    };
+  }
+  return { name, status: "ok", detail: `${mode}; setns reachable through node:ffi` };
+}
+
 export async function checkContainerd(address: string): Promise<CheckResult> {
   const name = "containerd";
   const hint = "start containerd, or pass --containerd-address with the socket its [grpc] address names";
