@@ -14,7 +14,7 @@ import { dirname, join, resolve } from "node:path";
 import { parse as parseToml } from "smol-toml";
 import { SpindleError } from "../errors.ts";
 import type { OutboundSockets } from "../net/outbound-socket.ts";
-import { onlyKeys, RuntimeConfigError, stringField, table } from "./runtime-config-fields.ts";
+import { RuntimeConfigError, stringField } from "./runtime-config-fields.ts";
 import {
   checkConnectionLimit,
   checkOutboundHttp,
@@ -24,21 +24,16 @@ import {
   type OutboundNetworkingConfig,
 } from "./runtime-config-networking.ts";
 import { clientTlsConfigs, type ClientTlsConfig } from "./runtime-config-tls.ts";
+import {
+  keyValueStores,
+  sqliteDatabases,
+  type KeyValueStoreConfig,
+  type SqliteDatabaseConfig,
+} from "./runtime-config-stores.ts";
 import { variablesProviders, type VariablesProviderConfig } from "./runtime-config-variables.ts";
 
 export { RuntimeConfigError };
-
-/** A key-value store backend: `spin` is SQLite at `path` (in memory without one), `redis` a server. */
-export type KeyValueStoreConfig =
-  { readonly type: "spin"; readonly path?: string } | { readonly type: "redis"; readonly url: string };
-
-/**
- * A SQLite database backend: `spin` is a local file at `path` (in memory without one), `libsql` a remote
- * libSQL server reached over HTTP(S) with a bearer token.
- */
-export type SqliteDatabaseConfig =
-  | { readonly type: "spin"; readonly path?: string; readonly allowAttachFile: boolean }
-  | { readonly type: "libsql"; readonly url: string; readonly token: string };
+export type { KeyValueStoreConfig, SqliteDatabaseConfig };
 
 /** What a runtime-config file says, with paths made absolute. */
 export interface RuntimeConfigFile {
@@ -85,9 +80,6 @@ export interface RuntimeConfig {
 
 /** Tables and keys of Spin's runtime config that Spindle does not serve yet: refused, never ignored. */
 const NOT_SUPPORTED = new Set(["max_instance_memory", "llm_compute", "outbound_mysql"]);
-
-const KV_TYPES_NOT_SUPPORTED = new Set(["azure_cosmos", "aws_dynamo"]);
-const LABEL = /^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$/;
 
 /** Reads and parses the file at `path`; `cwd` is what relative SQLite paths resolve against. */
 export function readRuntimeConfigFile(path: string, cwd = process.cwd()): RuntimeConfigFile {
@@ -202,149 +194,6 @@ function connectionLimit({ file }: ReadContext, value: unknown, key: string): Pa
 function directory({ file, base }: ReadContext, key: string, value: unknown): string | undefined {
   const dir = stringField(file, key, value);
   return dir === "" ? undefined : resolve(base, dir);
-}
-
-function keyValueStores(file: string, base: string, value: unknown): Map<string, KeyValueStoreConfig> {
-  const stores = new Map<string, KeyValueStoreConfig>();
-  // A Redis store owns its whole database, as in Spin: two stores in one database would share their keys.
-  const databases = new Map<string, string>();
-  for (const [label, key, entry] of labelledTables(file, "key_value_store", "store", value)) {
-    const store = keyValueStore(file, key, base, entry);
-    if (store.type === "redis") {
-      const database = redisDatabase(store.url);
-      const other = databases.get(database);
-      if (other !== undefined) {
-        throw new RuntimeConfigError(
-          file,
-          `${key}.url`,
-          `store "${label}" uses the same Redis database as store "${other}" (${database}), so their keys would mix`,
-          'give each Redis store its own database, e.g. url = "redis://host:6379/1"',
-        );
-      }
-      databases.set(database, label);
-    }
-    stores.set(label, store);
-  }
-  return stores;
-}
-
-/** `host:port/db` of a Redis URL (port 6379 and database 0 when not given); the URL itself if unparsable. */
-function redisDatabase(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.hostname}:${parsed.port || "6379"}/${parsed.pathname.slice(1) || "0"}`;
-  } catch {
-    return url;
-  }
-}
-
-function sqliteDatabases(file: string, cwd: string, value: unknown): Map<string, SqliteDatabaseConfig> {
-  const databases = new Map<string, SqliteDatabaseConfig>();
-  for (const [label, key, entry] of labelledTables(file, "sqlite_database", "database", value)) {
-    databases.set(label, sqliteDatabase(file, key, cwd, entry));
-  }
-  return databases;
-}
-
-/** The `[<name>.<label>]` tables: label, key path and entry, each label checked. */
-function labelledTables(
-  file: string,
-  name: string,
-  what: string,
-  value: unknown,
-): [string, string, Record<string, unknown>][] {
-  return Object.entries(table(file, name, value)).map(([label, entry]) => {
-    const key = `${name}.${label}`;
-    if (!LABEL.test(label)) {
-      throw new RuntimeConfigError(
-        file,
-        key,
-        `invalid ${what} label "${label}"`,
-        "use lower-case kebab-case or snake_case",
-      );
-    }
-    return [label, key, table(file, key, entry)];
-  });
-}
-
-function sqliteDatabase(
-  file: string,
-  key: string,
-  cwd: string,
-  entry: Record<string, unknown>,
-): SqliteDatabaseConfig {
-  const { type, ...rest } = entry;
-  const kind = stringField(file, `${key}.type`, type);
-  if (kind === "spin") {
-    onlyKeys(file, key, rest, ["path", "allow_attach_file"]);
-    const allow = rest["allow_attach_file"] ?? false;
-    if (typeof allow !== "boolean") {
-      throw new RuntimeConfigError(
-        file,
-        `${key}.allow_attach_file`,
-        "expected a boolean",
-        "write true or false",
-      );
-    }
-    const path =
-      rest["path"] === undefined
-        ? {}
-        : { path: resolve(cwd, stringField(file, `${key}.path`, rest["path"])) };
-    return { type: "spin", ...path, allowAttachFile: allow };
-  }
-  if (kind === "libsql") {
-    onlyKeys(file, key, rest, ["url", "token"]);
-    const url = stringField(file, `${key}.url`, rest["url"]);
-    if (!url.startsWith("http://") && !url.startsWith("https://")) {
-      throw new RuntimeConfigError(
-        file,
-        `${key}.url`,
-        `libsql url "${url}" does not start with http:// or https://`,
-        'write the server address, for example url = "https://example.turso.io"',
-      );
-    }
-    return { type: "libsql", url, token: stringField(file, `${key}.token`, rest["token"]) };
-  }
-  throw new RuntimeConfigError(
-    file,
-    `${key}.type`,
-    `Unknown database kind: ${kind}`,
-    'use type = "spin" or type = "libsql"',
-  );
-}
-
-function keyValueStore(
-  file: string,
-  key: string,
-  base: string,
-  entry: Record<string, unknown>,
-): KeyValueStoreConfig {
-  const { type, ...rest } = entry;
-  const kind = stringField(file, `${key}.type`, type);
-  if (kind === "spin") {
-    onlyKeys(file, key, rest, ["path"]);
-    return rest["path"] === undefined
-      ? { type: "spin" }
-      : { type: "spin", path: resolve(base, stringField(file, `${key}.path`, rest["path"])) };
-  }
-  if (kind === "redis") {
-    onlyKeys(file, key, rest, ["url"]);
-    return { type: "redis", url: stringField(file, `${key}.url`, rest["url"]) };
-  }
-  if (KV_TYPES_NOT_SUPPORTED.has(kind)) {
-    throw new RuntimeConfigError(
-      file,
-      `${key}.type`,
-      `key-value store type "${kind}" is not supported yet by Spindle`,
-      'use type = "spin" or type = "redis"',
-    );
-  }
-  throw new RuntimeConfigError(
-    file,
-    `${key}.type`,
-    `unknown key-value store type "${kind}"`,
-    'use type = "spin" or type = "redis"',
-  );
 }
 
 export interface RuntimeConfigInputs {
