@@ -9,19 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseAllDocuments } from "yaml";
-import { MutatingWebhookConfiguration } from "kubernetes-models/admissionregistration.k8s.io/v1/MutatingWebhookConfiguration";
-import { ValidatingWebhookConfiguration } from "kubernetes-models/admissionregistration.k8s.io/v1/ValidatingWebhookConfiguration";
-import { CustomResourceDefinition } from "kubernetes-models/apiextensions.k8s.io/v1/CustomResourceDefinition";
-import { Deployment } from "kubernetes-models/apps/v1/Deployment";
-import { RuntimeClass } from "kubernetes-models/node.k8s.io/v1/RuntimeClass";
-import { ClusterRole } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole";
-import { ClusterRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding";
-import { Role } from "kubernetes-models/rbac.authorization.k8s.io/v1/Role";
-import { RoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding";
-import { Service } from "kubernetes-models/v1/Service";
-import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
-import { validateSpinAppExecutor } from "../../src/kube/model/admission.ts";
-import { parseSpinAppExecutor } from "../../src/kube/model/parse.ts";
+import { assertValidObject } from "../support/kube-schemas.ts";
 import { runKubeTool } from "../support/kube-tools.ts";
 
 const ROOT = new URL("../../", import.meta.url);
@@ -60,33 +48,9 @@ async function template(values: Values, extra: readonly string[] = []) {
   }
 }
 
-const MODELS: Readonly<Record<string, new (data: never) => { validate(): void }>> = {
-  ServiceAccount,
-  ClusterRole,
-  ClusterRoleBinding,
-  Role,
-  RoleBinding,
-  Deployment,
-  Service,
-  MutatingWebhookConfiguration,
-  ValidatingWebhookConfiguration,
-  RuntimeClass,
-  CustomResourceDefinition,
-};
-
 /** Kubernetes kinds against their OpenAPI schema, SpinAppExecutors against Spindle's admission rules. */
 function validate(doc: Doc) {
-  const what = `${doc.kind} ${doc.metadata.name}`;
-  if (doc.kind === "SpinAppExecutor") {
-    assert.deepEqual(validateSpinAppExecutor(parseSpinAppExecutor(doc)), [], what);
-    return;
-  }
-  const Model = MODELS[doc.kind];
-  if (Model === undefined) {
-    assert.ok(String(doc["apiVersion"]).startsWith("cert-manager.io/"), `unexpected ${what}`);
-    return;
-  }
-  assert.doesNotThrow(() => new Model(structuredClone(doc) as never).validate(), what);
+  assertValidObject(doc, `${doc.kind} ${doc.metadata.name}`);
 }
 
 const find = (docs: Doc[], kind: string, name?: string): Doc | undefined =>
