@@ -12,7 +12,7 @@ import type { AddressInfo } from "node:net";
 import { createServer as createHttpServer } from "node:http";
 import { join } from "node:path";
 import { serveSpinApp } from "../../src/shim/container/spin-app.ts";
-import { makeApp } from "../support/apps.ts";
+import { makeApp, redisSubscriberManifest } from "../support/apps.ts";
 import { componentWasm, spinProbeWasm, TEST_CACHE_HOME } from "../support/components.ts";
 import { containerdUnavailable, startContainerd, until } from "../support/containerd.ts";
 import { startDnsServer } from "../support/dns-server.ts";
@@ -112,21 +112,7 @@ describe(
       const dns = await startDnsServer(t, { "redis.svc.test": ["127.0.0.1"] });
       const address = `redis://redis:${redis.port}`;
       const root = makeApp(t, {
-        manifest: `spin_manifest_version = 2
-[application]
-name = "subscriber"
-
-[application.trigger.redis]
-address = "${address}"
-
-[[trigger.redis]]
-channel = "jobs"
-component = "worker"
-
-[component.worker]
-source = "probe.wasm"
-allowed_outbound_hosts = ["${address}"]
-`,
+        manifest: redisSubscriberManifest("subscriber", address),
         files: {
           "pod/resolv.conf": `search svc.test\nnameserver ${dns.address}\noptions ndots:5\n`,
           "pod/hosts": "127.0.0.1\tlocalhost\n",

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { greetManifest, makeApp } from "../support/apps.ts";
+import { greetManifest, makeApp, redisSubscriberManifest } from "../support/apps.ts";
 import { spinProbeWasm } from "../support/components.ts";
 import { runSpindle } from "../support/cli.ts";
 import { buildImageTar } from "../support/oci-image.ts";
@@ -161,21 +161,7 @@ describe("containerd shim", { skip }, () => {
   it("runs an app's Redis triggers, delivering published messages", { skip: redisSkip }, async (t) => {
     const redis = await startRedis(t);
     assert.ok(redis !== undefined, REDIS_MISSING);
-    const manifest = `spin_manifest_version = 2
-[application]
-name = "subscriber"
-
-[application.trigger.redis]
-address = "redis://127.0.0.1:${redis.port}"
-
-[[trigger.redis]]
-channel = "jobs"
-component = "worker"
-
-[component.worker]
-source = "probe.wasm"
-allowed_outbound_hosts = ["redis://127.0.0.1:${redis.port}"]
-`;
+    const manifest = redisSubscriberManifest("subscriber", `redis://127.0.0.1:${redis.port}`);
     const root = makeApp(t, { manifest });
     copyFileSync(
       spinProbeWasm("redis-trigger-probe", "redis-spin.wit", "inbound-redis-spin.wit"),

@@ -7,7 +7,7 @@ import { createServer, type IncomingHttpHeaders } from "node:http";
 import { copyFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { makeApp } from "../support/apps.ts";
+import { makeApp, redisSubscriberManifest } from "../support/apps.ts";
 import { startApp, type RunningApp } from "../support/cli.ts";
 import { TEST_CACHE_HOME, componentWasm, spinProbeWasm } from "../support/components.ts";
 import { request } from "../support/http.ts";
@@ -289,21 +289,7 @@ allowed_outbound_hosts = ["redis://127.0.0.1:${redis.port}"]
     const redis = await startRedis(scope);
     if (redis === undefined) throw new Error(REDIS_MISSING);
     const dir = makeApp(scope, {
-      manifest: `spin_manifest_version = 2
-[application]
-name = "traced-subscriber"
-
-[application.trigger.redis]
-address = "redis://127.0.0.1:${redis.port}"
-
-[[trigger.redis]]
-channel = "jobs"
-component = "worker"
-
-[component.worker]
-source = "probe.wasm"
-allowed_outbound_hosts = ["redis://127.0.0.1:${redis.port}"]
-`,
+      manifest: redisSubscriberManifest("traced-subscriber", `redis://127.0.0.1:${redis.port}`),
     });
     copyFileSync(
       spinProbeWasm("redis-trigger-probe", "redis-spin.wit", "inbound-redis-spin.wit"),

@@ -90,3 +90,25 @@ source = "greet.wasm"
 environment = { GREETING = "${greeting}" }
 `;
 }
+
+/**
+ * A Redis-trigger app: component `worker` (the probe component, `probe.wasm`) handles channel `jobs` of
+ * the Redis at `address`, and may reach it with outbound Redis too.
+ */
+export function redisSubscriberManifest(name: string, address: string): string {
+  return `spin_manifest_version = 2
+[application]
+name = "${name}"
+
+[application.trigger.redis]
+address = "${address}"
+
+[[trigger.redis]]
+channel = "jobs"
+component = "worker"
+
+[component.worker]
+source = "probe.wasm"
+allowed_outbound_hosts = ["${address}"]
+`;
+}
