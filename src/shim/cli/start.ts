@@ -11,8 +11,8 @@ import { spawn } from "node:child_process";
 import { constants, existsSync, mkdirSync, openSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { SpindleError } from "../../errors.ts";
-import { readBundleSpec, SANDBOX_ID_ANNOTATION } from "../container/bundle.ts";
-import { inNetworkNamespace, isOwnNetworkNamespace } from "../container/network-namespace.ts";
+import { readBundleSpec, SANDBOX_ID_ANNOTATION, type BundleSpec } from "../container/bundle.ts";
+import { foreignNetworkNamespace, inNetworkNamespace } from "../container/network-namespace.ts";
 import type { ShimArgs } from "./args.ts";
 import { NODE_GROUPING, nodeShimLog, shimSharing, type ShimSharing } from "./sharing.ts";
 import { answers, socketAddress, socketPath } from "./socket.ts";
@@ -29,12 +29,13 @@ export interface StartContext {
 export async function startShim(args: ShimArgs, context: StartContext): Promise<void> {
   if (args.namespace === "") throw new SpindleError("shim namespace cannot be empty");
   const sharing = shimSharing(process.env);
-  const grouping = sharing === "node" ? NODE_GROUPING : groupingId(args, context.cwd);
+  const spec = existsSync(join(context.cwd, "config.json")) ? readBundleSpec(context.cwd) : undefined;
+  const grouping = sharing === "node" ? NODE_GROUPING : (spec?.annotations[SANDBOX_ID_ANNOTATION] ?? args.id);
   const path = socketPath(args.address, args.namespace, grouping, context.socketDir);
   if (!(await answers(path))) {
     rmSync(path, { force: true });
     mkdirSync(dirname(path), { recursive: true, mode: 0o711 });
-    await startDaemon(args, context, path, sharing).catch(async (error: unknown) => {
+    await startDaemon(args, context, path, { sharing, spec }).catch(async (error: unknown) => {
       // Another start for the same sandbox may have won the race for the socket; its shim will do.
       if (!(await answers(path))) throw error;
     });
@@ -43,27 +44,20 @@ export async function startShim(args: ShimArgs, context: StartContext): Promise<
   context.stdout.write(socketAddress(path));
 }
 
-function groupingId(args: ShimArgs, cwd: string): string {
-  if (!existsSync(join(cwd, "config.json"))) return args.id;
-  return readBundleSpec(cwd).annotations[SANDBOX_ID_ANNOTATION] ?? args.id;
-}
-
 /**
  * Where a pod's daemon runs: in the pod's network namespace when the first container's spec names one
  * (the sandbox's, made by CNI), so the app's outbound connections leave from the pod's address too. The
  * node's daemon stays in the node's, as it serves many pods.
  */
-function daemonNamespace(cwd: string, sharing: ShimSharing): string | undefined {
-  if (sharing === "node" || !existsSync(join(cwd, "config.json"))) return undefined;
-  const namespace = readBundleSpec(cwd).networkNamespace;
-  return namespace === undefined || isOwnNetworkNamespace(namespace) ? undefined : namespace;
+function daemonNamespace(spec: BundleSpec | undefined, sharing: ShimSharing): string | undefined {
+  return sharing === "node" ? undefined : foreignNetworkNamespace(spec?.networkNamespace);
 }
 
 function startDaemon(
   args: ShimArgs,
   context: StartContext,
   path: string,
-  sharing: ShimSharing,
+  { sharing, spec }: { readonly sharing: ShimSharing; readonly spec: BundleSpec | undefined },
 ): Promise<void> {
   const flags = ["-namespace", args.namespace, "-id", args.id, "-address", args.address];
   flags.push("-publish-binary", args.publishBinary, "-socket", socketAddress(path));
@@ -76,7 +70,7 @@ function startDaemon(
       stdio: ["ignore", "ignore", node ? openSync(nodeShimLog(path), "a", 0o640) : logFd(context.cwd), "ipc"],
     });
   // A child process starts in the network namespace of the thread that forks it.
-  const namespace = daemonNamespace(context.cwd, sharing);
+  const namespace = daemonNamespace(spec, sharing);
   const child = namespace === undefined ? spawnDaemon() : inNetworkNamespace(namespace, spawnDaemon);
   return new Promise((resolve, reject) => {
     child.once("message", (message: { ready?: boolean; error?: string }) => {

@@ -30,6 +30,11 @@ const BACKLOG = 511;
 /** The shim's own network namespace, as the kernel names it. */
 const OWN_NAMESPACE = "/proc/thread-self/ns/net";
 
+/** `path` when it names a network namespace other than the shim's own, else undefined: none to enter. */
+export function foreignNetworkNamespace(path: string | undefined): string | undefined {
+  return path === undefined || isOwnNetworkNamespace(path) ? undefined : path;
+}
+
 /** Whether `path` names the namespace this process already runs in: then nothing has to be entered. */
 export function isOwnNetworkNamespace(path: string): boolean {
   const target = namespaceStat(path);
@@ -37,14 +42,15 @@ export function isOwnNetworkNamespace(path: string): boolean {
   return target.ino === own.ino && target.dev === own.dev;
 }
 
+/** The shim's own namespace, opened once: every entry into a pod's returns to it. */
+let ownNamespace: number | undefined;
+
 /** Runs `action` with this thread inside the network namespace at `path`, then returns to its own. */
 export function inNetworkNamespace<T>(path: string, action: () => T): T {
-  namespaceStat(path);
   const c = libc();
-  const own = openSync(OWN_NAMESPACE, "r");
-  let target: number | undefined;
+  ownNamespace ??= openSync(OWN_NAMESPACE, "r");
+  const target = openNamespace(path);
   try {
-    target = openSync(path, "r");
     if (c.setns(target, CLONE_NEWNET) !== 0) {
       throw new SpindleError(`cannot enter the network namespace ${path}: ${c.lastError()}`, {
         hint: "the shim needs CAP_SYS_ADMIN (containerd runs it as root) and a namespace that still exists",
@@ -53,15 +59,14 @@ export function inNetworkNamespace<T>(path: string, action: () => T): T {
     try {
       return action();
     } finally {
-      if (c.setns(own, CLONE_NEWNET) !== 0) {
+      if (c.setns(ownNamespace, CLONE_NEWNET) !== 0) {
         // A thread left in a pod's namespace would serve every later pod from it: stop instead.
         process.stderr.write(`cannot return to the shim's network namespace: ${c.lastError()}\n`);
         process.abort();
       }
     }
   } finally {
-    if (target !== undefined) closeSync(target);
-    closeSync(own);
+    closeSync(target);
   }
 }
 
@@ -137,9 +142,21 @@ function namespaceStat(path: string) {
   try {
     return statSync(path);
   } catch (cause) {
-    throw new SpindleError(`the container's network namespace ${path} does not exist`, {
-      cause,
-      hint: "the pod's sandbox may have been removed; containerd recreates the container with its new sandbox",
-    });
+    throw missingNamespace(path, cause);
   }
+}
+
+function openNamespace(path: string): number {
+  try {
+    return openSync(path, "r");
+  } catch (cause) {
+    throw missingNamespace(path, cause);
+  }
+}
+
+function missingNamespace(path: string, cause: unknown): SpindleError {
+  return new SpindleError(`the container's network namespace ${path} does not exist`, {
+    cause,
+    hint: "the pod's sandbox may have been removed; containerd recreates the container with its new sandbox",
+  });
 }

@@ -11,7 +11,7 @@ import { existsSync } from "node:fs";
 import { constants } from "node:os";
 import { join } from "node:path";
 import { ShimError } from "../ttrpc/status.ts";
-import { inNetworkNamespace, isOwnNetworkNamespace } from "./network-namespace.ts";
+import { foreignNetworkNamespace, inNetworkNamespace } from "./network-namespace.ts";
 import type { Container, PreparedContainer } from "./run.ts";
 
 export function startSandboxProcess(container: Container): PreparedContainer {
@@ -29,11 +29,8 @@ export function startSandboxProcess(container: Container): PreparedContainer {
       env: Object.fromEntries(container.env),
       stdio: ["ignore", "pipe", "pipe"],
     });
-  const namespace = container.networkNamespace;
-  const child =
-    namespace === undefined || isOwnNetworkNamespace(namespace)
-      ? spawnIt()
-      : inNetworkNamespace(namespace, spawnIt);
+  const namespace = foreignNetworkNamespace(container.networkNamespace);
+  const child = namespace === undefined ? spawnIt() : inNetworkNamespace(namespace, spawnIt);
   if (child.pid === undefined) {
     // Node says why only on the next tick. Create fails now, as runc's does for a program it cannot
     // run: a sandbox without a pid of its own would give containerd the shim's, and the pod's

@@ -31,7 +31,7 @@ import { startAppRuntime } from "../../triggers/app-runtime.ts";
 import { triggersBanner } from "../../triggers/start.ts";
 import type { ImageApps } from "./image-app.ts";
 import {
-  isOwnNetworkNamespace,
+  foreignNetworkNamespace,
   listenInNetworkNamespace,
   socketsInNetworkNamespace,
 } from "./network-namespace.ts";
@@ -67,7 +67,10 @@ export async function serveSpinApp(container: ContainerApp, images?: ImageApps):
     ? readRuntimeConfigFile(runtimeConfigPath, container.root)
     : undefined;
   const runnable = await prepareContainerApp(container, file, images);
-  const sockets = podSockets(container);
+  // The pod's namespace when it is not the shim's (the node-wide shim's pods): listener and outbound
+  // connections are made there, so the pod's address and network policies apply to them.
+  const namespace = foreignNetworkNamespace(container.networkNamespace);
+  const sockets = namespace === undefined ? undefined : socketsInNetworkNamespace(namespace);
   const runtimeConfig = hostRuntimeConfig({
     file,
     stateDirFlag: undefined,
@@ -90,7 +93,7 @@ export async function serveSpinApp(container: ContainerApp, images?: ImageApps):
       // SpinKube sets the pod's memory limit as SPIN_MAX_INSTANCE_MEMORY in the container environment.
       maxInstanceMemory: instanceMemoryFromEnv(container.env),
     },
-    { listen: listenAddress(container) },
+    { listen: listenAddress(container, namespace) },
   );
   container.stdout.write(triggersBanner(runtime.triggers));
   return { close: () => runtime.close() };
@@ -110,23 +113,12 @@ function containerLookup(
 }
 
 /**
- * Outbound connections leave from the pod's network namespace when the container has one that is not the
- * shim's (the node-wide shim's pods), so the pod's address and network policies apply to them.
- */
-function podSockets(container: ContainerApp): OutboundSockets | undefined {
-  const namespace = container.networkNamespace;
-  if (namespace === undefined || isOwnNetworkNamespace(namespace)) return undefined;
-  return socketsInNetworkNamespace(namespace);
-}
-
-/**
  * `SPIN_HTTP_LISTEN_ADDR`, bound inside the pod's network namespace when the container has one that is
  * not the shim's (a Kubernetes pod), so each pod listens on its own address, port 80 in all of them.
  */
-function listenAddress(container: ContainerApp): ListenAddress {
+function listenAddress(container: ContainerApp, namespace: string | undefined): ListenAddress {
   const address = parseListenAddress(container.env.get("SPIN_HTTP_LISTEN_ADDR") ?? SHIM_DEFAULT_LISTEN);
-  const namespace = container.networkNamespace;
-  if (namespace === undefined || isOwnNetworkNamespace(namespace)) return address;
+  if (namespace === undefined) return address;
   return { ...address, socket: () => listenInNetworkNamespace(namespace, address) };
 }
 
