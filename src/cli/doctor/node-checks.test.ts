@@ -146,6 +146,10 @@ it("reports the shim's sharing from the launcher the runtime starts, and that se
     [node.status, node.detail],
     ["ok", "one shim for every pod of the node; setns reachable through node:ffi"],
   );
+  writeFileSync(launcher, "#!/bin/sh\nSPINDLE_SHIM_SHARING=cluster exec node shim.js\n");
+  const bad = await checkPodNetworking(launcher);
+  assert.equal(bad.status, "fail");
+  assert.match(bad.detail, /SPINDLE_SHIM_SHARING is "cluster": expected pod or node/);
   for (const runtimeType of ["io.containerd.spindle.v2", join(dir, "missing")]) {
     assert.equal(
       (await checkPodNetworking(runtimeType)).detail,

@@ -10,6 +10,7 @@ import { accessSync, constants, existsSync, readFileSync } from "node:fs";
 import { basename, delimiter, isAbsolute, join } from "node:path";
 import { promisify } from "node:util";
 import { parse } from "smol-toml";
+import type { SpindleError } from "../../errors.ts";
 import type { CheckResult } from "./report.ts";
 
 const run = promisify(execFile);
@@ -215,8 +216,16 @@ export async function checkPodNetworking(runtimeType: string | undefined): Promi
   const launcher = runtimeType !== undefined && isAbsolute(runtimeType) ? runtimeType : undefined;
   // A missing launcher is the shim check's failure; here it only means the default.
   const text = launcher !== undefined && existsSync(launcher) ? readFileSync(launcher, "utf8") : "";
-  const sharing = /SPINDLE_SHIM_SHARING=(\w+)/.exec(text)?.[1] ?? "pod";
-  const mode = sharing === "node" ? "one shim for every pod of the node" : "one shim per pod";
+  const value = /SPINDLE_SHIM_SHARING=(\S*)/.exec(text)?.[1];
+  let mode: string;
+  try {
+    const { shimSharing } = await import("../../shim/cli/sharing.ts");
+    const sharing = shimSharing(value === undefined ? {} : { SPINDLE_SHIM_SHARING: value });
+    mode = sharing === "node" ? "one shim for every pod of the node" : "one shim per pod";
+  } catch (error) {
+    const { message, hint } = error as SpindleError;
+    return { name, status: "fail", detail: `${launcher ?? "the shim"}: ${message}`, hint };
+  }
   try {
     const { libc } = await import("../../shim/container/libc.ts");
     libc();
