@@ -8,6 +8,7 @@
  */
 import type { LookupFunction } from "node:net";
 import type { LoadedApp } from "../app/load.ts";
+import { SpindleError } from "../errors.ts";
 import type { ResolvedVariables } from "../app/variables.ts";
 import type { HostCapabilities } from "../capabilities/capability.ts";
 import type { OutboundFetch } from "../capabilities/outbound-networking/outbound-fetch.ts";
@@ -61,7 +62,14 @@ export async function componentContexts(
     let context = contexts.get(componentId);
     if (context === undefined) {
       const component = app.components.get(componentId);
-      if (component === undefined) throw new Error(`a trigger names unknown component ${componentId}`);
+      if (component === undefined) {
+        throw new SpindleError(
+          `a trigger of app "${app.name}" names component "${componentId}", which the app lacks`,
+          {
+            hint: `point the trigger at one of its components: ${[...app.components.keys()].join(", ")}`,
+          },
+        );
+      }
       context = {
         component,
         environment: new Map([...component.environment, ...settings.extraEnv]),
