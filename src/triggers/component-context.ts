@@ -4,7 +4,9 @@
  * additions, its outbound HTTP policy — `allowed_outbound_hosts` rendered with the resolved variables, with
  * in-app requests (`self`, `*.spin.internal`) handed to the trigger's `dispatchInternal` — and the host
  * capabilities (key-value, variables, …) configured for the app. Built once per loaded app and trigger,
- * at load time; each component's context is made once and shared by its triggers.
+ * at load time; each component's context is made once per trigger type (HTTP, Redis) and shared by its
+ * triggers of that type: a component with both kinds has two, each with its own output sink on the same
+ * files.
  */
 import type { LookupFunction } from "node:net";
 import type { LoadedApp } from "../app/load.ts";
