@@ -66,13 +66,19 @@ export class RegistryClient {
     return this.#transport.auth.verify();
   }
 
-  async blobExists(repository: string, digest: string): Promise<boolean> {
+  /**
+   * Whether the repository holds the blob; `undefined` when the registry kept answering with a server
+   * error. distribution does that for a blob whose link a crash left empty, and pushing the blob again
+   * rewrites the link, so a pusher should upload rather than give up.
+   */
+  async blobExists(repository: string, digest: string): Promise<boolean | undefined> {
     const response = await this.#send(repository, "pull", {
       method: "HEAD",
       target: `/v2/${repository}/blobs/${digest}`,
     });
     if (response.status === 200) return true;
     if (response.status === 404) return false;
+    if (response.status >= 500) return undefined;
     throw await this.#failure(response, `blob ${digest} of ${this.#name(repository)}`);
   }
 

@@ -152,6 +152,28 @@ describe("registry faults", { skip: registryUnavailable() ?? false }, () => {
     assert.equal(pull.stdout, `Pulled ${reference} with digest ${digest}\n`);
   });
 
+  it("pushes a blob again when the registry cannot say whether it has it", async () => {
+    // A registry stopped mid-push can leave a repository's link to a blob empty: it then answers that
+    // blob's HEAD with a 500 until the blob is pushed again, which rewrites the link.
+    const reference = `${registry.host}/faults/broken-link:v1`;
+    const cacheDir = tempDir(scope, "spindle-cache-");
+    await pushApp(reference, app, { cacheDir });
+    const wasmDigest = sha256(readFileSync(guestWasm("echo-env")));
+    writeFileSync(registry.layerLinkPath("faults/broken-link", wasmDigest), "");
+    const head = await fetch(`http://${registry.host}/v2/faults/broken-link/blobs/${wasmDigest}`, {
+      method: "HEAD",
+    });
+    assert.equal(head.status, 500, "the registry cannot tell");
+
+    const { retry } = noSleep();
+    const digest = await pushApp(reference, app, { cacheDir, retry });
+    const pull = await runSpindle(["registry", "pull", reference], {
+      env: { XDG_CACHE_HOME: tempDir(scope, "spindle-home-") },
+    });
+    assert.equal(pull.code, 0, pull.stderr);
+    assert.equal(pull.stdout, `Pulled ${reference} with digest ${digest}\n`);
+  });
+
   it("says the registry cannot be reached when it is down", async () => {
     await registry.stop();
     try {

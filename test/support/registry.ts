@@ -35,6 +35,8 @@ export interface TestRegistry {
   readonly host: string;
   /** Where the registry keeps its blobs. */
   blobPath(digest: string): string;
+  /** Where the registry records that `repository` holds the blob `digest`. */
+  layerLinkPath(repository: string, digest: string): string;
   stop(): Promise<void>;
   start(): Promise<void>;
   log(): string;
@@ -53,12 +55,13 @@ export async function startRegistry(t: Scope, options: RegistryOptions = {}): Pr
   const logFile = join(dir, "registry.log");
   const logFd = openSync(logFile, "a");
   let child: ChildProcess | undefined;
+  const storage = join(dir, "data", "docker", "registry", "v2");
+  const hexOf = (digest: string): string => digest.replace(/^sha256:/, "");
   const registry: TestRegistry = {
     host,
-    blobPath: (digest) => {
-      const hex = digest.replace(/^sha256:/, "");
-      return join(dir, "data", "docker", "registry", "v2", "blobs", "sha256", hex.slice(0, 2), hex, "data");
-    },
+    blobPath: (digest) => join(storage, "blobs", "sha256", hexOf(digest).slice(0, 2), hexOf(digest), "data"),
+    layerLinkPath: (repository, digest) =>
+      join(storage, "repositories", repository, "_layers", "sha256", hexOf(digest), "link"),
     start: async () => {
       child = spawn("docker-registry", ["serve", config], {
         stdio: ["ignore", logFd, logFd],
