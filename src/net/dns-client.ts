@@ -13,6 +13,7 @@ import { createSocket } from "node:dgram";
 import { isIP } from "node:net";
 import { decodeReply, encodeQuery, TYPE_A, TYPE_AAAA, type DnsReply } from "./dns-message.ts";
 import { connectOutbound, type OutboundSockets } from "./outbound-socket.ts";
+import type { Nameserver } from "./resolv-conf.ts";
 
 /** The queries the pod resolver asks, as `dns.promises.Resolver` has them. */
 export interface DnsQueries {
@@ -21,19 +22,11 @@ export interface DnsQueries {
 }
 
 export interface DnsClientOptions {
-  /** `address` or `address:port` (`[v6]:port`), as resolv.conf's `nameserver` lines give them. */
-  readonly nameservers: readonly string[];
+  readonly nameservers: readonly Nameserver[];
   readonly timeoutMs: number;
   readonly attempts: number;
   readonly sockets: OutboundSockets;
 }
-
-interface Server {
-  readonly host: string;
-  readonly port: number;
-}
-
-const DNS_PORT = 53;
 
 /** c-ares's code for each response code that sends the question on to the next server. */
 const SERVER_FAILURES: Readonly<Record<number, string>> = {
@@ -44,13 +37,12 @@ const SERVER_FAILURES: Readonly<Record<number, string>> = {
 };
 
 export function dnsClient(options: DnsClientOptions): DnsQueries {
-  const servers = options.nameservers.map(parseServer);
   const ask = async (name: string, type: number): Promise<string[]> => {
     const query = encodeQuery(randomInt(0x10000), name, type);
     if (query === undefined) throw dnsError("EBADNAME", name);
     let failure = "ETIMEOUT";
     for (let attempt = 0; attempt < options.attempts; attempt++) {
-      for (const server of servers) {
+      for (const server of options.nameservers) {
         const reply = await exchange(options, server, query).catch(() => undefined);
         if (reply !== undefined && SERVER_FAILURES[reply.rcode] === undefined) return answer(reply, name);
         if (reply !== undefined) failure = SERVER_FAILURES[reply.rcode] ?? failure;
@@ -68,12 +60,12 @@ function answer(reply: DnsReply, name: string): string[] {
   return [...reply.addresses];
 }
 
-async function exchange(options: DnsClientOptions, server: Server, query: Buffer): Promise<DnsReply> {
+async function exchange(options: DnsClientOptions, server: Nameserver, query: Buffer): Promise<DnsReply> {
   const reply = await overUdp(options, server, query);
   return reply.truncated ? overTcp(options, server, query) : reply;
 }
 
-function overUdp(options: DnsClientOptions, server: Server, query: Buffer): Promise<DnsReply> {
+function overUdp(options: DnsClientOptions, server: Nameserver, query: Buffer): Promise<DnsReply> {
   const made = options.sockets("datagram");
   const socket = createSocket(made.family === 6 ? "udp6" : "udp4");
   const host = made.family === 6 && isIP(server.host) === 4 ? `::ffff:${server.host}` : server.host;
@@ -98,7 +90,7 @@ function overUdp(options: DnsClientOptions, server: Server, query: Buffer): Prom
 }
 
 /** The same question over TCP, each message after its two-byte length (RFC 1035 4.2.2). */
-function overTcp(options: DnsClientOptions, server: Server, query: Buffer): Promise<DnsReply> {
+function overTcp(options: DnsClientOptions, server: Nameserver, query: Buffer): Promise<DnsReply> {
   const socket = connectOutbound(options.sockets, server);
   return new Promise((resolve, reject) => {
     let received = Buffer.alloc(0);
@@ -121,15 +113,6 @@ function overTcp(options: DnsClientOptions, server: Server, query: Buffer): Prom
     length.writeUInt16BE(query.length);
     socket.write(Buffer.concat([length, query]));
   });
-}
-
-/** `1.2.3.4`, `1.2.3.4:5353`, `::1` or `[::1]:5353`. */
-function parseServer(nameserver: string): Server {
-  const bracketed = /^\[(.+)\](?::(\d+))?$/.exec(nameserver);
-  if (bracketed !== null) return { host: bracketed[1] ?? "", port: Number(bracketed[2] ?? DNS_PORT) };
-  if (isIP(nameserver) !== 0) return { host: nameserver, port: DNS_PORT };
-  const [host = "", port = ""] = nameserver.split(":");
-  return { host, port: Number(port) || DNS_PORT };
 }
 
 /** An error as `dns.Resolver` rejects with: `queryA ENOTFOUND name`, its `code` c-ares's. */

@@ -12,7 +12,7 @@ options ndots:5
 describe("resolv.conf", () => {
   it("reads a pod's file: its name server, search domains and ndots", () => {
     assert.deepEqual(parseResolvConf(KUBERNETES), {
-      nameservers: ["10.96.0.10"],
+      nameservers: [{ host: "10.96.0.10", port: 53 }],
       search: ["default.svc.cluster.local", "svc.cluster.local", "cluster.local"],
       ndots: 5,
       timeoutMs: 5000,
@@ -22,7 +22,7 @@ describe("resolv.conf", () => {
 
   it("has glibc's defaults: 127.0.0.1, no search domain, ndots 1", () => {
     assert.deepEqual(parseResolvConf("# nothing here\n"), {
-      nameservers: ["127.0.0.1"],
+      nameservers: [{ host: "127.0.0.1", port: 53 }],
       search: [],
       ndots: 1,
       timeoutMs: 5000,
@@ -41,7 +41,14 @@ describe("resolv.conf", () => {
         "nameserver 10.0.0.4",
       ].join("\n"),
     );
-    assert.deepEqual(conf.nameservers, ["10.0.0.1", "[fd00::53]:5353", "fd00::1"]);
+    assert.deepEqual(conf.nameservers, [
+      { host: "10.0.0.1", port: 53 },
+      { host: "fd00::53", port: 5353 },
+      { host: "fd00::1", port: 53 },
+    ]);
+    assert.deepEqual(parseResolvConf("nameserver 10.0.0.9:0\nnameserver [fd00::1]").nameservers, [
+      { host: "10.0.0.9", port: 53 },
+    ]);
   });
 
   it("lets the last search or domain line win, trailing dots dropped, options clamped", () => {

@@ -5,14 +5,21 @@
  * domains. Pure: the texts come from the caller; `resolver.ts` turns them into a lookup.
  */
 import type { LookupAddress } from "node:dns";
-import { ipLiteral } from "../util/ip.ts";
+import { ipFamily, ipLiteral } from "../util/ip.ts";
+
+/** A name server of a `nameserver` line: its IP address (IPv6 without brackets) and port. */
+export interface Nameserver {
+  readonly host: string;
+  readonly port: number;
+}
 
 export interface ResolvConf {
   /**
-   * `nameserver` addresses in file order, at most three as in glibc; `127.0.0.1` when none is given. An
-   * address may carry a port (`127.0.0.1:5353`, `[::1]:5353`), as c-ares reads it; glibc ignores such a line.
+   * The `nameserver` lines' servers in file order, at most three as in glibc; `127.0.0.1` when none is
+   * given. A line's address may carry a port (`127.0.0.1:5353`, `[::1]:5353`), as c-ares reads it (glibc
+   * ignores such a line); without one, or with port 0 as c-ares reads it, the port is 53.
    */
-  readonly nameservers: readonly string[];
+  readonly nameservers: readonly Nameserver[];
   /** Search domains, without a trailing dot: the last `search` or `domain` line wins. */
   readonly search: readonly string[];
   /** A name with at least this many dots is tried as is before the search domains (glibc: 1, at most 15). */
@@ -27,16 +34,18 @@ export interface ResolvConf {
 export type HostsTable = ReadonlyMap<string, readonly LookupAddress[]>;
 
 const MAX_NAMESERVERS = 3;
+const DNS_PORT = 53;
 const WITH_PORT = /^(?:\[([^\]]+)\]|(\d+\.\d+\.\d+\.\d+)):(\d{1,5})$/;
 
 export function parseResolvConf(text: string): ResolvConf {
-  const nameservers: string[] = [];
+  const nameservers: Nameserver[] = [];
   let search: string[] = [];
   const options = { ndots: 1, timeout: 5, attempts: 2 };
   for (const fields of lines(text)) {
     const [keyword, ...values] = fields;
-    if (keyword === "nameserver" && values[0] !== undefined && isNameserver(values[0])) {
-      nameservers.push(values[0]);
+    const nameserver = keyword === "nameserver" ? parseNameserver(values[0] ?? "") : undefined;
+    if (nameserver !== undefined) {
+      nameservers.push(nameserver);
     } else if (keyword === "search" || keyword === "domain") {
       // `domain` names one domain; both replace what an earlier line set.
       search = (keyword === "domain" ? values.slice(0, 1) : values)
@@ -47,7 +56,10 @@ export function parseResolvConf(text: string): ResolvConf {
     }
   }
   return {
-    nameservers: nameservers.length === 0 ? ["127.0.0.1"] : nameservers.slice(0, MAX_NAMESERVERS),
+    nameservers:
+      nameservers.length === 0
+        ? [{ host: "127.0.0.1", port: DNS_PORT }]
+        : nameservers.slice(0, MAX_NAMESERVERS),
     search,
     ndots: options.ndots,
     timeoutMs: options.timeout * 1000,
@@ -92,11 +104,14 @@ function lines(text: string): string[][] {
     .map((line) => line.split(/\s+/));
 }
 
-function isNameserver(value: string): boolean {
-  if (ipLiteral(value) !== undefined && !value.startsWith("[")) return true;
+/** `1.2.3.4`, `fd00::1`, `1.2.3.4:5353` or `[fd00::1]:5353` as a server; `undefined` for anything else. */
+function parseNameserver(value: string): Nameserver | undefined {
+  if (ipFamily(value) !== undefined) return { host: value, port: DNS_PORT };
   const match = WITH_PORT.exec(value);
   const host = match?.[1] ?? match?.[2];
-  return host !== undefined && ipLiteral(host) !== undefined && Number(match?.[3]) <= 65535;
+  const port = Number(match?.[3]);
+  if (host === undefined || ipFamily(host) === undefined || port > 65535) return undefined;
+  return { host, port: port === 0 ? DNS_PORT : port };
 }
 
 /** glibc's `ndots:`, `timeout:` and `attempts:`, clamped to its limits; other options are ignored. */
