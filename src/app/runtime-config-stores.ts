@@ -4,6 +4,7 @@
  * directory, SQLite paths against the working directory, as in Spin). Pure.
  */
 import { resolve } from "node:path";
+import { WELL_KNOWN_PORTS } from "../manifest/allowed-hosts.ts";
 import { onlyKeys, RuntimeConfigError, stringField, table } from "./runtime-config-fields.ts";
 
 /** A key-value store backend: `spin` is SQLite at `path` (in memory without one), `redis` a server. */
@@ -49,7 +50,7 @@ export function keyValueStores(file: string, base: string, value: unknown): Map<
 function redisDatabase(url: string): string {
   try {
     const parsed = new URL(url);
-    return `${parsed.hostname}:${parsed.port || "6379"}/${parsed.pathname.slice(1) || "0"}`;
+    return `${parsed.hostname}:${parsed.port || WELL_KNOWN_PORTS.redis}/${parsed.pathname.slice(1) || "0"}`;
   } catch {
     return url;
   }

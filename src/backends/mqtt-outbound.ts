@@ -14,6 +14,7 @@ import { randomUUID } from "node:crypto";
 import { connect as connectTcp, isIP, type LookupFunction } from "node:net";
 import { connect as connectTls } from "node:tls";
 import type { MqttClient } from "mqtt";
+import { WELL_KNOWN_PORTS } from "../manifest/allowed-hosts.ts";
 import { connectOutbound, type OutboundSockets } from "../net/outbound-socket.ts";
 
 export type QualityOfService = 0 | 1 | 2;
@@ -49,6 +50,9 @@ export interface MqttClients {
 
 /** How long connecting may take before the guest is told it failed. */
 const CONNECT_TIMEOUT_MS = 10_000;
+
+/** MQTT over TLS's registered port: a client default only, allowed_outbound_hosts (as Spin's) has none. */
+const MQTTS_PORT = 8883;
 
 export function createMqttClients(sockets?: OutboundSockets): MqttClients {
   const clients = new Map<string, Promise<MqttClient>>();
@@ -103,7 +107,7 @@ async function openClient(
 function streamTo(url: URL, lookup: LookupFunction | undefined, sockets: OutboundSockets | undefined) {
   const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
   const secure = url.protocol === "mqtts:";
-  const port = url.port === "" ? (secure ? 8883 : 1883) : Number(url.port);
+  const port = url.port === "" ? (secure ? MQTTS_PORT : WELL_KNOWN_PORTS.mqtt) : Number(url.port);
   const resolve = lookup === undefined ? {} : { lookup };
   const sni = isIP(host) === 0 ? { servername: host } : {};
   if (sockets !== undefined) {

@@ -10,12 +10,10 @@
 import type { LookupFunction, Socket } from "node:net";
 import net from "node:net";
 import tls from "node:tls";
+import { WELL_KNOWN_PORTS } from "../manifest/allowed-hosts.ts";
 import { connectOutbound, type ConnectExtras, type OutboundSockets } from "../net/outbound-socket.ts";
 
 const SOCKETS = Symbol("spindle.outboundSockets");
-
-/** node-redis's default port, which its options leave out when the URL gives none. */
-const REDIS_PORT = 6379;
 
 /** Socket options for node-redis that make its connections from `sockets`, resolved through `lookup`. */
 export function redisSocketOptions(
@@ -49,7 +47,8 @@ function installWrappers(): void {
   const createConnection = net.createConnection;
   const connectTls = tls.connect;
   const tcp = (options: TaggedOptions, sockets: OutboundSockets): Socket => {
-    const { host = "localhost", port = REDIS_PORT, lookup, ...extras } = options;
+    // node-redis leaves the port out of its options when the URL gives none: Redis's well-known one.
+    const { host = "localhost", port = WELL_KNOWN_PORTS.redis, lookup, ...extras } = options;
     return connectOutbound(sockets, { host, port, lookup }, extras);
   };
   net.createConnection = ((...args: Parameters<typeof createConnection>) => {
