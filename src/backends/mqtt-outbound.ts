@@ -16,6 +16,7 @@ import { connect as connectTls } from "node:tls";
 import type { MqttClient } from "mqtt";
 import { WELL_KNOWN_PORTS } from "../manifest/allowed-hosts.ts";
 import { connectOutbound, type OutboundSockets } from "../net/outbound-socket.ts";
+import { unbracketed } from "../util/ip.ts";
 
 export type QualityOfService = 0 | 1 | 2;
 
@@ -105,7 +106,7 @@ async function openClient(
 
 /** Opens the socket to the broker `url` names: TLS for `mqtts`, the name kept for SNI and verification. */
 function streamTo(url: URL, lookup: LookupFunction | undefined, sockets: OutboundSockets | undefined) {
-  const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
+  const host = unbracketed(url.hostname);
   const secure = url.protocol === "mqtts:";
   const port = url.port === "" ? (secure ? MQTTS_PORT : WELL_KNOWN_PORTS.mqtt) : Number(url.port);
   const resolve = lookup === undefined ? {} : { lookup };

@@ -9,6 +9,7 @@
  * wrapped once is not wrapped again.
  */
 import type { HostCallFailure, HostCallStart, Observer, ServerAddress } from "../observe/observer.ts";
+import { unbracketed } from "../util/ip.ts";
 import type { HostCallKind, ImportObjects } from "./capability.ts";
 
 /** Starts the observation of one call, from the operation and what the call works on. */
@@ -106,8 +107,7 @@ function openedOn(opens: "label" | "address", first: unknown): Target | undefine
 /** The host and port of an address URL, never its user or password. */
 function serverOf(url: URL): ServerAddress | undefined {
   if (url.hostname === "") return undefined;
-  const address = url.hostname.replace(/^\[(.*)\]$/, "$1");
-  return { address, port: url.port === "" ? undefined : Number(url.port) };
+  return { address: unbracketed(url.hostname), port: url.port === "" ? undefined : Number(url.port) };
 }
 
 interface Call {

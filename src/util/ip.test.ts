@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ipFamily, ipLiteral, parseCidr } from "./ip.ts";
+import { ipFamily, ipLiteral, parseCidr, unbracketed } from "./ip.ts";
 
 void describe("ipFamily", () => {
   void it("tells IPv4 from IPv6 and both from names", () => {
@@ -8,6 +8,16 @@ void describe("ipFamily", () => {
     assert.equal(ipFamily("::ffff:10.1.2.3"), "ipv6");
     assert.equal(ipFamily("[::1]"), undefined);
     assert.equal(ipFamily("example.com"), undefined);
+  });
+});
+
+void describe("unbracketed", () => {
+  void it("drops the brackets around a host and leaves anything else as written", () => {
+    assert.equal(unbracketed("[fd00::1]"), "fd00::1");
+    assert.equal(unbracketed("[]"), "");
+    for (const host of ["fd00::1", "example.com", "[::1", "::1]", "[::1]:80"]) {
+      assert.equal(unbracketed(host), host);
+    }
   });
 });
 

@@ -26,12 +26,22 @@ export function ipFamily(address: string): IpFamily | undefined {
 }
 
 /**
+ * `host` without the brackets around an IPv6 address (as `URL.hostname` and socket addresses write it);
+ * any other host as is.
+ *
+ * @example unbracketed("[::1]") // "::1"
+ */
+export function unbracketed(host: string): string {
+  return host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
+}
+
+/**
  * `host` as an IP address, or `undefined` when it is a name: IPv4, or IPv6 with or without brackets.
  *
  * @example ipLiteral("[::1]") // { address: "::1", family: "ipv6" }
  */
 export function ipLiteral(host: string): IpAddress | undefined {
-  const address = host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
+  const address = unbracketed(host);
   const family = ipFamily(address);
   return family === undefined ? undefined : { address, family };
 }

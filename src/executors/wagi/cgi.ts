@@ -8,6 +8,7 @@
  * this is the value guests there see too; it also means a client header (`Proxy:` → `HTTP_PROXY`) can never
  * shadow a value the operator configured.
  */
+import { unbracketed } from "../../util/ip.ts";
 import type { HttpGuestRequest } from "../http.ts";
 
 /** The `argv` template Spin uses when the trigger sets none. */
@@ -132,7 +133,7 @@ export function splitAuthority(authority: string): { host: string; port: string 
 function ipOf(socketAddress: string): string {
   const at = socketAddress.lastIndexOf(":");
   const ip = at < 0 ? socketAddress : socketAddress.slice(0, at);
-  return ip.startsWith("[") && ip.endsWith("]") ? ip.slice(1, -1) : ip;
+  return unbracketed(ip);
 }
 
 const utf8 = new TextDecoder();
