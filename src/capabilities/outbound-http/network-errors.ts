@@ -29,7 +29,8 @@ const BY_ERROR_CODE: Readonly<Record<string, OutboundErrorCode>> = {
   CERT_HAS_EXPIRED: "TLS-protocol-error",
   CERT_NOT_YET_VALID: "TLS-protocol-error",
   ERR_TLS_CERT_ALTNAME_INVALID: "TLS-protocol-error",
-  // Every address of the host is in a network the runtime config blocks (blocked-networks.ts).
+  // The URL's IP address, or every address of its host name, is in a network the runtime config blocks
+  // (blocked-networks.ts).
   ERR_DESTINATION_IP_PROHIBITED: "destination-IP-prohibited",
 };
 

@@ -3,7 +3,8 @@
  * from a named component to a named host go through an undici agent that trusts the entry's certificate
  * authorities and presents its client certificate (the first entry naming both applies, as in Spin).
  * `block_networks`: every connection resolves through a lookup that drops blocked addresses, and a blocked
- * IP address written in the URL is refused before connecting; either way the guest sees
+ * IP address written in the URL is refused before connecting; either way the request fails with a
+ * `DestinationProhibitedError`, which outbound HTTP's error mapping gives the guest as
  * `destination-IP-prohibited`. A resolver of its own (the runtime config's `lookup`: the containerd
  * shim's resolves as the pod would) is what every connection resolves through, under that filter; sockets
  * of its own (the runtime config's `outboundSockets`: the node-wide shim's are made in the pod's network
@@ -14,11 +15,9 @@ import type { LookupFunction } from "node:net";
 import { getCACertificates, rootCertificates } from "node:tls";
 import type { Agent } from "undici";
 import type { ClientTlsConfig } from "../../app/runtime-config-tls.ts";
-import { ipLiteral } from "../../util/ip.ts";
 import type { OutboundSockets } from "../../net/outbound-socket.ts";
 import type { FetchFunction } from "../outbound-http/network.ts";
-import { OutboundError } from "../outbound-http/outbound.ts";
-import { filteringLookup, type BlockedNetworks } from "./blocked-networks.ts";
+import { filteringLookup, refuseBlockedAddress, type BlockedNetworks } from "./blocked-networks.ts";
 import { outboundConnector } from "./outbound-connector.ts";
 
 export interface OutboundFetch {
@@ -65,13 +64,7 @@ export function createOutboundFetch(options: OutboundFetchOptions): OutboundFetc
       if (entries.length === 0 && !shaped) return base;
       return async (input, init) => {
         const url = new URL(input);
-        const ip = ipLiteral(url.hostname);
-        if (ip !== undefined && blocked.blocks(ip.address)) {
-          throw new OutboundError(
-            "destination-IP-prohibited",
-            `request to ${url.origin} refused: ${ip.address} is in a network the runtime config blocks`,
-          );
-        }
+        refuseBlockedAddress(blocked, url.hostname);
         const config =
           url.protocol === "https:" ? entries.find((entry) => entry.hosts.includes(url.hostname)) : undefined;
         if (config === undefined && !shaped) return base(input, init);
