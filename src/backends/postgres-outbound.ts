@@ -8,7 +8,7 @@
  * open the same). Its sockets are the `sockets` given (the node-wide containerd shim's are made in the
  * pod's network namespace), Node's own otherwise. Knows nothing of guests or permissions.
  */
-import { Socket, type LookupFunction } from "node:net";
+import type { LookupFunction, Socket } from "node:net";
 import type { ClientConfig, Pool, PoolConfig } from "pg";
 import { outboundStream, type OutboundSockets } from "../net/outbound-socket.ts";
 
@@ -99,21 +99,8 @@ function streamFactory(
   sockets: OutboundSockets | undefined,
   lookup: LookupFunction | undefined,
 ): (() => Socket) | undefined {
-  if (sockets !== undefined) return () => outboundStream(sockets, lookup);
-  return lookup === undefined ? undefined : socketThrough(lookup);
-}
-
-/**
- * A socket factory for node-postgres whose sockets resolve through `lookup`: node-postgres calls
- * `connect(port, host)` and upgrades to TLS over the socket with `host` kept for SNI and verification.
- */
-function socketThrough(lookup: LookupFunction): () => Socket {
-  return () => {
-    const socket = new Socket();
-    const connect = socket.connect.bind(socket);
-    socket.connect = ((port: number, host: string) => connect({ port, host, lookup })) as Socket["connect"];
-    return socket;
-  };
+  if (sockets === undefined && lookup === undefined) return undefined;
+  return () => outboundStream(sockets, lookup);
 }
 
 function connection(pool: Pool): PostgresConnection {

@@ -3,7 +3,8 @@
  * network: the containerd shim that serves every pod of a node makes each pod's sockets inside the pod's
  * network namespace, so its connections come from the pod's address. The hook (`OutboundSockets`, the
  * runtime config's `outboundSockets`) makes a new, unconnected TCP or UDP socket; `connectOutbound`
- * connects a TCP one as `net.connect` would, resolving the host name through the lookup given. A socket
+ * connects a TCP one as `net.connect` would, resolving the host name through the lookup given;
+ * `outboundStream` is node-postgres's stream, from those sockets or, without them, Node's own. A socket
  * keeps the network it was made in, whichever thread connects it later. One socket per connection, made
  * when it is opened.
  *
@@ -13,7 +14,13 @@
  * its own for the other addresses.
  */
 import { lookup as dnsLookup } from "node:dns";
-import { isIP, Socket, type LookupFunction, type TcpNetConnectOpts } from "node:net";
+import {
+  isIP,
+  Socket,
+  type LookupFunction,
+  type TcpNetConnectOpts,
+  type TcpSocketConnectOpts,
+} from "node:net";
 
 /** A TCP or UDP socket not connected yet, as a file descriptor, and the addresses it can reach. */
 export interface UnconnectedSocket {
@@ -54,15 +61,29 @@ export function connectOutbound(
 }
 
 /**
- * A socket from `sockets` that connects when its owner calls `connect(port, host)`, as node-postgres
- * does with the stream it is given.
+ * A socket that connects when its owner calls `connect(port, host)`, as node-postgres does with the
+ * stream it is given (upgrading to TLS over it with `host` kept for SNI and verification), resolving
+ * `host` through `lookup`: one from `sockets` when given, Node's own otherwise.
  */
-export function outboundStream(sockets: OutboundSockets, lookup: LookupFunction | undefined): Socket {
+export function outboundStream(
+  sockets: OutboundSockets | undefined,
+  lookup: LookupFunction | undefined,
+): Socket {
+  if (sockets === undefined) {
+    return connectingOnCall(new Socket(), (port, host) => ({ port, host, ...(lookup && { lookup }) }));
+  }
   const made = sockets("stream");
   const socket = new OutboundSocket({ fd: made.fd, readable: true, writable: true });
+  return connectingOnCall(socket, (port, host) => connectOptions(made.family, { host, port, lookup }));
+}
+
+/** `socket`, its `connect(port, host)` connecting with the options `optionsFor` gives for that target. */
+function connectingOnCall(
+  socket: Socket,
+  optionsFor: (port: number, host: string) => TcpSocketConnectOpts,
+): Socket {
   const connect = socket.connect.bind(socket);
-  socket.connect = ((port: number, host: string) =>
-    connect(connectOptions(made.family, { host, port, lookup }))) as Socket["connect"];
+  socket.connect = ((port: number, host: string) => connect(optionsFor(port, host))) as Socket["connect"];
   return socket;
 }
 
