@@ -309,9 +309,7 @@ export async function startServing(
     reload: async (next, variables) => {
       checkSameTriggerTypes(next, triggers);
       logger.redact(secretValues(variables));
-      // Redis first: it can fail to connect, and then HTTP has not switched to the new app either.
-      await redis?.reload(next, variables);
-      await http?.reload(next, variables);
+      await runtime.triggers.reload(next, variables);
       served = next;
     },
     close: async () => {

@@ -9,7 +9,7 @@ import { createHostCapabilities } from "../capabilities/capability.ts";
 import { blockedNetworks } from "../capabilities/outbound-networking/blocked-networks.ts";
 import { createOutboundFetch } from "../capabilities/outbound-networking/outbound-fetch.ts";
 import type { ComponentSettings } from "./component-context.ts";
-import { startAppTriggers, type AppTriggers, type HttpSettings } from "./start.ts";
+import { startAppTriggers, type HttpSettings, type RunningAppTriggers } from "./start.ts";
 
 /** The component settings the runtime config does not decide. */
 export type AppSettings = Omit<
@@ -18,7 +18,7 @@ export type AppSettings = Omit<
 >;
 
 export interface RunningAppRuntime {
-  readonly triggers: AppTriggers;
+  readonly triggers: RunningAppTriggers;
   /** Stops the triggers (HTTP drains its requests), then closes the capabilities and outbound HTTP. */
   close(): Promise<void>;
 }
@@ -55,8 +55,7 @@ export async function startAppRuntime(
     return {
       triggers,
       close: async () => {
-        await triggers.http?.close();
-        await triggers.redis?.close();
+        await triggers.close();
         await closeHost();
       },
     };

@@ -2,12 +2,16 @@
  * Starts every trigger an app has, the way `spindle up` and the containerd shim both run apps: the Redis
  * trigger when the app has Redis triggers, then the HTTP trigger unless the app has only Redis triggers
  * (an app with no triggers at all still serves HTTP: Spin's default). Redis goes first, so an unreachable
- * Redis fails the start before anything listens. Also Spin's start-up banner for what runs.
+ * Redis fails the start before anything listens. The components' contexts are built here, once per loaded
+ * app, and shared by both triggers; their output sinks live as long as the triggers (across reloads) and
+ * are closed once both have stopped. Also Spin's start-up banner for what runs.
  */
 import type { RunnableApp } from "../app/local-app.ts";
 import type { LoadedApp } from "../app/load.ts";
+import type { ResolvedVariables } from "../app/variables.ts";
 import type { InstanceReuse } from "../engine/instance-reuse.ts";
-import type { ComponentSettings } from "./component-context.ts";
+import type { ClosableGuestOutput } from "../observe/guest-output.ts";
+import { componentContexts, type AppContexts, type ComponentSettings } from "./component-context.ts";
 import type { ListenAddress } from "./http/listen-address.ts";
 import { formatStartup } from "./http/route-table.ts";
 import type { ServerLimits } from "./http/server.ts";
@@ -18,6 +22,16 @@ export interface AppTriggers {
   /** Absent when the app has only Redis triggers: then nothing listens for HTTP. */
   readonly http: RunningHttpTrigger | undefined;
   readonly redis: RunningRedisTrigger | undefined;
+}
+
+export interface RunningAppTriggers extends AppTriggers {
+  /**
+   * Runs `app` from now on in every running trigger, on contexts built once for it: Redis first, since it
+   * can fail to connect, and then HTTP has not switched to the new app either. Throws if it cannot.
+   */
+  reload(app: LoadedApp, variables: ResolvedVariables): Promise<void>;
+  /** Stops HTTP (it drains its requests), then Redis (it waits for its messages), then the output sinks. */
+  close(): Promise<void>;
 }
 
 /** What only the HTTP trigger takes. */
@@ -32,13 +46,44 @@ export async function startAppTriggers(
   runnable: RunnableApp,
   componentSettings: ComponentSettings,
   http: HttpSettings,
+): Promise<RunningAppTriggers> {
+  // Output sinks outlive reloads: a request or message still running on the previous app keeps writing.
+  const outputs = new Map<string, ClosableGuestOutput>();
+  const closeOutputs = () => outputs.forEach((output) => output.close());
+  const contextsOf = (app: LoadedApp, variables: ResolvedVariables) =>
+    componentContexts(app, { settings: componentSettings, variables, outputs });
+  let triggers: AppTriggers;
+  try {
+    const contexts = await contextsOf(runnable.app, runnable.variables);
+    triggers = await startTriggers(contexts, { ...componentSettings, ...http });
+  } catch (error) {
+    closeOutputs();
+    throw error;
+  }
+  return {
+    ...triggers,
+    reload: async (app, variables) => {
+      const contexts = await contextsOf(app, variables);
+      await triggers.redis?.reload(contexts);
+      await triggers.http?.reload(contexts);
+    },
+    close: async () => {
+      await triggers.http?.close();
+      await triggers.redis?.close();
+      closeOutputs();
+    },
+  };
+}
+
+async function startTriggers(
+  contexts: AppContexts,
+  settings: ComponentSettings & HttpSettings,
 ): Promise<AppTriggers> {
-  const { app, variables } = runnable;
-  const types = triggerTypes(app);
-  const redis = types.redis ? await startRedisTrigger(app, { ...componentSettings, variables }) : undefined;
+  const types = triggerTypes(contexts.app);
+  const redis = types.redis ? await startRedisTrigger(contexts, settings) : undefined;
   if (!types.http) return { http: undefined, redis };
   try {
-    return { http: await startHttpTrigger(app, { ...componentSettings, ...http, variables }), redis };
+    return { http: await startHttpTrigger(contexts, settings), redis };
   } catch (error) {
     await redis?.close();
     throw error;

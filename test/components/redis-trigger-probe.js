@@ -2,7 +2,9 @@
 // publish to a channel and observe the delivery from the outside. The payload is JSON
 // `{ "text": "…", "address"?: "redis://…", "key"?: "…", "fail"?: true }`: the guest prints
 // `received <text>`, appends `text` to the list `key` at `address` through Spin's outbound Redis interface
-// when both are given, and returns the WIT error when `fail` is set. See test/e2e/redis-trigger.test.ts.
+// when both are given, and returns the WIT error when `fail` is set. It also answers HTTP requests
+// (printing `fetched <path>`), so one component can be bound to both triggers. See
+// test/e2e/redis-trigger.test.ts.
 //
 // It runs inside the component (StarlingMonkey), against WIT imports that neither the type checker nor the
 // linter can resolve, so both skip this folder.
@@ -24,3 +26,9 @@ export const inboundRedis = {
     if (message.fail === true) throw "error";
   },
 };
+
+addEventListener("fetch", (event) => {
+  const path = new URL(event.request.url).pathname;
+  console.log(`fetched ${path}`);
+  event.respondWith(new Response(`fetched ${path}\n`));
+});

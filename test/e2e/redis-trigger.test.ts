@@ -2,11 +2,12 @@
 // fermyon:spin/inbound-redis against a real redis-server. A message published on a channel reaches the
 // component bound to it (which records it in Redis through its outbound Redis permission), each channel
 // its own component, a guest's error is logged without stopping the trigger, and delivery resumes after
-// the server restarts. An app with only Redis triggers listens for no HTTP; one with both runs both. An
-// unreachable server and manifest mistakes stop `spindle up` with a clear message.
+// the server restarts. An app with only Redis triggers listens for no HTTP; one with both runs both, and a
+// component bound to both is set up once for the two. An unreachable server and manifest mistakes stop
+// `spindle up` with a clear message.
 import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
-import { copyFileSync } from "node:fs";
+import { copyFileSync, readdirSync, readFileSync, readlinkSync, realpathSync } from "node:fs";
 import { join } from "node:path";
 import { makeApp } from "../support/apps.ts";
 import { runSpindle, startApp, type RunningApp } from "../support/cli.ts";
@@ -62,6 +63,15 @@ allowed_outbound_hosts = ["redis://127.0.0.1:${port}"]
 source = "probe.wasm"
 allowed_outbound_hosts = ["redis://127.0.0.1:${port}"]
 `;
+}
+
+/** What the descriptor link `fd` (under /proc) points at; "" for one closed since it was listed. */
+function openFile(fd: string): string {
+  try {
+    return readlinkSync(fd);
+  } catch {
+    return "";
+  }
 }
 
 async function startRedisOrThrow(scope: Scope): Promise<RunningRedis> {
@@ -147,6 +157,26 @@ describe("an app with HTTP and Redis triggers", { skip: redisAvailable() ? false
     assert.equal((await request(app.url, "/counter")).status, 200);
     await publish(redis, "alpha", { text: "both", address: redis.url, key: "seen:both" });
     assert.deepEqual(await waitForList(redis, "seen:both", 1), ["both"]);
+  });
+
+  it("sets a component bound to both triggers up once: one output sink, its log file open once", async (t) => {
+    const redis = await startRedisOrThrow(t);
+    const http = `[[trigger.http]]\nroute = "/..."\ncomponent = "first"\n`;
+    const dir = makeApp(t, { manifest: redisApp(redis.port, http) });
+    copyFileSync(probeWasm(), join(dir, "probe.wasm"));
+    const logDir = join(dir, "logs");
+    const app = await startApp(t, ["-f", dir, "--log-dir", logDir], {
+      ...START,
+      ready: /^Serving (http:\/\/\S+)$/m,
+    });
+    assert.equal((await request(app.url, "/web")).status, 200);
+    await publish(redis, "alpha", { text: "message" });
+    await app.stderrLine("[first] received message");
+    const log = realpathSync(join(logDir, "first_stdout.txt"));
+    assert.equal(readFileSync(log, "utf8"), "fetched /web\nreceived message\n");
+    const fds = `/proc/${app.process.pid}/fd`;
+    const holding = readdirSync(fds).filter((fd) => openFile(join(fds, fd)) === log);
+    assert.equal(holding.length, 1, "the HTTP and the Redis trigger write through one sink");
   });
 });
 

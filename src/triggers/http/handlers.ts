@@ -4,47 +4,42 @@
  * served through this trigger's routing tables, and how many requests one of its instances may serve
  * (`--instance-reuse`). Runs at load time.
  */
-import type { LoadedApp } from "../../app/load.ts";
+import type { DispatchInternal } from "../../capabilities/outbound-http/policy.ts";
 import type { HttpHandler } from "../../executors/http.ts";
 import { SpindleError } from "../../errors.ts";
 import { createHttpExecutor } from "../../executors/select.ts";
 import { NO_REUSE, requestsPerInstance, type InstanceReuse } from "../../engine/instance-reuse.ts";
-import {
-  componentContexts,
-  type ComponentContextDeps,
-  type ComponentSettings,
-} from "../component-context.ts";
+import type { Logger } from "../../observe/logger.ts";
+import type { AppContexts } from "../component-context.ts";
 import type { HttpTriggerConfig } from "./config.ts";
 import { dispatchInternal, type InternalRoutes } from "./internal-dispatch.ts";
 
-export interface HandlerSettings extends ComponentSettings {
+export interface HandlerSettings {
+  readonly logger: Logger;
   /** How many requests an instance may serve, by component; a fresh instance each when absent. */
   readonly instanceReuse?: InstanceReuse | undefined;
 }
 
-export interface HandlerDeps extends Omit<ComponentContextDeps, "dispatchInternal" | "settings"> {
+export interface HandlerDeps {
   readonly settings: HandlerSettings;
   /** The app's routing tables, available once all handlers exist (requests come later). */
   readonly internal: () => InternalRoutes;
 }
 
 export async function createHandlers(
-  app: LoadedApp,
+  contexts: AppContexts,
   triggers: readonly HttpTriggerConfig[],
   deps: HandlerDeps,
 ): Promise<Map<string, HttpHandler>> {
   const { settings } = deps;
   const reuse = settings.instanceReuse ?? NO_REUSE;
-  checkReuseTargets(reuse, [...app.components.keys()]);
-  const contextOf = await componentContexts(app, {
-    ...deps,
-    dispatchInternal: (target, request) => dispatchInternal(deps.internal(), target, request),
-  });
+  checkReuseTargets(reuse, [...contexts.app.components.keys()]);
+  const inApp: DispatchInternal = (target, request) => dispatchInternal(deps.internal(), target, request);
   const handlers = new Map<string, HttpHandler>();
   for (const trigger of triggers) {
     const id = trigger.component;
     const context = {
-      ...contextOf(id),
+      ...contexts.contextOf(id, inApp),
       requestsPerInstance: requestsPerInstance(reuse, id),
       onWarning: (message: string) => settings.logger.warn(message, { component: id }),
     };

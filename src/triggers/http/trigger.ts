@@ -1,13 +1,14 @@
 /**
- * The HTTP trigger for one loaded app: builds the router from the app's `[[trigger.http]]` entries, one
- * executor per trigger, one output sink per component, then starts the listener. Everything that can fail
+ * The HTTP trigger for one loaded app: builds the router from the app's `[[trigger.http]]` entries and one
+ * executor per trigger on the components' contexts it is given (shared with the app's other triggers;
+ * ../start.ts makes them and closes their output sinks), then starts the listener. Everything that can fail
  * is checked before the socket opens, and whatever was opened is closed again on failure, so a bad app
  * never half-starts. One per running app.
  */
 import type { LoadedApp } from "../../app/load.ts";
-import type { ResolvedVariables } from "../../app/variables.ts";
 import type { HttpHandler, InstanceStats } from "../../executors/http.ts";
-import type { ClosableGuestOutput } from "../../observe/guest-output.ts";
+import type { Observer } from "../../observe/observer.ts";
+import type { AppContexts } from "../component-context.ts";
 import { readHttpTrigger } from "./config.ts";
 import { createHandlers, type HandlerDeps, type HandlerSettings } from "./handlers.ts";
 import type { InternalRoutes } from "./internal-dispatch.ts";
@@ -25,7 +26,8 @@ import { spinHeaders, spinRequestInfo } from "./spin-headers.ts";
 
 export interface HttpTriggerOptions extends HandlerSettings {
   readonly listen: ListenAddress;
-  readonly variables: ResolvedVariables;
+  /** Told about requests; nothing observes when absent. */
+  readonly observer?: Observer | undefined;
   /** Deadlines, admission and shutdown; the server's defaults when absent. */
   readonly limits?: ServerLimits | undefined;
 }
@@ -36,10 +38,10 @@ export interface RunningHttpTrigger {
   /** The routes being served (they change on `reload`). */
   readonly routes: readonly PrintedRoute[];
   /**
-   * Serves `app` from now on, on the same socket: requests already in flight finish on the app they started
-   * on. If `app` cannot be loaded the error is thrown and the previous app keeps serving.
+   * Serves the app of `contexts` from now on, on the same socket: requests already in flight finish on the
+   * app they started on. If it cannot be loaded the error is thrown and the previous app keeps serving.
    */
-  reload(app: LoadedApp, variables: ResolvedVariables): Promise<void>;
+  reload(contexts: AppContexts): Promise<void>;
   /** What each component's instances hold now (summed over its triggers), for metrics and the dashboard. */
   instances(): ReadonlyMap<string, InstanceStats>;
   close(): Promise<void>;
@@ -54,52 +56,40 @@ interface Serving {
 }
 
 export async function startHttpTrigger(
-  app: LoadedApp,
+  contexts: AppContexts,
   options: HttpTriggerOptions,
 ): Promise<RunningHttpTrigger> {
-  // Output sinks outlive reloads: a request still running on the previous app keeps writing to them.
-  const outputs = new Map<string, ClosableGuestOutput>();
-  const closeOutputs = () => outputs.forEach((output) => output.close());
   const listening = { authority: formatHostPort(options.listen) };
-  const load = (next: LoadedApp, variables: ResolvedVariables) =>
-    prepare(next, { settings: options, variables, outputs, listening });
-  try {
-    let serving = await load(app, options.variables);
-    const current: HttpApp = {
-      get name() {
-        return serving.http.name;
-      },
-      get version() {
-        return serving.http.version;
-      },
-      route: (input) => serving.http.route(input),
-      isReservedHeader: (name) => serving.http.isReservedHeader(name),
-    };
-    const server = await startHttpServer(current, {
-      listen: options.listen,
-      logger: options.logger,
-      limits: options.limits,
-      observer: options.observer,
-    });
-    listening.authority = formatHostPort(server.address);
-    return {
-      baseUrl: `http://${listening.authority}`,
-      get routes() {
-        return serving.routes;
-      },
-      reload: async (next, variables) => {
-        serving = await load(next, variables);
-      },
-      instances: () => sumInstances(serving.handlers),
-      close: async () => {
-        await server.close();
-        closeOutputs();
-      },
-    };
-  } catch (error) {
-    closeOutputs();
-    throw error;
-  }
+  const load = (next: AppContexts) => prepare(next, { settings: options, listening });
+  let serving = await load(contexts);
+  const current: HttpApp = {
+    get name() {
+      return serving.http.name;
+    },
+    get version() {
+      return serving.http.version;
+    },
+    route: (input) => serving.http.route(input),
+    isReservedHeader: (name) => serving.http.isReservedHeader(name),
+  };
+  const server = await startHttpServer(current, {
+    listen: options.listen,
+    logger: options.logger,
+    limits: options.limits,
+    observer: options.observer,
+  });
+  listening.authority = formatHostPort(server.address);
+  return {
+    baseUrl: `http://${listening.authority}`,
+    get routes() {
+      return serving.routes;
+    },
+    reload: async (next) => {
+      serving = await load(next);
+    },
+    instances: () => sumInstances(serving.handlers),
+    close: () => server.close(),
+  };
 }
 
 function sumInstances(handlers: Serving["handlers"]): Map<string, InstanceStats> {
@@ -116,7 +106,8 @@ interface PrepareDeps extends Omit<HandlerDeps, "internal"> {
   readonly listening: { readonly authority: string };
 }
 
-async function prepare(app: LoadedApp, deps: PrepareDeps): Promise<Serving> {
+async function prepare(contexts: AppContexts, deps: PrepareDeps): Promise<Serving> {
+  const { app } = contexts;
   const triggers = app.locked.triggers.filter((t) => t.trigger_type === "http").map(readHttpTrigger);
   const router = new Router(
     triggers.map((t) => ({
@@ -127,7 +118,7 @@ async function prepare(app: LoadedApp, deps: PrepareDeps): Promise<Serving> {
   );
   // Handlers are built before the routing tables that chained requests need; requests come later.
   const tables: { internal?: InternalRoutes } = {};
-  const handlers = await createHandlers(app, triggers, {
+  const handlers = await createHandlers(contexts, triggers, {
     ...deps,
     internal: () => tables.internal as InternalRoutes,
   });

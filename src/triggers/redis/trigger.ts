@@ -2,24 +2,27 @@
  * The Redis trigger for one loaded app: one subscribing connection per distinct server address
  * (subscriber.ts), and for every message on a channel, each component bound to that channel run
  * concurrently on a fresh instance, as Spin does. A guest's error or trap is logged and the trigger goes
- * on; nothing is retried. Handlers are built before anything connects, and whatever was opened is closed
- * again on failure, so a bad app never half-starts. One per running app that has Redis triggers.
+ * on; nothing is retried. Components run on the contexts it is given (shared with the app's other
+ * triggers; ../start.ts makes them and closes their output sinks), except that their in-app requests are
+ * refused. Handlers are built before anything connects, and whatever was opened is closed again on
+ * failure, so a bad app never half-starts. One per running app that has Redis triggers.
  */
 import type { LoadedApp } from "../../app/load.ts";
-import type { ResolvedVariables } from "../../app/variables.ts";
 import { OutboundError } from "../../capabilities/outbound-http/outbound.ts";
+import type { DispatchInternal } from "../../capabilities/outbound-http/policy.ts";
 import type { MessageHandler } from "../../executors/message.ts";
 import { createMessageExecutor } from "../../executors/select.ts";
-import type { ClosableGuestOutput } from "../../observe/guest-output.ts";
 import { noopObserver } from "../../observe/observer.ts";
 import { withoutCredentials } from "../../util/url-credentials.ts";
-import { componentContexts, type ComponentSettings } from "../component-context.ts";
+import type { AppContexts, ComponentSettings } from "../component-context.ts";
 import { formatActiveChannels } from "./banner.ts";
 import { readRedisServers, type RedisServer } from "./config.ts";
 import { subscribe, type Subscriber } from "./subscriber.ts";
 
-export interface RedisTriggerOptions extends ComponentSettings {
-  readonly variables: ResolvedVariables;
+export interface RedisTriggerOptions extends Pick<
+  ComponentSettings,
+  "logger" | "observer" | "lookup" | "outboundSockets"
+> {
   /** The wait before reconnect attempt `attempt`, in ms; Spindle's backoff when absent (tests shorten it). */
   readonly reconnectDelay?: ((attempt: number) => number) | undefined;
 }
@@ -28,11 +31,11 @@ export interface RunningRedisTrigger {
   /** Spin's `Active Channels on …` lines for what is subscribed now. */
   readonly banner: string;
   /**
-   * Runs `app` from now on: its subscriptions are made before the previous app's are closed, and messages
-   * already being handled finish on the app they started on. If `app` cannot be started the error is thrown
-   * and the previous app keeps running.
+   * Runs the app of `contexts` from now on: its subscriptions are made before the previous app's are
+   * closed, and messages already being handled finish on the app they started on. If it cannot be started
+   * the error is thrown and the previous app keeps running.
    */
-  reload(app: LoadedApp, variables: ResolvedVariables): Promise<void>;
+  reload(contexts: AppContexts): Promise<void>;
   /** Stops subscribing and waits for the messages being handled. */
   close(): Promise<void>;
 }
@@ -48,34 +51,24 @@ interface Active {
 }
 
 export async function startRedisTrigger(
-  app: LoadedApp,
+  contexts: AppContexts,
   options: RedisTriggerOptions,
 ): Promise<RunningRedisTrigger> {
-  // Output sinks outlive reloads: a message still being handled on the previous app keeps writing to them.
-  const outputs = new Map<string, ClosableGuestOutput>();
   const inFlight = new Set<Promise<void>>();
-  const start = (next: LoadedApp, variables: ResolvedVariables) =>
-    startApp(next, { app: next.name, options, variables, outputs, inFlight });
-  let active: Active;
-  try {
-    active = await start(app, options.variables);
-  } catch (error) {
-    outputs.forEach((output) => output.close());
-    throw error;
-  }
+  const start = (next: AppContexts) => startApp(next, { app: next.app.name, options, inFlight });
+  let active = await start(contexts);
   return {
     get banner() {
       return formatActiveChannels(active.servers);
     },
-    reload: async (next, variables) => {
+    reload: async (next) => {
       const previous = active;
-      active = await start(next, variables);
+      active = await start(next);
       await closeAll(previous.subscribers);
     },
     close: async () => {
       await closeAll(active.subscribers);
       await Promise.allSettled(inFlight);
-      outputs.forEach((output) => output.close());
     },
   };
 }
@@ -84,15 +77,13 @@ interface StartDeps {
   /** The app's name, for observers. */
   readonly app: string;
   readonly options: RedisTriggerOptions;
-  readonly variables: ResolvedVariables;
-  readonly outputs: Map<string, ClosableGuestOutput>;
   readonly inFlight: Set<Promise<void>>;
 }
 
-async function startApp(app: LoadedApp, deps: StartDeps): Promise<Active> {
+async function startApp(contexts: AppContexts, deps: StartDeps): Promise<Active> {
   const { options } = deps;
-  const servers = readRedisServers(app.locked, deps.variables.values);
-  const handlers = await createHandlers(app, servers, deps);
+  const servers = readRedisServers(contexts.app.locked, contexts.variables.values);
+  const handlers = await createHandlers(contexts, servers);
   const subscribers: Subscriber[] = [];
   try {
     for (const server of servers) {
@@ -116,28 +107,25 @@ async function startApp(app: LoadedApp, deps: StartDeps): Promise<Active> {
   return { servers, subscribers };
 }
 
+/** As in Spin, only the HTTP trigger serves a component's requests to its own app. */
+const refuseInApp: DispatchInternal = () =>
+  Promise.reject(
+    new OutboundError(
+      "destination-not-found",
+      "requests to the app itself (self, *.spin.internal) are served only from HTTP components",
+    ),
+  );
+
 /** One handler per trigger id. */
 async function createHandlers(
-  app: LoadedApp,
+  contexts: AppContexts,
   servers: readonly RedisServer[],
-  deps: StartDeps,
 ): Promise<Map<string, MessageHandler>> {
-  const contextOf = await componentContexts(app, {
-    settings: deps.options,
-    variables: deps.variables,
-    outputs: deps.outputs,
-    dispatchInternal: () =>
-      Promise.reject(
-        new OutboundError(
-          "destination-not-found",
-          "requests to the app itself (self, *.spin.internal) are served only from HTTP components",
-        ),
-      ),
-  });
   const handlers = new Map<string, MessageHandler>();
   for (const server of servers) {
     for (const binding of [...server.channels.values()].flat()) {
-      handlers.set(binding.triggerId, await createMessageExecutor(contextOf(binding.component)));
+      const context = contexts.contextOf(binding.component, refuseInApp);
+      handlers.set(binding.triggerId, await createMessageExecutor(context));
     }
   }
   return handlers;
