@@ -101,8 +101,8 @@ export const CAPABILITY_CALL_KINDS: ReadonlyMap<string, HostCallKind> = new Map(
 /** All capabilities of one host process, configured together for each loaded app. */
 export interface HostCapabilities {
   /**
-   * Configures every capability for `app`, once per loaded app (later calls for the same app share the
-   * first result); the result gives each new instance its imports.
+   * Configures every capability for `app` (stores seeded, …); called once per loaded
+   * app, by the contexts its triggers share. The result gives each new instance its imports.
    */
   configureApp(app: LoadedApp, variables: ResolvedVariables): Promise<AppCapability>;
   close(): Promise<void>;
@@ -113,26 +113,16 @@ export function createHostCapabilities(
   logger: Logger = silentLogger,
 ): HostCapabilities {
   const capabilities = HOST_CAPABILITIES.map((kind) => kind.create());
-  // Every trigger of an app asks; the capabilities are configured (stores seeded, …) once per loaded app.
-  const configuredApps = new WeakMap<LoadedApp, Promise<AppCapability>>();
-  const configure = async (app: LoadedApp, variables: ResolvedVariables): Promise<AppCapability> => {
-    const configured: AppCapability[] = [];
-    for (const capability of capabilities) {
-      configured.push(await capability.configureApp(app, { runtimeConfig, variables, logger }));
-    }
-    return {
-      prepare: (componentId) =>
-        Object.assign({}, ...configured.map((c) => c.prepare(componentId))) as ImportObjects,
-    };
-  };
   return {
-    configureApp: (app, variables) => {
-      let configured = configuredApps.get(app);
-      if (configured === undefined) {
-        configured = configure(app, variables);
-        configuredApps.set(app, configured);
+    configureApp: async (app, variables) => {
+      const configured: AppCapability[] = [];
+      for (const capability of capabilities) {
+        configured.push(await capability.configureApp(app, { runtimeConfig, variables, logger }));
       }
-      return configured;
+      return {
+        prepare: (componentId) =>
+          Object.assign({}, ...configured.map((c) => c.prepare(componentId))) as ImportObjects,
+      };
     },
     close: async () => {
       for (const capability of capabilities) await capability.close();
