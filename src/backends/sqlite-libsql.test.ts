@@ -93,6 +93,23 @@ describe("libsql SQLite database (against a fake Hrana server)", () => {
     await assert.rejects(db.executeBatch("SELECT 1"), /HTTP status 401/);
   });
 
+  it("sends its requests through the fetch it is given", async (t) => {
+    const server = await startFakeHrana(t, TOKEN);
+    const paths: string[] = [];
+    const db = await openLibsqlDatabase({
+      url: server.url,
+      token: TOKEN,
+      fetch: (input, init) => {
+        paths.push(new URL(input instanceof Request ? input.url : input).pathname);
+        return fetch(input, init);
+      },
+    });
+    t.after(() => db.close());
+    await db.execute("SELECT 1", []);
+    assert.ok(paths.includes("/v2/pipeline"), paths.join(", "));
+    assert.ok(server.requests.includes("execute"));
+  });
+
   it("fails the first statement with the network cause when nothing listens at the url", async () => {
     const db = await openLibsqlDatabase({ url: `http://127.0.0.1:${await freePort()}`, token: TOKEN });
     await assert.rejects(db.execute("SELECT 1", []), /fetch failed: .*ECONNREFUSED/);

@@ -2,9 +2,10 @@
  * The remote SQLite database backend (Spin's `libsql` database type): a libSQL server (sqld, Turso) over
  * HTTP(S) with `@libsql/client`'s web entry point — Hrana over HTTP, no native module — loaded only when a
  * runtime config names a libsql database. Like Spin, opening contacts nothing: a wrong address or token
- * shows on the first statement, as its error. Values map one to one with the WIT `value` variant: the
- * client runs in `bigint` integer mode, so integers stay exact s64 and reals stay numbers. A failure
- * rejects with an `Error` carrying the server's message, or the client's with its network cause.
+ * shows on the first statement, as its error. Its requests go through the `fetch` it is given (in the
+ * shim, one that resolves and connects as the pod would). Values map one to one with the WIT `value`
+ * variant: the client runs in `bigint` integer mode, so integers stay exact s64 and reals stay numbers. A
+ * failure rejects with an `Error` carrying the server's message, or the client's with its network cause.
  */
 import type { Client, InValue, ResultSet, Value } from "@libsql/client/web";
 import type { QueryResult, SqlDatabase, SqlValue } from "./sqlite-database.ts";
@@ -14,11 +15,18 @@ export interface LibsqlDatabaseOptions {
   readonly url: string;
   /** The bearer token the server expects. */
   readonly token: string;
+  /** What the client's requests go through; the global `fetch` when absent. */
+  readonly fetch?: typeof fetch;
 }
 
 export async function openLibsqlDatabase(options: LibsqlDatabaseOptions): Promise<SqlDatabase> {
   const { createClient } = await import("@libsql/client/web");
-  const client = createClient({ url: options.url, authToken: options.token, intMode: "bigint" });
+  const client = createClient({
+    url: options.url,
+    authToken: options.token,
+    intMode: "bigint",
+    fetch: options.fetch ?? fetch,
+  });
   return {
     execute: (statement, parameters) => explain(execute(client, statement, parameters)),
     executeBatch: (sql) => explain(client.executeMultiple(sql)),

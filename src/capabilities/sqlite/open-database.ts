@@ -10,8 +10,13 @@ import { openLibsqlDatabase } from "../../backends/sqlite-libsql.ts";
 import { openLocalDatabase } from "../../backends/sqlite-local.ts";
 import { SpindleError } from "../../errors.ts";
 
-export async function openDatabase(label: string, config: SqliteDatabaseConfig): Promise<SqlDatabase> {
-  if (config.type === "libsql") return openRemote(label, config.url, config.token);
+/** `fetch` is what a remote database's requests go through. */
+export async function openDatabase(
+  label: string,
+  config: SqliteDatabaseConfig,
+  fetch: typeof globalThis.fetch,
+): Promise<SqlDatabase> {
+  if (config.type === "libsql") return openRemote(label, config, fetch);
   try {
     return openLocalDatabase({ path: config.path, allowAttach: config.allowAttachFile });
   } catch (cause) {
@@ -25,9 +30,13 @@ export async function openDatabase(label: string, config: SqliteDatabaseConfig):
   }
 }
 
-async function openRemote(label: string, url: string, token: string): Promise<SqlDatabase> {
+async function openRemote(
+  label: string,
+  { url, token }: Extract<SqliteDatabaseConfig, { type: "libsql" }>,
+  fetch: typeof globalThis.fetch,
+): Promise<SqlDatabase> {
   try {
-    return await openLibsqlDatabase({ url, token });
+    return await openLibsqlDatabase({ url, token, fetch });
   } catch (cause) {
     throw new SpindleError(
       `cannot open libsql database "${label}" (url ${url}): ${(cause as Error).message}`,

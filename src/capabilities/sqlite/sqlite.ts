@@ -2,7 +2,8 @@
  * The SQLite capability (`fermyon:spin/sqlite@2.0.0`): at load time every label a component lists in
  * `sqlite_databases` must name a database of the runtime config (`default` always does), else the app does
  * not start. The databases (local files or remote libSQL servers) are opened at load and shared by label
- * across components, requests and reloads, until the process closes them. The `--sqlite` statements run
+ * across components, requests and reloads, until the process closes them; a remote one is reached through
+ * the runtime config's resolver and sockets (`host-fetch.ts`). The `--sqlite` statements run
  * against `default` once, before serving; one that fails stops start-up.
  */
 import type { LoadedApp } from "../../app/load.ts";
@@ -10,6 +11,7 @@ import type { RuntimeConfig } from "../../app/runtime-config.ts";
 import type { SqlDatabase } from "../../backends/sqlite-database.ts";
 import { SpindleError } from "../../errors.ts";
 import type { Capability, CapabilityImports } from "../capability.ts";
+import { createHostFetch, type HostFetch } from "../outbound-networking/host-fetch.ts";
 import { sqliteImports } from "./host.ts";
 import { openDatabase } from "./open-database.ts";
 
@@ -27,19 +29,22 @@ export const SQLITE_IMPORTS: CapabilityImports = {
 
 export function createSqliteCapability(): Capability {
   const databases = new Map<string, SqlDatabase>();
+  // What remote databases' requests go through: resolved and connected as the app's other connections.
+  let hostFetch: HostFetch | undefined;
   let seeded = false;
   return {
     name: "sqlite",
     imports: SQLITE_IMPORTS,
     configureApp: async (app, { runtimeConfig }) => {
       const { sqliteDatabases: configs, sqliteStatements } = runtimeConfig;
+      hostFetch ??= createHostFetch({ lookup: runtimeConfig.lookup, sockets: runtimeConfig.outboundSockets });
       const granted = grants(app, configs);
       const used = new Set([...granted.values()].flatMap((labels) => [...labels]));
       if (sqliteStatements.length > 0) used.add("default");
       for (const label of used) {
         const config = configs.get(label);
         if (config !== undefined && !databases.has(label))
-          databases.set(label, await openDatabase(label, config));
+          databases.set(label, await openDatabase(label, config, hostFetch.fetch));
       }
       if (!seeded) {
         await runStatements(databases.get("default"), sqliteStatements);
@@ -57,6 +62,8 @@ export function createSqliteCapability(): Capability {
       const open = [...databases.values()];
       databases.clear();
       for (const database of open) await database.close();
+      await hostFetch?.close();
+      hostFetch = undefined;
     },
   };
 }

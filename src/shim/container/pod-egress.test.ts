@@ -1,6 +1,7 @@
 // The pod's resolver sends its queries from the pod's namespace, to a DNS server running there, over TCP
 // too when the UDP answer is truncated. Outbound HTTP and HTTPS (TLS under a `[[client_tls]]` entry, over a socket made in the namespace), and
-// the clients of outbound Redis, PostgreSQL and MQTT, Redis key-value stores and the Redis trigger connect
+// the clients of outbound Redis, PostgreSQL and MQTT, Redis key-value stores, the Redis trigger and a
+// libSQL database (the fake Hrana server of test/support/fake-hrana.ts) connect
 // from the runtime config's outbound sockets: made in a pod's network namespace, their connections reach a
 // relay that listens only there, on the pod's loopback, and that passes them on to the real server the
 // test started on the host. The relay's port has nothing behind it on the host, so only a connection made
@@ -24,6 +25,7 @@ import { REDIS_MISSING, redisAvailable, startRedis } from "../../../test/support
 import { freePort } from "../../../test/support/ports.ts";
 import { suiteScope, type Scope } from "../../../test/support/scope.ts";
 import { selfSignedCert } from "../../../test/support/tls.ts";
+import { startFakeHrana } from "../../../test/support/fake-hrana.ts";
 import { blockedNetworks } from "../../capabilities/outbound-networking/blocked-networks.ts";
 import { createOutboundFetch } from "../../capabilities/outbound-networking/outbound-fetch.ts";
 import type { Capability } from "../../capabilities/capability.ts";
@@ -31,6 +33,7 @@ import { openStore } from "../../capabilities/key-value/open-store.ts";
 import { createMqttCapability } from "../../capabilities/mqtt/mqtt.ts";
 import { createPostgresCapability } from "../../capabilities/postgres/postgres.ts";
 import { createRedisCapability } from "../../capabilities/redis/redis.ts";
+import { createSqliteCapability } from "../../capabilities/sqlite/sqlite.ts";
 import { testApp, testContext } from "../../capabilities/test-support.ts";
 import type { OutboundSockets } from "../../net/outbound-socket.ts";
 import { resolverLookup } from "../../net/resolver.ts";
@@ -172,6 +175,27 @@ const CASES: readonly Case[] = [
         host,
         port,
       ),
+  },
+  {
+    name: "a libSQL database",
+    skip: false,
+    start: async (scope) => Number(new URL((await startFakeHrana(scope, "t")).url).port),
+    connect: async (sockets, host, port) => {
+      const sqlite = createSqliteCapability();
+      const context = testContext({
+        lookup,
+        outboundSockets: sockets,
+        sqliteDatabases: new Map([["remote", { type: "libsql", url: `http://${host}:${port}`, token: "t" }]]),
+      });
+      const app = testApp({ c: { metadata: { databases: ["remote"] } } });
+      const imports = (await sqlite.configureApp(app, context)).prepare("c");
+      try {
+        const db = await open(imports, "fermyon:spin/sqlite", "remote");
+        await db["execute"]?.("SELECT 1", []);
+      } finally {
+        await sqlite.close();
+      }
+    },
   },
   {
     name: "outbound MQTT",
