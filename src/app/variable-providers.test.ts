@@ -1,6 +1,7 @@
 // Vault and Azure Key Vault cannot run here, so these tests talk to small fake HTTP servers that answer as
-// the real services' documented APIs do (Vault's KV v2 read, the Microsoft identity platform's
-// client-credentials token endpoint, Key Vault's get-secret); they are fakes, not the services.
+// the real services' documented APIs do (Vault's KV v2 read: test/support/fake-vault.ts, the Microsoft
+// identity platform's client-credentials token endpoint, Key Vault's get-secret); they are fakes, not the
+// services.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -12,6 +13,7 @@ import type { LockedApp } from "./locked.ts";
 import { parseRuntimeConfig } from "./runtime-config.ts";
 import { azureKeyVaultProvider, runtimeConfigProviders } from "./variable-providers.ts";
 import { resolveVariables, type VariableProvider } from "./variables.ts";
+import { FAKE_VAULT_TOKEN, fakeVault } from "../../test/support/fake-vault.ts";
 import type { Scope } from "../../test/support/scope.ts";
 
 type Handler = (request: IncomingMessage, body: string, response: ServerResponse) => void;
@@ -33,8 +35,26 @@ function json(response: ServerResponse, status: number, body: unknown): void {
   response.end(JSON.stringify(body));
 }
 
-function providers(text: string, env: NodeJS.ProcessEnv = {}): VariableProvider[] {
-  return runtimeConfigProviders(parseRuntimeConfig(text, "/rc.toml", "/").variablesProviders, env);
+function providers(text: string, env: NodeJS.ProcessEnv = {}, fetchImpl = fetch): VariableProvider[] {
+  return runtimeConfigProviders(parseRuntimeConfig(text, "/rc.toml", "/").variablesProviders, env, fetchImpl);
+}
+
+/** A fetch that records the URLs asked for, then asks the global fetch. */
+function recordingFetch(): { fetch: typeof fetch; urls: string[] } {
+  const urls: string[] = [];
+  return {
+    urls,
+    fetch: (input, init) => {
+      urls.push(input instanceof Request ? input.url : String(input));
+      return fetch(input, init);
+    },
+  };
+}
+
+/** A fake Vault (test/support/fake-vault.ts) holding `secrets`, served until the test ends. */
+function vaultService(t: Scope, secrets: Record<string, unknown>): Promise<string> {
+  const handler = fakeVault(secrets);
+  return fakeService(t, (request, _body, response) => handler(request, response));
 }
 
 async function ask(list: readonly VariableProvider[], variable: string): Promise<string | undefined> {
@@ -43,20 +63,6 @@ async function ask(list: readonly VariableProvider[], variable: string): Promise
     if (value !== undefined) return value;
   }
   return undefined;
-}
-
-/** Fake Vault: KV v2 secrets under the mount `secret`, readable with the token `root`. */
-function fakeVault(secrets: Record<string, unknown>): Handler {
-  return (request, _body, response) => {
-    if (request.headers["x-vault-token"] !== "root") {
-      json(response, 403, { errors: ["permission denied"] });
-      return;
-    }
-    const path = /^\/v1\/secret\/data\/(.+)$/.exec(request.url ?? "")?.[1];
-    const secret = path === undefined ? undefined : secrets[path];
-    if (secret === undefined) json(response, 404, { errors: [] });
-    else json(response, 200, { data: { data: secret, metadata: { version: 1 } } });
-  };
 }
 
 describe("variables providers from the runtime config", () => {
@@ -76,11 +82,13 @@ describe("variables providers from the runtime config", () => {
   });
 
   it("reads Vault KV v2 secrets' `value` field at <mount>/data/<prefix>/<name>, passing on a 404", async (t) => {
-    const url = await fakeService(t, fakeVault({ "app/api_key": { value: "from-vault" }, "app/odd": {} }));
+    const url = await vaultService(t, { "app/api_key": { value: "from-vault" }, "app/odd": {} });
     const config = (token: string) =>
       `[[variables_provider]]\ntype = "vault"\nurl = "${url}"\ntoken = "${token}"\nmount = "secret"\nprefix = "app"`;
-    const list = providers(config("root"));
+    const through = recordingFetch();
+    const list = providers(config(FAKE_VAULT_TOKEN), {}, through.fetch);
     assert.equal(await ask(list, "api_key"), "from-vault");
+    assert.deepEqual(through.urls, [`${url}/v1/secret/data/app/api_key`]);
     assert.equal(await ask(list, "missing"), undefined);
     await assert.rejects(ask(list, "odd"), /has no string field "value"/);
     await assert.rejects(ask(providers(config("wrong")), "api_key"), (error: Error) => {
@@ -94,7 +102,7 @@ describe("variables providers from the runtime config", () => {
   });
 
   it("stops start-up when Vault fails, before the later providers, never showing the token", async (t) => {
-    const url = await fakeService(t, fakeVault({}));
+    const url = await vaultService(t, {});
     const app: LockedApp = {
       spin_lock_version: 1,
       metadata: { name: "a" },
@@ -141,12 +149,18 @@ describe("variables providers from the runtime config", () => {
           error: { code: "SecretNotFound", message: "A secret with (name/id) x was not found" },
         });
     });
+    const through = recordingFetch();
     const provider = azureKeyVaultProvider(
       vault,
       { authority, credentials: { clientId: "app", clientSecret: "pw", tenantId: "tenant" } },
       "variables_provider[0]",
+      through.fetch,
     );
     assert.equal(await provider.get("api_key"), "from-azure");
+    assert.deepEqual(through.urls, [
+      `${authority}/tenant/oauth2/v2.0/token`,
+      `${vault}/secrets/api_key?api-version=7.4`,
+    ]);
     assert.equal(await provider.get("api_key"), "from-azure");
     await assert.rejects(
       Promise.resolve(provider.get("other")),
@@ -161,6 +175,7 @@ describe("variables providers from the runtime config", () => {
       vault,
       { authority, credentials: { clientId: "app", clientSecret: "nope", tenantId: "tenant" } },
       "variables_provider[0]",
+      fetch,
     );
     await assert.rejects(Promise.resolve(wrong.get("api_key")), (error: Error) => {
       assert.match(error.message, /signing in at .*: HTTP 401 \(bad client secret\)/);

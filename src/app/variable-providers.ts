@@ -1,9 +1,10 @@
 /**
  * The variable providers a runtime config's `[[variables_provider]]` entries describe: `static` values,
  * `env` (the environment under a prefix, then an optional dotenv file), HashiCorp Vault's KV version 2
- * engine and Azure Key Vault, both over their HTTP APIs as Spin's providers use them. Built once per start;
- * each remote provider is asked once per variable at start-up. Tokens and secret values never appear in a
- * message.
+ * engine and Azure Key Vault, both over their HTTP APIs as Spin's providers use them, with the `fetch` they
+ * are given (in the containerd shim, one that resolves and connects as the pod would). Built once per
+ * start; each remote provider is asked once per variable at start-up. Tokens and secret values never
+ * appear in a message.
  */
 import { SpindleError } from "../errors.ts";
 import {
@@ -13,10 +14,14 @@ import {
 } from "./runtime-config-variables.ts";
 import { dotenvProvider, envProvider, staticProvider, type VariableProvider } from "./variables.ts";
 
-/** One or two providers per entry (an `env` entry with a dotenv file is two), in file order. */
+/**
+ * One or two providers per entry (an `env` entry with a dotenv file is two), in file order; the remote
+ * ones send their requests through `fetchImpl`.
+ */
 export function runtimeConfigProviders(
   configs: readonly VariablesProviderConfig[],
   env: NodeJS.ProcessEnv,
+  fetchImpl: typeof fetch = fetch,
 ): VariableProvider[] {
   return configs.flatMap((config): VariableProvider[] => {
     switch (config.type) {
@@ -29,9 +34,9 @@ export function runtimeConfigProviders(
         return config.dotenvPath === undefined ? [named] : [named, dotenvProvider(config.dotenvPath, prefix)];
       }
       case "vault":
-        return [vaultProvider(config)];
+        return [vaultProvider(config, fetchImpl)];
       case "azure_key_vault":
-        return [azureKeyVaultProvider(config.vaultUrl, azureSignIn(config, env), config.where)];
+        return [azureKeyVaultProvider(config.vaultUrl, azureSignIn(config, env), config.where, fetchImpl)];
     }
   });
 }
@@ -41,20 +46,23 @@ export function runtimeConfigProviders(
  * its `value` field. A secret Vault does not have (404) passes the question on; any other answer stops
  * start-up, as in Spin.
  */
-export function vaultProvider(config: {
-  readonly where: string;
-  readonly url: string;
-  readonly token: string;
-  readonly mount: string;
-  readonly prefix?: string;
-}): VariableProvider {
+export function vaultProvider(
+  config: {
+    readonly where: string;
+    readonly url: string;
+    readonly token: string;
+    readonly mount: string;
+    readonly prefix?: string;
+  },
+  fetchImpl: typeof fetch,
+): VariableProvider {
   const name = `${config.where} (vault at ${config.url})`;
   return {
     name,
     get: async (variable) => {
       const path = config.prefix === undefined ? variable : `${config.prefix}/${variable}`;
       const url = new URL(`v1/${config.mount}/data/${path}`, withSlash(config.url));
-      const response = await fetch(url, { headers: { "X-Vault-Token": config.token } });
+      const response = await fetchImpl(url, { headers: { "X-Vault-Token": config.token } });
       if (response.status === 404) return undefined;
       const body = await readJson(response, `${name}: reading "${config.mount}/${path}"`);
       const value = field(field(field(body, "data"), "data"), "value");
@@ -102,12 +110,13 @@ export function azureKeyVaultProvider(
   vaultUrl: string,
   signIn: AzureSignIn,
   where: string,
+  fetchImpl: typeof fetch,
 ): VariableProvider {
   const name = `${where} (azure_key_vault at ${vaultUrl})`;
   let token: { readonly value: string; readonly until: number } | undefined;
   const accessToken = async (): Promise<string> => {
     if (token !== undefined && Date.now() < token.until) return token.value;
-    token = await requestToken(name, vaultUrl, signIn);
+    token = await requestToken(name, vaultUrl, signIn, fetchImpl);
     return token.value;
   };
   return {
@@ -115,7 +124,9 @@ export function azureKeyVaultProvider(
     get: async (variable) => {
       const url = new URL(`secrets/${encodeURIComponent(variable)}`, withSlash(vaultUrl));
       url.searchParams.set("api-version", "7.4");
-      const response = await fetch(url, { headers: { authorization: `Bearer ${await accessToken()}` } });
+      const response = await fetchImpl(url, {
+        headers: { authorization: `Bearer ${await accessToken()}` },
+      });
       const value = field(await readJson(response, `${name}: reading secret "${variable}"`), "value");
       if (typeof value !== "string") throw providerError(name, `secret "${variable}" has no string value`);
       return value;
@@ -127,6 +138,7 @@ async function requestToken(
   name: string,
   vaultUrl: string,
   signIn: AzureSignIn,
+  fetchImpl: typeof fetch,
 ): Promise<{ value: string; until: number }> {
   const credentials = signIn.credentials;
   if (credentials === undefined) {
@@ -138,7 +150,7 @@ async function requestToken(
     `${encodeURIComponent(credentials.tenantId)}/oauth2/v2.0/token`,
     withSlash(signIn.authority),
   );
-  const response = await fetch(url, {
+  const response = await fetchImpl(url, {
     method: "POST",
     body: new URLSearchParams({
       grant_type: "client_credentials",

@@ -1,13 +1,14 @@
 /**
  * Serves the Spin app a container carries, the way containerd-shim-spin does: the app in the image's Wasm
  * layers when it has them (see `image-app.ts`), else the manifest `/spin.toml` in the container's root
- * filesystem; `/runtime-config.toml` is used when present, variables come from
- * the container environment (`SPIN_VARIABLE_<NAME>`, overridden by a plain `<NAME>`), and the HTTP trigger
- * listens on `SPIN_HTTP_LISTEN_ADDR` (default `0.0.0.0:80`). Outbound connections resolve host names with
- * the container's mounted `/etc/resolv.conf` and `/etc/hosts`, as the pod would, and leave from the pod's
- * network namespace. From the app on, this is the path `spindle
- * up` takes: lock (a manifest), resolve variables, load, start the HTTP trigger with the host capabilities.
- * The app's state directory is `/.spin` and its download cache `/.cache/spindle`, both in the container.
+ * filesystem; `/runtime-config.toml` is used when present, variables come from the container environment
+ * (`SPIN_VARIABLE_<NAME>`, overridden by a plain `<NAME>`), and the HTTP trigger listens on
+ * `SPIN_HTTP_LISTEN_ADDR` (default `0.0.0.0:80`). Outbound connections, the guests' and the host's own
+ * (variable providers, libSQL), resolve host names with the container's mounted `/etc/resolv.conf` and
+ * `/etc/hosts`, as the pod would, and leave from the pod's network namespace. From the app on, this is the
+ * path `spindle up` takes: lock (a manifest), resolve variables, load, start the HTTP trigger with the host
+ * capabilities. The app's state directory is `/.spin` and its download cache `/.cache/spindle`, both in
+ * the container.
  */
 import { existsSync } from "node:fs";
 import type { LookupFunction } from "node:net";
@@ -19,6 +20,7 @@ import {
   type RuntimeConfigFile,
 } from "../../app/runtime-config.ts";
 import { runtimeConfigProviders } from "../../app/variable-providers.ts";
+import { createHostFetch } from "../../capabilities/outbound-networking/host-fetch.ts";
 import { envProvider, type VariableProvider } from "../../app/variables.ts";
 import { SpindleError } from "../../errors.ts";
 import { instanceMemoryFromEnv } from "../../app/instance-memory.ts";
@@ -66,17 +68,22 @@ export async function serveSpinApp(container: ContainerApp, images?: ImageApps):
   const file = existsSync(runtimeConfigPath)
     ? readRuntimeConfigFile(runtimeConfigPath, container.root)
     : undefined;
-  const runnable = await prepareContainerApp(container, file, images);
   // The pod's namespace when it is not the shim's (the node-wide shim's pods): listener and outbound
   // connections are made there, so the pod's address and network policies apply to them.
   const namespace = foreignNetworkNamespace(container.networkNamespace);
   const sockets = namespace === undefined ? undefined : socketsInNetworkNamespace(namespace);
+  const lookup = containerLookup(container.nameFiles, sockets);
+  // The variable providers are asked while the app is prepared, and only then.
+  const providersFetch = createHostFetch({ lookup, sockets });
+  const runnable = await prepareContainerApp(container, file, images, providersFetch.fetch).finally(() =>
+    providersFetch.close(),
+  );
   const runtimeConfig = hostRuntimeConfig({
     file,
     stateDirFlag: undefined,
     logDirFlag: undefined,
     defaultStateDir: join(container.root, ".spin"),
-    lookup: containerLookup(container.nameFiles, sockets),
+    lookup,
     outboundSockets: sockets,
   });
   const runtime = await startAppRuntime(
@@ -125,10 +132,11 @@ function listenAddress(container: ContainerApp, namespace: string | undefined): 
 async function prepareContainerApp(
   container: ContainerApp,
   file: RuntimeConfigFile | undefined,
-  images?: ImageApps,
+  images: ImageApps | undefined,
+  fetch: typeof globalThis.fetch,
 ): Promise<RunnableApp> {
   const cacheDir = join(container.root, ".cache", "spindle");
-  const variableProviders = containerVariables(container.env, file);
+  const variableProviders = containerVariables(container.env, file, fetch);
   // SpinKube sets this from a SpinApp's `components`, as for Spin's own shim.
   const retain = container.env.get("SPIN_COMPONENTS_TO_RETAIN") ?? "";
   const components = {
@@ -147,17 +155,18 @@ async function prepareContainerApp(
 }
 
 /**
- * Spin's shim rule: a plain `<NAME>` in the container environment wins over the runtime config's providers,
- * then `SPIN_VARIABLE_<NAME>`.
+ * Spin's shim rule: a plain `<NAME>` in the container environment wins over the runtime config's providers
+ * (the remote ones asking over `fetch`), then `SPIN_VARIABLE_<NAME>`.
  */
 function containerVariables(
   env: ReadonlyMap<string, string>,
   file: RuntimeConfigFile | undefined,
+  fetch: typeof globalThis.fetch,
 ): VariableProvider[] {
   const record = Object.fromEntries(env);
   return [
     { name: "container environment", get: (variable) => env.get(variable.toUpperCase()) },
-    ...runtimeConfigProviders(file?.variablesProviders ?? [], record),
+    ...runtimeConfigProviders(file?.variablesProviders ?? [], record, fetch),
     envProvider(record),
   ];
 }
