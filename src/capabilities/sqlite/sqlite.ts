@@ -3,8 +3,8 @@
  * `sqlite_databases` must name a database of the runtime config (`default` always does), else the app does
  * not start. The databases (local files or remote libSQL servers) are opened at load and shared by label
  * across components, requests and reloads, until the process closes them; a remote one is reached through
- * the runtime config's resolver and sockets (`host-fetch.ts`). The `--sqlite` statements run
- * against `default` once, before serving; one that fails stops start-up.
+ * the runtime config's resolver and sockets (`host-fetch.ts`). The `--sqlite` statements run against
+ * `default` once, before serving; one that fails stops start-up.
  */
 import type { LoadedApp } from "../../app/load.ts";
 import type { RuntimeConfig } from "../../app/runtime-config.ts";
