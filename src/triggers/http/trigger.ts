@@ -8,6 +8,7 @@
 import type { LoadedApp } from "../../app/load.ts";
 import type { HttpHandler, InstanceStats } from "../../executors/http.ts";
 import type { Observer } from "../../observe/observer.ts";
+import { unbracketed } from "../../util/ip.ts";
 import type { AppContexts } from "../component-context.ts";
 import { readHttpTrigger } from "./config.ts";
 import { createHandlers, type HandlerDeps, type HandlerSettings } from "./handlers.ts";
@@ -171,5 +172,5 @@ function httpApp(app: LoadedApp, router: Router, handlers: ReadonlyMap<string, H
 
 function splitClient(clientAddr: string): [string, number] {
   const colon = clientAddr.lastIndexOf(":");
-  return [clientAddr.slice(0, colon).replace(/^\[|\]$/g, ""), Number(clientAddr.slice(colon + 1))];
+  return [unbracketed(clientAddr.slice(0, colon)), Number(clientAddr.slice(colon + 1))];
 }

@@ -3,6 +3,7 @@
  * `Active Channels on <host:port>:`, then one `\t<host:port>/<channel>: [<component ids>]` line per
  * channel. Pure.
  */
+import { WELL_KNOWN_PORTS } from "../../manifest/allowed-hosts.ts";
 import type { RedisServer } from "./config.ts";
 
 export function formatActiveChannels(servers: readonly RedisServer[]): string {
@@ -19,5 +20,5 @@ export function formatActiveChannels(servers: readonly RedisServer[]): string {
 
 function hostPort(address: string): string {
   const url = new URL(address);
-  return `${url.hostname}:${url.port === "" ? "6379" : url.port}`;
+  return `${url.hostname}:${url.port === "" ? WELL_KNOWN_PORTS.redis : url.port}`;
 }
