@@ -8,8 +8,9 @@
  * `destination-IP-prohibited`. A resolver of its own (the runtime config's `lookup`: the containerd
  * shim's resolves as the pod would) is what every connection resolves through, under that filter; sockets
  * of its own (the runtime config's `outboundSockets`: the node-wide shim's are made in the pod's network
- * namespace) are what every connection goes through (`outbound-connector.ts`). With none of these, requests keep Node's own fetch untouched. One per host process; each agent (and its
- * connection pool) is made on first use and shared.
+ * namespace) are what every connection goes through (`outbound-connector.ts`). With none of these,
+ * requests keep Node's own fetch untouched. One per host process; each agent (and its connection pool) is
+ * made on first use and shared.
  */
 import type { LookupFunction } from "node:net";
 import { getCACertificates, rootCertificates } from "node:tls";
