@@ -66,6 +66,31 @@ test("the reference's worked example: conditions, ready replicas and names copie
   );
 });
 
+test("the selector is the Deployment's matchLabels, sorted by key, for the scale subresource's labelSelectorPath", () => {
+  const deployment = {
+    metadata: { name: "simple-spinapp" },
+    spec: {
+      selector: {
+        matchLabels: {
+          "core.spinkube.dev/app.simple-spinapp.status": "ready",
+          "core.spinkube.dev/app-name": "simple-spinapp",
+        },
+      },
+    },
+  };
+  const status = computeStatus({
+    previous: undefined,
+    executor: "containerd-shim-spin",
+    deployment,
+    service: undefined,
+    now: t0,
+  });
+  assert.equal(
+    status.selector,
+    "core.spinkube.dev/app-name=simple-spinapp,core.spinkube.dev/app.simple-spinapp.status=ready",
+  );
+});
+
 test("lastTransitionTime moves only when a condition's status changes", () => {
   const first = setCondition([], { type: "Accepted", status: "True", reason: "A", message: "" }, t0);
   const same = setCondition(first, { type: "Accepted", status: "True", reason: "B", message: "m" }, t1);

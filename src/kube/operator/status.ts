@@ -2,7 +2,8 @@
  * The SpinApp status, computed as SpinKube's `updateStatus` does (pure): `activeScheduler` is the
  * executor; the `Available` and `Progressing` conditions and `readyReplicas` are copied from the
  * Deployment (or `Unknown`/`DeploymentNotFound` without one); `deploymentName` and `serviceName` name the
- * objects that exist. Spindle adds one condition of its own, `Accepted`, saying whether the operator could
+ * objects that exist. `selector` is the Deployment's pod selector as a label-selector string, which the
+ * CRD's scale subresource reports (its `labelSelectorPath`), so that an HPA can target the SpinApp. Spindle adds one condition of its own, `Accepted`, saying whether the operator could
  * act on the app (see `failures.ts`). Conditions follow `meta.SetStatusCondition`: `lastTransitionTime`
  * moves only when a condition's status changes.
  */
@@ -24,6 +25,7 @@ export interface SpinAppStatus {
   readonly readyReplicas: number;
   readonly deploymentName?: string;
   readonly serviceName?: string;
+  readonly selector?: string;
 }
 
 /** Sets `condition` in `conditions`, keeping its transition time when its status is unchanged. */
@@ -51,6 +53,10 @@ export interface StatusInputs {
   readonly now: Date;
 }
 
+interface DeploymentSpec {
+  readonly selector?: { readonly matchLabels?: Readonly<Record<string, string>> };
+}
+
 interface DeploymentStatus {
   readonly readyReplicas?: number;
   readonly conditions?: readonly { type?: string; status?: string; reason?: string; message?: string }[];
@@ -73,6 +79,7 @@ export function computeStatus(inputs: StatusInputs): SpinAppStatus {
   } else {
     const observed = (deployment["status"] ?? {}) as DeploymentStatus;
     status["deploymentName"] = deployment.metadata.name;
+    Object.assign(status, selectorOf(deployment));
     for (const c of observed.conditions ?? []) {
       if (c.type !== "Available" && c.type !== "Progressing") continue;
       conditions = setCondition(conditions, copied(c.type, c), now);
@@ -81,6 +88,18 @@ export function computeStatus(inputs: StatusInputs): SpinAppStatus {
   }
   if (inputs.service !== undefined) status["serviceName"] = inputs.service.metadata.name;
   return { ...(status as unknown as SpinAppStatus), conditions };
+}
+
+/**
+ * The selector's `matchLabels` as `key=value` pairs sorted by key, as Kubernetes formats a selector for a
+ * Deployment's own scale subresource. The operator's Deployments select by labels only.
+ */
+function selectorOf(deployment: KubeResource): { selector?: string } {
+  const spec = deployment["spec"] as DeploymentSpec | undefined;
+  const labels = Object.entries(spec?.selector?.matchLabels ?? {});
+  if (labels.length === 0) return {};
+  const sorted = labels.sort(([a], [b]) => (a < b ? -1 : 1));
+  return { selector: sorted.map(([k, v]) => `${k}=${v}`).join(",") };
 }
 
 function copied(type: string, c: { status?: string; reason?: string; message?: string }): ConditionInput {
