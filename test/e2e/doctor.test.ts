@@ -1,10 +1,12 @@
 // End to end: `spindle doctor` reports on this machine, on a running app's admin endpoint, and with
 // `--node` on containerd (Debian's, started by the test, its config extended by the node installer), the
-// shim and a RuntimeClass in the fake Kubernetes API server.
+// shim and a RuntimeClass in the fake Kubernetes API server, and on a k0s layout the installer's drop-in
+// found through the imports of k0s's containerd.toml.
 import { before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { createServer } from "node:net";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -161,4 +163,30 @@ describe("spindle doctor --node", { skip: containerdUnavailable() }, () => {
     assert.match(result.stdout, /\[ok\] +containerd +/);
     assert.match(result.stdout, /\[ok\] +RuntimeClass +spindle hands pods to runtime "spindle"/);
   });
+});
+
+// k0s's containerd reaches the runtime only through an import: the node installer's drop-in in containerd.d/.
+it("spindle doctor --node finds the node installer's k0s drop-in through k0s's containerd.toml imports", async (t) => {
+  const root = mkdtempSync(join(tmpdir(), "spindle-k0s-"));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const assets = join(root, "assets");
+  mkdirSync(join(assets, "bin"), { recursive: true });
+  writeFileSync(join(assets, "bin", "containerd-shim-spindle-v2.js"), "// shim\n");
+  const config = join(root, "etc/k0s/containerd.toml");
+  mkdirSync(dirname(config), { recursive: true });
+  const dropins = join(root, "etc/k0s/containerd.d/*.toml");
+  writeFileSync(config, `# k0s_managed=true\nversion = 3\nimports = [${JSON.stringify(dropins)}]\n`);
+  execFileSync("bash", [INSTALLER, "install"], {
+    env: { ...process.env, HOST_ROOT: root, ASSETS: assets, RESTART: "never" },
+  });
+  const result = await runSpindle(
+    ["doctor", "--containerd-config", config, "--containerd-address", join(root, "no.sock")],
+    { env: { KUBECONFIG: join(root, "no-kubeconfig") } },
+  );
+  assert.ok(
+    result.stdout.includes(
+      `[ok]   CRI runtime      ${join(root, "etc/k0s/containerd.d/spindle.toml")} (imported by ${config}) registers runtime "spindle" (/opt/spindle/containerd-shim-spindle-v2) in plugins."io.containerd.cri.v1.runtime"`,
+    ),
+    result.stdout,
+  );
 });

@@ -38,11 +38,12 @@ Options:
                               config registers it, it runs, containerd answers, and (with a kubeconfig) a
                               RuntimeClass uses it
       --containerd-config <FILE>
-                              containerd's config (default: /etc/containerd/config.toml, or the one k3s
-                              or RKE2 generates under /var/lib/rancher); implies --node
+                              containerd's config, with the files it imports (default:
+                              /etc/containerd/config.toml, or the one MicroK8s, RKE2, k3s or k0s
+                              generates); implies --node
       --containerd-address <SOCKET>
                               containerd's socket (default: /run/containerd/containerd.sock, or
-                              /run/k3s/containerd/containerd.sock on k3s and RKE2); implies --node
+                              MicroK8s's, RKE2's, k3s's or k0s's own); implies --node
       --kubeconfig <FILE>     for the RuntimeClass check (default: $KUBECONFIG or ~/.kube/config, skipped
                               when there is none); implies --node
 `,

@@ -1,8 +1,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import {
   checkContainerdConfig,
   checkPodNetworking,
@@ -117,7 +117,83 @@ describe("checkContainerdConfig", () => {
   });
 });
 
-it("finds the containerd of RKE2 or k3s by the config they generate, else containerd's defaults", () => {
+describe("checkContainerdConfig with imports", () => {
+  /** A directory holding `files` (relative path → content); returns its path. */
+  const tree = (t: { after(fn: () => unknown): void }, files: Record<string, string>) => {
+    const dir = mkdtempSync(join(tmpdir(), "spindle-doctor-"));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    for (const [path, content] of Object.entries(files)) {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), content);
+    }
+    return dir;
+  };
+  const V3_DROPIN = `version = 3\n[plugins."io.containerd.cri.v1.runtime".containerd.runtimes.spindle]\nruntime_type = "/opt/spindle/containerd-shim-spindle-v2"\n`;
+
+  it("finds the runtime in a drop-in a glob imports, as k0s 1.36 imports containerd.d/", (t) => {
+    const dir = tree(t, {
+      "containerd.toml": `# k0s_managed=true\nversion = 3\nimports = ["containerd.d/*.toml"]\n`,
+      "containerd.d/other.toml": "version = 3\n",
+      "containerd.d/spindle.toml": V3_DROPIN,
+    });
+    const { result, runtime } = checkContainerdConfig(join(dir, "containerd.toml"));
+    assert.equal(result.status, "ok", result.detail);
+    assert.equal(
+      result.detail,
+      `${join(dir, "containerd.d/spindle.toml")} (imported by ${join(dir, "containerd.toml")}) registers runtime "spindle" (/opt/spindle/containerd-shim-spindle-v2) in plugins."io.containerd.cri.v1.runtime"`,
+    );
+    assert.equal(runtime?.name, "spindle");
+  });
+
+  it("reads each import in its own version, through imports of imports, each file once", (t) => {
+    const dir = tree(t, {
+      "a.toml": `imports = ["b.toml", "containerd.toml"]\n`,
+      "b.toml": INSTALLED_V2,
+    });
+    const root = join(dir, "containerd.toml");
+    writeFileSync(root, `version = 3\nimports = [${JSON.stringify(join(dir, "a.toml"))}]\n`);
+    const { result } = checkContainerdConfig(root);
+    assert.equal(result.status, "ok", result.detail);
+    assert.match(result.detail, /b\.toml \(imported by \S+containerd\.toml\) registers runtime "spindle"/);
+  });
+
+  it("reports a misplaced runtime in an import, and none found among the files", (t) => {
+    const misplaced = tree(t, {
+      "containerd.toml": `version = 3\nimports = ["spindle.toml"]\n`,
+      "spindle.toml": INSTALLED_V2.replace("version = 2", "version = 3"),
+    });
+    const { result } = checkContainerdConfig(join(misplaced, "containerd.toml"));
+    assert.equal(result.status, "fail");
+    assert.match(
+      result.detail,
+      /spindle\.toml \(imported by \S+\) registers runtime "spindle" in plugins\."io\.containerd\.grpc\.v1\.cri", which config version 3/,
+    );
+
+    const none = tree(t, {
+      "containerd.toml": `version = 2\nimports = ["cri.toml"]\n`,
+      "cri.toml": "version = 2\n",
+    });
+    const absent = checkContainerdConfig(join(none, "containerd.toml")).result;
+    assert.equal(absent.status, "fail");
+    assert.match(absent.detail, /containerd\.toml \(and the files it imports\) registers no runtime/);
+  });
+
+  it("fails on an import that is missing or not TOML, naming it and the file importing it", (t) => {
+    const dir = tree(t, { "containerd.toml": `version = 2\nimports = ["cri.toml"]\n` });
+    const root = join(dir, "containerd.toml");
+    const missing = checkContainerdConfig(root).result;
+    assert.equal(missing.status, "fail");
+    assert.ok(missing.detail.startsWith(`${join(dir, "cri.toml")}, imported by ${root}, cannot be read: `));
+    writeFileSync(join(dir, "cri.toml"), "version = \n");
+    const invalid = checkContainerdConfig(root).result;
+    assert.ok(
+      invalid.detail.startsWith(`${join(dir, "cri.toml")}, imported by ${root}, is not valid TOML: `),
+    );
+    assert.equal(invalid.hint, "fix the file: containerd will not start with it either");
+  });
+});
+
+it("finds the containerd of MicroK8s, RKE2, k3s or k0s by the config they generate, else containerd's defaults", () => {
   const only = (present: string) => (path: string) => path === present;
   assert.deepEqual(defaultContainerdPaths(only("/var/lib/rancher/k3s/agent/etc/containerd/config.toml")), {
     config: "/var/lib/rancher/k3s/agent/etc/containerd/config.toml",
@@ -126,6 +202,21 @@ it("finds the containerd of RKE2 or k3s by the config they generate, else contai
   assert.equal(
     defaultContainerdPaths(only("/var/lib/rancher/rke2/agent/etc/containerd/config.toml")).config,
     "/var/lib/rancher/rke2/agent/etc/containerd/config.toml",
+  );
+  assert.deepEqual(defaultContainerdPaths(only("/etc/k0s/containerd.toml")), {
+    config: "/etc/k0s/containerd.toml",
+    address: "/run/k0s/containerd.sock",
+  });
+  assert.deepEqual(defaultContainerdPaths(only("/var/snap/microk8s/current/args/containerd.toml")), {
+    config: "/var/snap/microk8s/current/args/containerd.toml",
+    address: "/var/snap/microk8s/common/run/containerd.sock",
+  });
+  assert.equal(
+    defaultContainerdPaths(
+      (path) =>
+        path === "/etc/k0s/containerd.toml" || path === "/var/snap/microk8s/current/args/containerd.toml",
+    ).config,
+    "/var/snap/microk8s/current/args/containerd.toml",
   );
   assert.deepEqual(
     defaultContainerdPaths(() => false),

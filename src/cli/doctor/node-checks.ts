@@ -10,7 +10,8 @@ import { accessSync, constants, existsSync, readFileSync } from "node:fs";
 import { basename, delimiter, isAbsolute, join } from "node:path";
 import { promisify } from "node:util";
 import { parse } from "smol-toml";
-import type { SpindleError } from "../../errors.ts";
+import { SpindleError } from "../../errors.ts";
+import { loadContainerdConfig, type LoadedConfig, type Table } from "./containerd-imports.ts";
 import type { CheckResult } from "./report.ts";
 
 const run = promisify(execFile);
@@ -27,10 +28,15 @@ export interface ContainerdPaths {
 }
 
 /**
- * RKE2 and k3s run their own containerd, with the config they generate (from the template the node
- * installer writes) and a socket of their own; any other node, containerd's defaults.
+ * MicroK8s, RKE2, k3s and k0s run their own containerd, with a config they generate (MicroK8s's from the
+ * template the node installer extends, k0s's importing the drop-ins) and a socket of their own; any other
+ * node, containerd's defaults. Tried in the node installer's order.
  */
 const DISTRIBUTION_PATHS: readonly ContainerdPaths[] = [
+  {
+    config: "/var/snap/microk8s/current/args/containerd.toml",
+    address: "/var/snap/microk8s/common/run/containerd.sock",
+  },
   {
     config: "/var/lib/rancher/rke2/agent/etc/containerd/config.toml",
     address: "/run/k3s/containerd/containerd.sock",
@@ -39,13 +45,14 @@ const DISTRIBUTION_PATHS: readonly ContainerdPaths[] = [
     config: "/var/lib/rancher/k3s/agent/etc/containerd/config.toml",
     address: "/run/k3s/containerd/containerd.sock",
   },
+  { config: "/etc/k0s/containerd.toml", address: "/run/k0s/containerd.sock" },
 ];
 const CONTAINERD_PATHS: ContainerdPaths = {
   config: "/etc/containerd/config.toml",
   address: "/run/containerd/containerd.sock",
 };
 
-/** The paths of this node's containerd: RKE2's or k3s's when its generated config exists. */
+/** The paths of this node's containerd: a distribution's when its generated config exists. */
 export function defaultContainerdPaths(exists: (path: string) => boolean = existsSync): ContainerdPaths {
   return DISTRIBUTION_PATHS.find((paths) => exists(paths.config)) ?? CONTAINERD_PATHS;
 }
@@ -68,8 +75,6 @@ export type Registration =
     }
   | { readonly kind: "misplaced"; readonly name: string; readonly table: string; readonly version: number }
   | { readonly kind: "absent"; readonly version: number };
-
-type Table = Readonly<Record<string, unknown>>;
 
 const isTable = (value: unknown): value is Table =>
   typeof value === "object" && value !== null && !Array.isArray(value);
@@ -99,7 +104,10 @@ function spindleRuntimes(config: Table, table: string): { name: string; runtimeT
  * containerd 1.x reads it. Throws smol-toml's error for text that is not TOML.
  */
 export function findSpindleRuntime(text: string): Registration {
-  const config = parse(text) as Table;
+  return findInConfig(parse(text));
+}
+
+function findInConfig(config: Table): Registration {
   const version = typeof config["version"] === "number" ? config["version"] : 1;
   const expected = CRI_TABLES[version] ?? [];
   for (const table of expected) {
@@ -119,21 +127,42 @@ export interface ConfigCheck {
   readonly runtime?: { readonly name: string; readonly runtimeType: string } | undefined;
 }
 
+/**
+ * Where the runtime is among a config's files, each read in its own version (containerd migrates an
+ * import of a lower version): the first file that registers it, else the first that misplaces it.
+ */
+function locateRuntime({
+  root,
+  imported,
+}: LoadedConfig): { path: string; registration: Registration } | undefined {
+  const found = [root, ...imported].map(({ path, config }) => ({ path, registration: findInConfig(config) }));
+  return (
+    found.find(({ registration }) => registration.kind === "registered") ??
+    found.find(({ registration }) => registration.kind === "misplaced")
+  );
+}
+
 export function checkContainerdConfig(file: string): ConfigCheck {
   const name = "CRI runtime";
   if (!existsSync(file)) {
     const hint = `${INSTALLER_HINT}; or pass --containerd-config with the file containerd reads`;
     return { result: { name, status: "fail", detail: `${file} does not exist`, hint } };
   }
-  let registration: Registration;
+  let loaded: LoadedConfig;
   try {
-    registration = findSpindleRuntime(readFileSync(file, "utf8"));
+    loaded = loadContainerdConfig(file);
   } catch (error) {
-    const reason = error instanceof Error ? error.message.split("\n", 1)[0] : String(error);
-    const hint = "fix the file: containerd will not start with it either";
-    return { result: { name, status: "fail", detail: `${file} is not valid TOML: ${reason}`, hint } };
+    if (!(error instanceof SpindleError)) throw error;
+    const hint = error.hint === undefined ? {} : { hint: error.hint };
+    return { result: { name, status: "fail", detail: error.message, ...hint } };
   }
-  return describeRegistration(file, registration);
+  const found = locateRuntime(loaded);
+  if (found === undefined) {
+    const where = loaded.imported.length === 0 ? file : `${file} (and the files it imports)`;
+    return describeRegistration(where, findInConfig(loaded.root.config));
+  }
+  const where = found.path === file ? file : `${found.path} (imported by ${file})`;
+  return describeRegistration(where, found.registration);
 }
 
 function describeRegistration(file: string, registration: Registration): ConfigCheck {
