@@ -126,7 +126,7 @@ require_generated_config() {
 # drop-ins only if it imports them itself.
 require_k0s_dropins() {
   [ "$DISTRIBUTION" = k0s ] || return 0
-  head -n 1 "$(config_file)" | grep -qxF "$K0S_MANAGED" && return 0
+  [ "$(head -n 1 "$(config_file)")" = "$K0S_MANAGED" ] && return 0
   grep -qF containerd.d/ "$(config_file)" && return 0
   echo "$CONFIG is not managed by k0s (its first line is not \"$K0S_MANAGED\") and imports nothing from" \
     "$(dirname "$CONFIG")/containerd.d/, so containerd would not read the installer's drop-in: add" \
