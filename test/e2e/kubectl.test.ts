@@ -1,7 +1,9 @@
 // End to end with the real kubectl (scripts/setup.sh installs it): kubectl applies deploy/'s CRDs and
 // executors and a SpinApp to the FAKE API server (test/support/fake-kube.ts, over TLS: kubectl sends its
 // token only so), the operator reconciles the app, `kubectl get` prints the CRD's printer columns, a field
-// the CRD does not declare is refused, and `kubectl delete` removes the app.
+// the CRD does not declare is refused, `kubectl patch` (merge and JSON patches) and `kubectl scale` change
+// the replicas the operator gives the Deployment, and `kubectl delete` removes the app and, by the fake's
+// garbage collector, everything the operator made for it.
 import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -160,26 +162,126 @@ describe("kubectl against the fake API server", { skip: registryUnavailable() ??
     assert.match(result.stderr, /strict decoding error: unknown field "spec\.replica"/);
   });
 
-  it("refuses kubectl patch: the fake takes only server-side apply patches", async () => {
+  const deploymentReplicas = (replicas: number) =>
+    eventually(async () => {
+      const deployment = await client.get(DEPLOYMENTS, "default", "simple-spinapp");
+      return (deployment?.["spec"] as { replicas?: number } | undefined)?.replicas === replicas
+        ? true
+        : undefined;
+    }, `the Deployment's replicas ${replicas}`);
+
+  it("patches a SpinApp with a JSON merge patch, and the operator reconciles the Deployment", async () => {
     const result = await kubectl(
       "patch",
       "spinapp",
       "simple-spinapp",
-      "--type=merge",
+      "--type",
+      "merge",
       "-p",
-      '{"spec":{"replicas":2}}',
+      '{"spec":{"replicas":3}}',
     );
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout.trim(), "spinapp.core.spinkube.dev/simple-spinapp patched");
+    assert.ok(
+      fake.requests.some((r) => r.method === "PATCH" && r.contentType === "application/merge-patch+json"),
+    );
+    await deploymentReplicas(3);
+  });
+
+  it("patches with a JSON patch, which fails as a whole when one of its tests fails", async () => {
+    const failed = await kubectl(
+      "patch",
+      "spinapp",
+      "simple-spinapp",
+      "--type",
+      "json",
+      "-p",
+      '[{"op":"replace","path":"/spec/replicas","value":5},{"op":"test","path":"/spec/replicas","value":3}]',
+    );
+    assert.equal(failed.code, 1);
+    assert.match(failed.stderr, /testing value \/spec\/replicas failed/);
+    const result = await kubectl(
+      "patch",
+      "spinapp",
+      "simple-spinapp",
+      "--type",
+      "json",
+      "-p",
+      '[{"op":"test","path":"/spec/replicas","value":3},{"op":"replace","path":"/spec/replicas","value":1}]',
+    );
+    assert.equal(result.code, 0, result.stderr);
+    await deploymentReplicas(1);
+  });
+
+  it("refuses a strategic merge patch of a custom resource, as the API server does", async () => {
+    const result = await kubectl("patch", "spinapp", "simple-spinapp", "-p", '{"spec":{"replicas":2}}');
     assert.equal(result.code, 1);
-    assert.match(result.stderr, /the fake takes only server-side apply patches/);
+    assert.match(
+      result.stderr,
+      /application\/strategic-merge-patch\+json is not supported by core\.spinkube\.dev\/v1alpha1, Kind=SpinApp: the body of the request was in an unknown format - accepted media types include: application\/json-patch\+json, application\/merge-patch\+json, application\/apply-patch\+yaml/,
+    );
     const app = await client.get(APPS, "default", "simple-spinapp");
     assert.equal((app?.["spec"] as { replicas?: number }).replicas, 1);
   });
 
-  it("deletes the SpinApp", async () => {
+  it("scales a SpinApp through its scale subresource, which reports the ready replicas and the selector", async () => {
+    const result = await kubectl("scale", "spinapp", "simple-spinapp", "--replicas=2");
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout.trim(), "spinapp.core.spinkube.dev/simple-spinapp scaled");
+    await deploymentReplicas(2);
+    const deployment = await client.get(DEPLOYMENTS, "default", "simple-spinapp");
+    if (deployment === undefined) assert.fail("the Deployment is gone");
+    const metadata: Record<string, unknown> & { name: string } = { ...deployment.metadata };
+    delete metadata["resourceVersion"];
+    await client.updateStatus(DEPLOYMENTS, { ...deployment, metadata, status: { readyReplicas: 2 } });
+    const scale = await eventually(async () => {
+      const got = await kubectl("get", "spinapp", "simple-spinapp", "--subresource=scale", "-o", "json");
+      assert.equal(got.code, 0, got.stderr);
+      const parsed = JSON.parse(got.stdout) as { status: { replicas: number } };
+      return parsed.status.replicas === 2 ? parsed : undefined;
+    }, "the Scale's status.replicas 2");
+    assert.deepEqual(
+      { ...scale, metadata: undefined },
+      {
+        kind: "Scale",
+        apiVersion: "autoscaling/v1",
+        metadata: undefined,
+        spec: { replicas: 2 },
+        status: {
+          replicas: 2,
+          selector:
+            "core.spinkube.dev/app-name=simple-spinapp,core.spinkube.dev/app.simple-spinapp.status=ready",
+        },
+      },
+    );
+  });
+
+  it("deletes the SpinApp, and the garbage collector the Deployment, Service and Secret it owned", async () => {
+    const app = await client.get(APPS, "default", "simple-spinapp");
+    const uid = app?.metadata.uid ?? assert.fail("the SpinApp has no uid");
+    const owned = () =>
+      [
+        "/apis/apps/v1/namespaces/default/deployments",
+        "/api/v1/namespaces/default/services",
+        "/api/v1/namespaces/default/secrets",
+      ]
+        .flatMap((collection) => fake.objects(collection))
+        .filter((o) =>
+          ((o.metadata["ownerReferences"] ?? []) as { uid: string }[]).some((r) => r.uid === uid),
+        )
+        .map((o) => `${String(o["kind"])}/${o.metadata.name}`)
+        .sort();
+    assert.deepEqual(owned(), [
+      "Deployment/simple-spinapp",
+      "Secret/simple-spinapp-760b133c",
+      "Service/simple-spinapp",
+    ]);
     const result = await kubectl("delete", "spinapp", "simple-spinapp");
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /^spinapp\.core\.spinkube\.dev "simple-spinapp" deleted/);
     assert.equal(await client.get(APPS, "default", "simple-spinapp"), undefined);
+    assert.deepEqual(owned(), []);
+    assert.equal(await client.get(DEPLOYMENTS, "default", "simple-spinapp"), undefined);
     const empty = await kubectl("get", "spinapps");
     assert.equal(empty.stderr.trim(), "No resources found in default namespace.");
   });

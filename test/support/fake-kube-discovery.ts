@@ -1,10 +1,13 @@
 /**
  * What the FAKE API server (fake-kube.ts) answers besides objects, so that the real kubectl can use it:
- * discovery (`/api`, `/apis`, each group version's resource list), `/version`, and lists rendered as a
+ * discovery (`/api`, `/apis`, each group version's resource list, with the status and scale subresources
+ * a CRD declares), `/version`, and lists rendered as a
  * `meta.k8s.io/v1` Table with a CustomResourceDefinition's printer columns, as the API server renders them
  * for `kubectl get`. The resources are a fixed list of the built-in kinds the operator touches plus every
  * CRD stored in the fake, so applying `deploy/crds/` is what makes `kubectl get spinapps` work.
  */
+
+import type { ScalePaths } from "./fake-kube-scale.ts";
 
 type Json = Record<string, unknown>;
 
@@ -25,8 +28,10 @@ export interface Resource {
   readonly kind: string;
   readonly namespaced: boolean;
   readonly shortNames: readonly string[];
-  /** Whether it has the status subresource; the fake serves no other (no scale, so no `kubectl scale`). */
+  /** Whether it has the status subresource. */
   readonly status: boolean;
+  /** The CRD's scale subresource, if it declares one; built-in kinds have none in the fake. */
+  readonly scale?: ScalePaths;
   /** The CRD's printer columns; only custom resources are rendered as Tables. */
   readonly columns?: readonly Column[];
   /** The CRD's structural schema (`openAPIV3Schema`). */
@@ -72,7 +77,7 @@ interface CrdSpec {
     name: string;
     served: boolean;
     schema?: { openAPIV3Schema?: Json };
-    subresources?: Json;
+    subresources?: { status?: Json; scale?: ScalePaths };
     additionalPrinterColumns?: Column[];
   }[];
 }
@@ -93,6 +98,7 @@ export function servedResources(crds: readonly Json[]): Resource[] {
         shortNames: spec.names.shortNames ?? [],
         status: "status" in (v.subresources ?? {}),
         columns: v.additionalPrinterColumns ?? [],
+        ...(v.subresources?.scale === undefined ? {} : { scale: v.subresources.scale }),
         ...(v.schema?.openAPIV3Schema === undefined ? {} : { schema: v.schema.openAPIV3Schema }),
       }));
   });
@@ -136,18 +142,23 @@ export function discovery(
         verbs: VERBS,
         ...(r.shortNames.length > 0 ? { shortNames: r.shortNames } : {}),
       },
-      ...(r.status
-        ? [
-            {
-              name: `${r.plural}/status`,
-              singularName: "",
-              namespaced: r.namespaced,
-              kind: r.kind,
-              verbs: ["get", "patch", "update"],
-            },
-          ]
-        : []),
+      ...(r.status ? [subresource(r, "status", {})] : []),
+      ...(r.scale === undefined
+        ? []
+        : [subresource(r, "scale", { group: "autoscaling", version: "v1", kind: "Scale" })]),
     ]),
+  };
+}
+
+/** A subresource's discovery entry; one served in another kind (Scale) names its group and version. */
+function subresource(r: Resource, name: string, kind: Json): Json {
+  return {
+    name: `${r.plural}/${name}`,
+    singularName: "",
+    namespaced: r.namespaced,
+    kind: r.kind,
+    ...kind,
+    verbs: ["get", "patch", "update"],
   };
 }
 

@@ -26,16 +26,22 @@ export interface Route {
   readonly namespace: string | undefined;
   readonly plural: string;
   readonly name: string | undefined;
-  readonly status: boolean;
+  readonly subresource: "status" | "scale" | undefined;
 }
 
-export const ROUTE =
-  /^\/(api\/v1|apis\/[^/]+\/[^/]+)(?:\/namespaces\/([^/]+))?\/([^/]+)(?:\/([^/]+))?(\/status)?$/;
+const ROUTE =
+  /^\/(api\/v1|apis\/[^/]+\/[^/]+)(?:\/namespaces\/([^/]+))?\/([^/]+)(?:\/([^/]+))?(?:\/(status|scale))?$/;
 
 export function parseRoute(path: string): Route | undefined {
   const match = ROUTE.exec(path);
   if (match === null) return undefined;
-  return { base: match[1] ?? "", namespace: match[2], plural: match[3] ?? "", name: match[4], status: false };
+  return {
+    base: match[1] ?? "",
+    namespace: match[2],
+    plural: match[3] ?? "",
+    name: match[4],
+    subresource: match[5] as Route["subresource"],
+  };
 }
 
 export function collectionKey(path: string): string {
@@ -47,8 +53,31 @@ export function collectionOf(route: Route): string {
   return `${route.base}/${route.plural}`;
 }
 
-export function objectKey(route: Route): string {
-  return `${collectionOf(route)}/${route.namespace ?? ""}/${route.name ?? ""}`;
+/** The collection, namespace and name the store keeps the route's object under. */
+export function objectKeyParts(route: Route): [collection: string, namespace: string, name: string] {
+  return [collectionOf(route), route.namespace ?? "", route.name ?? ""];
+}
+
+/** What the server answers: a status code and a JSON body. */
+export interface Reply {
+  readonly code: number;
+  readonly body: unknown;
+}
+
+/** A `Status` object, the body of every error and of some successes. */
+export function status(code: number, reason: string, message: string): Json {
+  return {
+    kind: "Status",
+    apiVersion: "v1",
+    status: code < 300 ? "Success" : "Failure",
+    code,
+    reason,
+    message,
+  };
+}
+
+export function notFound(route: Route): Reply {
+  return { code: 404, body: status(404, "NotFound", `${route.plural} "${route.name ?? ""}" not found`) };
 }
 
 export function fresh(body: StoredObject, namespace: string): StoredObject {

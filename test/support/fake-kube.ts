@@ -2,18 +2,16 @@
  * A FAKE Kubernetes API server for the operator's tests: no API server can run on the machines this
  * project is tested on, so this node:http server implements just the REST subset the operator's client
  * and kubectl use, in memory. It is not Kubernetes; the only schema it checks is a CRD's declared fields.
- * What it does: get, list (with `key=value` label selectors and name and namespace field selectors), watch
- * streams from a resourceVersion (with bookmarks), create (409 AlreadyExists), update with resourceVersion
- * conflicts, the status subresource, delete with finalizers (deletionTimestamp first, removal once the
- * last finalizer is gone) and server-side apply, the only PATCH it takes (others answer 415). Its apply is
- * a simplification: the applied object replaces everything but metadata identity and status (one field
- * manager, no field ownership), and an apply that changes nothing is a no-op, as on a real server. It does
- * no ownerReference garbage collection and runs no Deployment controller: tests set a Deployment's status
- * themselves. Every request is recorded for assertions. API groups named in `unservedGroups` answer 404,
- * as a cluster without that CRD does. For kubectl it also serves discovery and Tables with a CRD's
- * printer columns (fake-kube-discovery.ts), an OpenAPI v3 that offers server-side field validation, which
- * it enforces for custom resources (fake-kube-openapi.ts), and HTTPS (`tls`), since kubectl sends a
- * bearer token only over TLS.
+ * This module routes requests and serves the reads: get, list (with `key=value` label selectors and name
+ * and namespace field selectors) and watch streams from a resourceVersion (with bookmarks, 410 once the
+ * history is compacted). The writes (create, update, the status and scale subresources, server-side
+ * apply, JSON merge and JSON patches, delete with finalizers and propagation policies) are in
+ * fake-kube-writes.ts, the ownerReference garbage collector in fake-kube-gc.ts, the memory in
+ * fake-kube-store.ts. It runs no Deployment controller: tests set a Deployment's status themselves. Every
+ * request is recorded for assertions. API groups named in `unservedGroups` answer 404, as a cluster
+ * without that CRD does. For kubectl it also serves discovery and Tables with a CRD's printer columns
+ * (fake-kube-discovery.ts), an OpenAPI v3 that offers server-side field validation (fake-kube-openapi.ts),
+ * and HTTPS (`tls`), since kubectl sends a bearer token only over TLS.
  */
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -22,31 +20,23 @@ import { createServer as createTlsServer } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { discovery, resourceAt, servedResources, table, wantsTable } from "./fake-kube-discovery.ts";
-import { openApiDocument, unknownFields } from "./fake-kube-openapi.ts";
+import { openApiDocument } from "./fake-kube-openapi.ts";
+import { FakeStore, type Change } from "./fake-kube-store.ts";
+import { FakeWrites } from "./fake-kube-writes.ts";
 import type { Scope } from "./scope.ts";
 import { selfSignedCert } from "./tls.ts";
 import {
   collectionKey,
   collectionOf,
-  fresh,
-  identity,
   matchesSelectors,
-  objectKey,
+  notFound,
+  objectKeyParts,
   parseRoute,
-  ROUTE,
-  statusOf,
+  status,
+  type Reply,
   type Route,
   type StoredObject,
 } from "./fake-kube-objects.ts";
-
-type Json = Record<string, unknown>;
-interface Change {
-  readonly rv: number;
-  readonly collection: string;
-  readonly namespace: string;
-  readonly type: "ADDED" | "MODIFIED" | "DELETED";
-  readonly object: StoredObject;
-}
 
 export interface RecordedRequest {
   readonly method: string;
@@ -82,169 +72,71 @@ export interface FakeKubeOptions {
 }
 
 const CRDS = "apis/apiextensions.k8s.io/v1/customresourcedefinitions";
-const APPLY_PATCH = "application/apply-patch+yaml";
 
 export async function startFakeKube(t: Scope, options: FakeKubeOptions = {}): Promise<FakeKube> {
   const unserved = new Set((options.unservedGroups ?? []).map((group) => `apis/${group}`));
   const token = randomUUID();
-  const store = new Map<string, StoredObject>();
-  const changes: Change[] = [];
-  const watchers = new Set<(change: Change) => void>();
+  const store = new FakeStore();
   const openStreams = new Set<ServerResponse>();
   const requests: RecordedRequest[] = [];
-  let rv = 1;
-
-  const key = (collection: string, namespace: string, name: string) => `${collection}/${namespace}/${name}`;
-  const record = (type: Change["type"], collection: string, object: StoredObject) => {
-    const change = { rv, collection, namespace: object.metadata.namespace ?? "", type, object };
-    changes.push(change);
-    for (const watcher of watchers) watcher(change);
-  };
-  const stamp = (object: StoredObject) => {
-    rv += 1;
-    object.metadata.resourceVersion = String(rv);
-  };
-  const save = (collection: string, object: StoredObject, type: Change["type"]) => {
-    stamp(object);
-    store.set(key(collection, object.metadata.namespace ?? "", object.metadata.name), object);
-    record(type, collection, object);
-    return object;
-  };
-  const remove = (collection: string, object: StoredObject) => {
-    store.delete(key(collection, object.metadata.namespace ?? "", object.metadata.name));
-    stamp(object);
-    record("DELETED", collection, object);
-  };
 
   const listed = (route: Route, query: URLSearchParams) => {
     const collection = collectionOf(route);
-    return [...store.entries()]
-      .filter(([k]) =>
-        k.startsWith(route.namespace === undefined ? `${collection}/` : `${collection}/${route.namespace}/`),
-      )
-      .map(([, o]) => o)
-      .filter((o) => matchesSelectors(o, query));
+    const prefix = route.namespace === undefined ? `${collection}/` : `${collection}/${route.namespace}/`;
+    return store.withPrefix(prefix).filter((o) => matchesSelectors(o, query));
   };
   const resources = () => servedResources(listed(parseRoute(`/${CRDS}`) as Route, new URLSearchParams()));
+  const writes = new FakeWrites(store, resources);
 
-  const handlers = {
-    list(route: Route, query: URLSearchParams, res: ServerResponse) {
+  const reads = {
+    list(route: Route, query: URLSearchParams): Reply {
       const items = listed(route, query);
-      send(res, 200, { kind: "List", apiVersion: "v1", metadata: { resourceVersion: String(rv) }, items });
+      const metadata = { resourceVersion: String(store.rv) };
+      return { code: 200, body: { kind: "List", apiVersion: "v1", metadata, items } };
     },
     /** `kubectl get` of a custom resource: the list, or the one object, as a Table. */
-    table(route: Route, query: URLSearchParams, res: ServerResponse) {
+    table(route: Route, query: URLSearchParams): Reply {
       const resource = resourceAt(route.base, route.plural, resources());
-      const found = route.name === undefined ? listed(route, query) : [store.get(objectKey(route))];
+      const found = route.name === undefined ? listed(route, query) : [store.get(...objectKeyParts(route))];
       const objects = found.filter((o) => o !== undefined);
       if (resource === undefined || (route.name !== undefined && objects.length === 0)) {
-        return notFound(res, route);
+        return notFound(route);
       }
-      send(res, 200, table(resource, objects, String(rv)));
+      return { code: 200, body: table(resource, objects, String(store.rv)) };
     },
-    watch(route: Route, query: URLSearchParams, res: ServerResponse) {
-      const collection = collectionOf(route);
-      const since = Number(query.get("resourceVersion") ?? "0");
-      if (since < rv && (changes[0]?.rv ?? rv + 1) > since + 1) {
-        send(res, 200, undefined, false);
-        res.end(
-          `${JSON.stringify({ type: "ERROR", object: { kind: "Status", code: 410, reason: "Expired" } })}\n`,
-        );
-        return;
-      }
-      res.writeHead(200, { "content-type": "application/json" });
-      const emit = (change: Change) => {
-        const inScope = route.namespace === undefined || change.namespace === route.namespace;
-        if (change.collection !== collection || !inScope || !matchesSelectors(change.object, query)) return;
-        res.write(`${JSON.stringify({ type: change.type, object: change.object })}\n`);
-      };
-      for (const change of changes) if (change.rv > since) emit(change);
-      res.write(
-        `${JSON.stringify({ type: "BOOKMARK", object: { metadata: { resourceVersion: String(rv) } } })}\n`,
-      );
-      watchers.add(emit);
-      openStreams.add(res);
-      res.once("close", () => {
-        watchers.delete(emit);
-        openStreams.delete(res);
-      });
-    },
-    get(route: Route, res: ServerResponse) {
-      const found = store.get(objectKey(route));
-      if (found === undefined) notFound(res, route);
-      else send(res, 200, found);
-    },
-    create(route: Route, body: StoredObject, res: ServerResponse) {
-      const namespace = route.namespace ?? "";
-      if (store.has(key(collectionOf(route), namespace, body.metadata.name))) {
-        send(
-          res,
-          409,
-          status(409, "AlreadyExists", `${route.plural} "${body.metadata.name}" already exists`),
-        );
-        return;
-      }
-      const object = fresh(body, namespace);
-      send(res, 201, save(collectionOf(route), object, "ADDED"));
-    },
-    update(route: Route, body: StoredObject, res: ServerResponse) {
-      const current = store.get(objectKey(route));
-      if (current === undefined) return notFound(res, route);
-      const expected = body.metadata.resourceVersion;
-      if (expected !== undefined && expected !== current.metadata.resourceVersion) {
-        return send(
-          res,
-          409,
-          status(
-            409,
-            "Conflict",
-            "the object has been modified; please apply your changes to the latest version and try again",
-          ),
-        );
-      }
-      const next: StoredObject = route.status
-        ? { ...current, status: body["status"] }
-        : { ...body, metadata: { ...body.metadata, ...identity(current) }, status: current["status"] };
-      if (!route.status && JSON.stringify(body["spec"]) !== JSON.stringify(current["spec"])) {
-        next.metadata.generation = (current.metadata.generation ?? 1) + 1;
-      }
-      if (next.metadata.deletionTimestamp !== undefined && (next.metadata.finalizers ?? []).length === 0) {
-        remove(collectionOf(route), next);
-        return send(res, 200, next);
-      }
-      send(res, 200, save(collectionOf(route), next, "MODIFIED"));
-    },
-    apply(route: Route, body: StoredObject, res: ServerResponse) {
-      const current = store.get(objectKey(route));
-      if (current === undefined) {
-        return send(res, 201, save(collectionOf(route), fresh(body, route.namespace ?? ""), "ADDED"));
-      }
-      const next: StoredObject = route.status
-        ? { ...current, status: body["status"] }
-        : { ...body, metadata: { ...body.metadata, ...identity(current) }, ...statusOf(current) };
-      if (JSON.stringify(next) === JSON.stringify(current)) return send(res, 200, current);
-      if (!route.status && JSON.stringify(body["spec"]) !== JSON.stringify(current["spec"])) {
-        next.metadata.generation = (current.metadata.generation ?? 1) + 1;
-      }
-      send(res, 200, save(collectionOf(route), next, "MODIFIED"));
-    },
-    delete(route: Route, res: ServerResponse) {
-      const current = store.get(objectKey(route));
-      if (current === undefined) return notFound(res, route);
-      if ((current.metadata.finalizers ?? []).length > 0) {
-        if (current.metadata.deletionTimestamp === undefined) {
-          const marked = {
-            ...current,
-            metadata: { ...current.metadata, deletionTimestamp: new Date().toISOString() },
-          };
-          save(collectionOf(route), marked, "MODIFIED");
-        }
-        return send(res, 200, store.get(objectKey(route)));
-      }
-      remove(collectionOf(route), current);
-      send(res, 200, status(200, "", "deleted"));
+    get(route: Route): Reply {
+      if (route.subresource === "scale") return writes.readScale(route);
+      const found = store.get(...objectKeyParts(route));
+      return found === undefined ? notFound(route) : { code: 200, body: found };
     },
   };
+
+  function watch(route: Route, query: URLSearchParams, res: ServerResponse) {
+    const collection = collectionOf(route);
+    const history = store.changesSince(Number(query.get("resourceVersion") ?? "0"));
+    if (history === undefined) {
+      send(res, 200, undefined, false);
+      res.end(
+        `${JSON.stringify({ type: "ERROR", object: { kind: "Status", code: 410, reason: "Expired" } })}\n`,
+      );
+      return;
+    }
+    res.writeHead(200, { "content-type": "application/json" });
+    const emit = (change: Change) => {
+      const inScope = route.namespace === undefined || change.namespace === route.namespace;
+      if (change.collection !== collection || !inScope || !matchesSelectors(change.object, query)) return;
+      res.write(`${JSON.stringify({ type: change.type, object: change.object })}\n`);
+    };
+    for (const change of history) emit(change);
+    const bookmark = { type: "BOOKMARK", object: { metadata: { resourceVersion: String(store.rv) } } };
+    res.write(`${JSON.stringify(bookmark)}\n`);
+    const stop = store.watch(emit);
+    openStreams.add(res);
+    res.once("close", () => {
+      stop();
+      openStreams.delete(res);
+    });
+  }
 
   const dir = mkdtempSync(join(tmpdir(), "spindle-fake-kube-"));
   const listener = (req: IncomingMessage, res: ServerResponse) => {
@@ -260,8 +152,9 @@ export async function startFakeKube(t: Scope, options: FakeKubeOptions = {}): Pr
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? "/", "http://fake");
+    const method = req.method ?? "";
     requests.push({
-      method: req.method ?? "",
+      method,
       path: url.pathname,
       query: url.searchParams,
       contentType: req.headers["content-type"],
@@ -273,70 +166,40 @@ export async function startFakeKube(t: Scope, options: FakeKubeOptions = {}): Pr
     const served = resources();
     const document =
       discovery(url.pathname, served, req.headers.host ?? "") ?? openApiDocument(url.pathname, served);
-    if (document !== undefined && req.method === "GET") return send(res, 200, document);
-    const match = ROUTE.exec(url.pathname);
-    if (match === null || unserved.has((match[1] ?? "").replace(/\/[^/]+$/, ""))) {
+    if (document !== undefined && method === "GET") return send(res, 200, document);
+    const route = parseRoute(url.pathname);
+    if (route === undefined || unserved.has(route.base.replace(/\/[^/]+$/, ""))) {
       return send(res, 404, status(404, "NotFound", "the server could not find the requested resource"));
     }
-    const route: Route = {
-      base: match[1] ?? "",
-      namespace: match[2],
-      plural: match[3] ?? "",
-      name: match[4],
-      status: match[5] !== undefined,
-    };
     const text = await readBody(req);
-    const body = text === "" ? undefined : (JSON.parse(text) as StoredObject);
     const query = url.searchParams;
-    const unknown = query.get("fieldValidation") === "Strict" ? undeclared(route, body) : undefined;
-    if (unknown !== undefined) return send(res, 400, status(400, "BadRequest", unknown));
-    const patchType = req.headers["content-type"];
-    if (req.method === "PATCH" && patchType !== APPLY_PATCH) {
-      const message = `the fake takes only server-side apply patches (${APPLY_PATCH}), not ${patchType ?? "none"}`;
-      return send(res, 415, status(415, "UnsupportedMediaType", message));
+    if (method === "GET" && query.get("watch") === "true" && route.name === undefined) {
+      return watch(route, query, res);
     }
-    if (req.method === "GET" && query.get("watch") !== "true" && asTable(route, req.headers.accept)) {
-      return handlers.table(route, query, res);
+    const body: unknown = text === "" ? undefined : JSON.parse(text);
+    const contentType = req.headers["content-type"];
+    const reply =
+      method === "GET"
+        ? read(route, query, req.headers.accept)
+        : writes.write({ method, route, query, contentType, body });
+    if (reply === undefined) {
+      return send(res, 405, status(405, "MethodNotAllowed", `${method} is not supported by the fake`));
     }
-    dispatch(req.method ?? "", route, query, body, res);
+    send(res, reply.code, reply.body);
   }
 
-  /** The strict-decoding error for fields a custom resource's CRD does not declare, if any. */
-  function undeclared(route: Route, body: StoredObject | undefined): string | undefined {
-    const resource = resourceAt(route.base, route.plural, resources());
-    const fields = route.status ? [] : unknownFields(body, resource?.schema);
-    if (resource === undefined || fields.length === 0) return undefined;
-    const unknown = fields.map((f) => `unknown field "${f}"`).join(", ");
-    return `${resource.kind} in version "${resource.version}" cannot be handled as a ${resource.kind}: strict decoding error: ${unknown}`;
+  function read(route: Route, query: URLSearchParams, accept: string | undefined): Reply {
+    if (asTable(route, accept)) return reads.table(route, query);
+    return route.name === undefined ? reads.list(route, query) : reads.get(route);
   }
 
   /** Whether a GET asked for a Table of a custom resource (built-ins are answered as plain JSON). */
   function asTable(route: Route, accept: string | undefined): boolean {
     return (
-      !route.status &&
+      route.subresource === undefined &&
       wantsTable(accept) &&
       resourceAt(route.base, route.plural, resources())?.columns !== undefined
     );
-  }
-
-  function dispatch(
-    method: string,
-    route: Route,
-    query: URLSearchParams,
-    body: StoredObject | undefined,
-    res: ServerResponse,
-  ) {
-    if (route.name === undefined) {
-      if (method === "GET" && query.get("watch") === "true") return handlers.watch(route, query, res);
-      if (method === "GET") return handlers.list(route, query, res);
-      if (method === "POST" && body !== undefined) return handlers.create(route, body, res);
-    } else {
-      if (method === "GET") return handlers.get(route, res);
-      if (method === "PUT" && body !== undefined) return handlers.update(route, body, res);
-      if (method === "PATCH" && body !== undefined) return handlers.apply(route, body, res);
-      if (method === "DELETE") return handlers.delete(route, res);
-    }
-    send(res, 405, status(405, "MethodNotAllowed", `${method} is not supported by the fake`));
   }
 
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -357,34 +220,14 @@ export async function startFakeKube(t: Scope, options: FakeKubeOptions = {}): Pr
     requests,
     object: (path) => {
       const route = parseRoute(path);
-      return route === undefined ? undefined : store.get(objectKey(route));
+      return route === undefined ? undefined : store.get(...objectKeyParts(route));
     },
-    objects: (path) => {
-      const prefix = collectionKey(path);
-      return [...store.entries()].filter(([k]) => k.startsWith(prefix)).map(([, o]) => o);
-    },
-    compact: () => {
-      changes.splice(0, changes.length);
-    },
+    objects: (path) => store.withPrefix(collectionKey(path)),
+    compact: () => store.compact(),
     dropWatches: () => {
       for (const stream of openStreams) stream.end();
     },
   };
-}
-
-function status(code: number, reason: string, message: string): Json {
-  return {
-    kind: "Status",
-    apiVersion: "v1",
-    status: code < 300 ? "Success" : "Failure",
-    code,
-    reason,
-    message,
-  };
-}
-
-function notFound(res: ServerResponse, route: Route) {
-  send(res, 404, status(404, "NotFound", `${route.plural} "${route.name ?? ""}" not found`));
 }
 
 function send(res: ServerResponse, code: number, body: unknown, end = true) {
