@@ -3,9 +3,10 @@
  * executor; the `Available` and `Progressing` conditions and `readyReplicas` are copied from the
  * Deployment (or `Unknown`/`DeploymentNotFound` without one); `deploymentName` and `serviceName` name the
  * objects that exist. `selector` is the Deployment's pod selector as a label-selector string, which the
- * CRD's scale subresource reports (its `labelSelectorPath`), so that an HPA can target the SpinApp. Spindle adds one condition of its own, `Accepted`, saying whether the operator could
- * act on the app (see `failures.ts`). Conditions follow `meta.SetStatusCondition`: `lastTransitionTime`
- * moves only when a condition's status changes.
+ * CRD's scale subresource reports (its `labelSelectorPath`), so that an HPA can target the SpinApp.
+ * Spindle adds one condition of its own, `Accepted`, saying whether the operator could act on the app
+ * (see `failures.ts`). Conditions follow `meta.SetStatusCondition`: `lastTransitionTime` moves only when a
+ * condition's status changes.
  */
 import type { KubeResource } from "../client/client.ts";
 
