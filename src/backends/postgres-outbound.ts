@@ -1,12 +1,13 @@
 /**
- * PostgreSQL for guests (the outbound PostgreSQL capability), on node-postgres: one pool per distinct
- * server of an address (the key the caller gives), made on first use and shared by every instance and
- * request that opens that address until the host closes them (Spin pools by address too). Rows come back as PostgreSQL's text form with each column's
- * type OID, so the capability decides how every type reaches the guest; parameters go as text, bytes or
- * null and the server infers their types. A pool's connections resolve the host through the `lookup` it is
- * opened with, if any; a shared pool keeps the one it was opened with (the host's runtime config gives every
- * open the same). Its sockets are the `sockets` given (the node-wide containerd shim's are made in the
- * pod's network namespace), Node's own otherwise. Knows nothing of guests or permissions.
+ * PostgreSQL for guests (the outbound PostgreSQL capability), on node-postgres: one pool per distinct server
+ * of an address (the key the caller gives), made on first use and shared by every instance and request that
+ * opens that address until the host closes them (Spin pools by address too). Rows come back as PostgreSQL's
+ * text form with each column's type OID, so the capability decides how every type reaches the guest;
+ * parameters go as text, bytes or null and the server infers their types. A pool's connections resolve the
+ * host through the `lookup` it is opened with, if any; a shared pool keeps the one it was opened with (the
+ * host's runtime config gives every open the same). Its sockets are the `sockets` given (the node-wide
+ * containerd shim's are made in the pod's network namespace), Node's own otherwise. Knows nothing of guests
+ * or permissions.
  */
 import type { LookupFunction, Socket } from "node:net";
 import type { ClientConfig, Pool, PoolConfig } from "pg";

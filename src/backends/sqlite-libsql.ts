@@ -1,11 +1,11 @@
 /**
  * The remote SQLite database backend (Spin's `libsql` database type): a libSQL server (sqld, Turso) over
  * HTTP(S) with `@libsql/client`'s web entry point — Hrana over HTTP, no native module — loaded only when a
- * runtime config names a libsql database. Like Spin, opening contacts nothing: a wrong address or token
- * shows on the first statement, as its error. Its requests go through the `fetch` it is given (in the
- * shim, one that resolves and connects as the pod would). Values map one to one with the WIT `value`
- * variant: the client runs in `bigint` integer mode, so integers stay exact s64 and reals stay numbers. A
- * failure rejects with an `Error` carrying the server's message, or the client's with its network cause.
+ * runtime config names a libsql database. Like Spin, opening contacts nothing: a wrong address or token shows
+ * on the first statement, as its error. Its requests go through the `fetch` it is given (in the shim, one
+ * that resolves and connects as the pod would). Values map one to one with the WIT `value` variant: the
+ * client runs in `bigint` integer mode, so integers stay exact s64 and reals stay numbers. A failure rejects
+ * with an `Error` carrying the server's message, or the client's with its network cause.
  */
 import type { Client, InValue, ResultSet, Value } from "@libsql/client/web";
 import type { QueryResult, SqlDatabase, SqlValue } from "./sqlite-database.ts";

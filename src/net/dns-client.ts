@@ -1,12 +1,12 @@
 /**
- * A stub resolver's queries sent from outbound sockets (the node-wide containerd shim's are made in the
- * pod's network namespace), for what c-ares cannot do: its sockets are made where the process is. Each
- * question goes to the name servers in order, `attempts` rounds of them, each waiting `timeoutMs`, as
- * glibc and c-ares do: over UDP from a new connected socket (so a new source port) with a random id, and over TCP
- * when the answer was truncated. An answer (addresses, NXDOMAIN, no data) ends the question; SERVFAIL,
- * REFUSED, silence or a socket error moves on to the next server. Failures carry c-ares's codes
- * (`ENOTFOUND`, `ENODATA`, `ESERVFAIL`, `ETIMEOUT`, …), so callers read them as a `dns.Resolver`'s.
- * Nothing is cached; one per app.
+ * A stub resolver's queries sent from outbound sockets (the node-wide containerd shim's are made in the pod's
+ * network namespace), for what c-ares cannot do: its sockets are made where the process is. Each question
+ * goes to the name servers in order, `attempts` rounds of them, each waiting `timeoutMs`, as glibc and c-ares
+ * do: over UDP from a new connected socket (so a new source port) with a random id, and over TCP when the
+ * answer was truncated. An answer (addresses, NXDOMAIN, no data) ends the question; SERVFAIL, REFUSED,
+ * silence or a socket error moves on to the next server. Failures carry c-ares's codes (`ENOTFOUND`,
+ * `ENODATA`, `ESERVFAIL`, `ETIMEOUT`, …), so callers read them as a `dns.Resolver`'s. Nothing is cached; one
+ * per app.
  */
 import { randomInt } from "node:crypto";
 import { createSocket } from "node:dgram";

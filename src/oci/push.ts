@@ -1,8 +1,8 @@
 /**
- * Pushes a laid-out artifact: each blob (config and layers, four at a time) is uploaded unless the
- * repository already has it, or mounted from another repository of the same registry that the cache
- * knows holds it (an app promoted from `dev/app` to `prod/app` sends no Wasm twice); then the manifest is
- * put under the reference's tag, and the cache learns that this repository holds every blob. A failed push leaves no
+ * Pushes a laid-out artifact: each blob (config and layers, four at a time) is uploaded unless the repository
+ * already has it, or mounted from another repository of the same registry that the cache knows holds it (an
+ * app promoted from `dev/app` to `prod/app` sends no Wasm twice); then the manifest is put under the
+ * reference's tag, and the cache learns that this repository holds every blob. A failed push leaves no
  * manifest, so the reference never points at a half-uploaded app; pushing again skips what arrived.
  */
 import type { RegistryCache } from "./cache.ts";

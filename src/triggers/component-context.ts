@@ -1,11 +1,11 @@
 /**
- * What every trigger gives the executor of one of the app's components, whatever the trigger: the
- * component's output sink (one per component, kept across reloads), its environment with `spindle up -e`
- * additions, its outbound HTTP policy — `allowed_outbound_hosts` rendered with the resolved variables — and
- * the host capabilities (key-value, variables, …) configured for the app. Built once per loaded app, at load
- * time, and shared by all its triggers: a component bound to HTTP and Redis triggers has one context, one
- * output sink and one set of capabilities for both. Only where its in-app requests (`self`,
- * `*.spin.internal`) go is the trigger's to say, when it asks for the context.
+ * What every trigger gives the executor of one of the app's components, whatever the trigger: the component's
+ * output sink (one per component, kept across reloads), its environment with `spindle up -e` additions, its
+ * outbound HTTP policy — `allowed_outbound_hosts` rendered with the resolved variables — and the host
+ * capabilities (key-value, variables, …) configured for the app. Built once per loaded app, at load time, and
+ * shared by all its triggers: a component bound to HTTP and Redis triggers has one context, one output sink
+ * and one set of capabilities for both. Only where its in-app requests (`self`, `*.spin.internal`) go is the
+ * trigger's to say, when it asks for the context.
  */
 import type { LookupFunction } from "node:net";
 import type { AppComponent, LoadedApp } from "../app/load.ts";

@@ -1,10 +1,10 @@
-// The pod's resolver sends its queries from the pod's namespace, to a DNS server running there, over TCP
-// too when the UDP answer is truncated. Outbound HTTP and HTTPS (TLS under a `[[client_tls]]` entry, over a socket made in the namespace), and
-// the clients of outbound Redis, PostgreSQL and MQTT, Redis key-value stores, the Redis trigger and a
-// libSQL database (the fake Hrana server of test/support/fake-hrana.ts) connect
-// from the runtime config's outbound sockets: made in a pod's network namespace, their connections reach a
-// relay that listens only there, on the pod's loopback, and that passes them on to the real server the
-// test started on the host. The relay's port has nothing behind it on the host, so only a connection made
+// The pod's resolver sends its queries from the pod's namespace, to a DNS server running there, over TCP too
+// when the UDP answer is truncated. Outbound HTTP and HTTPS (TLS under a `[[client_tls]]` entry, over a
+// socket made in the namespace), and the clients of outbound Redis, PostgreSQL and MQTT, Redis key-value
+// stores, the Redis trigger and a libSQL database (the fake Hrana server of test/support/fake-hrana.ts)
+// connect from the runtime config's outbound sockets: made in a pod's network namespace, their connections
+// reach a relay that listens only there, on the pod's loopback, and that passes them on to the real server
+// the test started on the host. The relay's port has nothing behind it on the host, so only a connection made
 // in the pod's namespace gets through. Each is tried at the address and at a name of the pod's hosts file.
 // Entering a namespace needs root: skipped otherwise.
 import { describe, it, before } from "node:test";
