@@ -31,13 +31,16 @@
 # SHIM_SHARING=node makes the launcher run one shim process for every Spindle pod of the node instead of
 # one per pod (SPINDLE_SHIM_SHARING; default pod).
 # uninstall removes exactly the block it added, a template it created once nothing else is in it, its k0s
-# drop-in, and the files. Safe to run again.
+# drop-in (not the containerd.d/ directory, which is k0s's to read), and the files. Safe to run again.
 set -euo pipefail
 
 HOST_ROOT=${HOST_ROOT:-/host}
 ASSETS=${ASSETS:-/assets/spindle}
 RESTART=${RESTART:-auto}
 SHIM_SHARING=${SHIM_SHARING:-pod}
+# Set to 1 by the step that edits containerd's config, which is then restarted. The steps run outside any
+# `if`, so that `set -e` stops the script at the first that fails.
+CHANGED=0
 DISTRIBUTION=${DISTRIBUTION:-auto}
 INSTALL_DIR=/opt/spindle
 LAUNCHER=$INSTALL_DIR/containerd-shim-spindle-v2
@@ -180,12 +183,13 @@ write_dropin() {
   if [ -f "$file" ]; then
     if [ "$(cat "$file")" = "$(dropin)" ]; then
       echo "containerd config $path already has the spindle runtime"
-      return 1
+      return 0
     fi
     verb=updated
   fi
   mkdir -p "$(dirname "$file")"
   dropin >"$file"
+  CHANGED=1
   echo "$verb the spindle runtime in $path ($(plugin_domain))"
 }
 
@@ -206,7 +210,7 @@ append_runtime() {
   touch "$file"
   if grep -Eq "containerd\.runtimes\.[\"']?spindle[\"']?\]" "$file"; then
     echo "containerd config $path already has the spindle runtime"
-    return 1
+    return 0
   fi
   if [ -n "$(tail -c 1 "$file")" ]; then
     echo >>"$file"
@@ -214,6 +218,7 @@ append_runtime() {
   else
     runtime_block "$BEGIN" >>"$file"
   fi
+  CHANGED=1
   echo "added the spindle runtime to $path ($(plugin_domain))"
 }
 
@@ -243,12 +248,13 @@ remove_dropin() {
   local path file
   path=$(target)
   file=$HOST_ROOT$path
-  [ -f "$file" ] || return 1
+  [ -f "$file" ] || return 0
   if ! grep -qxF "$DROPIN_OWNED" "$file"; then
     echo "left $path, which the installer did not write" >&2
-    return 1
+    return 0
   fi
   rm -f "$file"
+  CHANGED=1
   echo "removed the spindle runtime: deleted $path"
 }
 
@@ -257,7 +263,7 @@ remove_runtime() {
 }
 
 remove_blocks() {
-  local path file removed=1
+  local path file
   while read -r path; do
     file=$HOST_ROOT$path
     [ -f "$file" ] && grep -qxF -e "$BEGIN" -e "$BEGIN_AFTER_NEWLINE" "$file" || continue
@@ -269,9 +275,8 @@ remove_blocks() {
     fi
     echo "removed the spindle runtime from $path"
     remove_owned_template "$path"
-    removed=0
+    CHANGED=1
   done < <(runtime_files)
-  return $removed
 }
 
 restart_units() {
@@ -320,12 +325,14 @@ case "${1:-}" in
     require_own_dropin
     install_files
     echo "installed $LAUNCHER"
-    if add_runtime; then restart_runtime; fi
+    add_runtime
+    if [ "$CHANGED" = 1 ]; then restart_runtime; fi
     ;;
   uninstall)
     detect_distribution
     CONFIG=${CONTAINERD_CONFIG:-$(default_config "$DISTRIBUTION")}
-    if remove_runtime; then restart_runtime; fi
+    remove_runtime
+    if [ "$CHANGED" = 1 ]; then restart_runtime; fi
     rm -rf "$HOST_ROOT$INSTALL_DIR"
     echo "removed $INSTALL_DIR"
     ;;

@@ -138,6 +138,20 @@ describe("node installer on k0s and MicroK8s", () => {
     assert.equal(read(K0S_DROPIN), own);
   });
 
+  it("k0s: stops at a drop-in directory it cannot write, with the error, and restarts nothing", (t) => {
+    const { run } = installerHost(t, {
+      [K0S_CONFIG]: K0S_V3,
+      "/etc/k0s/containerd.d": "a file where the directory should be\n",
+    });
+    assert.throws(
+      () => run("install", { DISTRIBUTION: "k0s", RESTART: "auto" }),
+      (error: { status: number; stdout: string; stderr: string }) =>
+        error.status !== 0 &&
+        /containerd\.d: Not a directory|File exists/.test(error.stderr) &&
+        !/added the spindle runtime|restart/.test(error.stdout + error.stderr),
+    );
+  });
+
   it("MicroK8s: the runtime appended to its containerd template, once; uninstall restores it byte for byte", (t) => {
     const { path, read, run } = installerHost(t, {
       [MICROK8S_TEMPLATE]: MICROK8S,

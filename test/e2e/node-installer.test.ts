@@ -106,6 +106,17 @@ describe("node installer", () => {
     assert.equal(read(CONTAINERD_CONFIG), original);
   });
 
+  it("stops at a config it cannot write, with the error, and restarts nothing", (t) => {
+    const { run } = installerHost(t, { "/etc/containerd": "a file where the directory should be\n" });
+    assert.throws(
+      () => run("install", { RESTART: "auto" }),
+      (error: { status: number; stdout: string; stderr: string }) =>
+        error.status !== 0 &&
+        /\/etc\/containerd: Not a directory|File exists/.test(error.stderr) &&
+        !/added the spindle runtime|restart/.test(error.stdout + error.stderr),
+    );
+  });
+
   it("creates a missing config with the 1.x block", (t) => {
     const { read, run } = installerHost(t, {});
     run("install");
