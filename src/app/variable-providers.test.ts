@@ -13,6 +13,7 @@ import type { LockedApp } from "./locked.ts";
 import { parseRuntimeConfig } from "./runtime-config.ts";
 import { azureKeyVaultProvider, runtimeConfigProviders } from "./variable-providers.ts";
 import { resolveVariables, type VariableProvider } from "./variables.ts";
+import { createHostFetch } from "../capabilities/outbound-networking/host-fetch.ts";
 import { FAKE_VAULT_TOKEN, fakeVault } from "../../test/support/fake-vault.ts";
 import type { Scope } from "../../test/support/scope.ts";
 
@@ -99,6 +100,28 @@ describe("variables providers from the runtime config", () => {
       assert.doesNotMatch(error.message, /wrong/);
       return true;
     });
+  });
+
+  it("lets go of a 404's body, so the host fetch that asked Vault closes at once", async (t) => {
+    // A proxy's error page, large enough that an unread body would hold the connection open.
+    const url = await fakeService(t, (_request, _body, response) => {
+      response.writeHead(404, { "content-type": "text/html" });
+      response.end("x".repeat(8 << 20));
+    });
+    const host = createHostFetch({
+      lookup: (_name, _options, done) => done(null, "127.0.0.1", 4),
+      sockets: undefined,
+    });
+    const list = providers(
+      `[[variables_provider]]\ntype = "vault"\nurl = "${url}"\ntoken = "t"\nmount = "secret"`,
+      {},
+      host.fetch,
+    );
+    assert.equal(await ask(list, "missing"), undefined);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise((done) => (timer = setTimeout(done, 2_000, "still waiting")));
+    assert.equal(await Promise.race([host.close().then(() => "closed"), late]), "closed");
+    clearTimeout(timer);
   });
 
   it("stops start-up when Vault fails, before the later providers, never showing the token", async (t) => {

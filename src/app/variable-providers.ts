@@ -63,7 +63,11 @@ export function vaultProvider(
       const path = config.prefix === undefined ? variable : `${config.prefix}/${variable}`;
       const url = new URL(`v1/${config.mount}/data/${path}`, withSlash(config.url));
       const response = await fetchImpl(url, { headers: { "X-Vault-Token": config.token } });
-      if (response.status === 404) return undefined;
+      if (response.status === 404) {
+        // An unread body would keep the connection, and the agent's close, waiting for it.
+        await response.body?.cancel();
+        return undefined;
+      }
       const body = await readJson(response, `${name}: reading "${config.mount}/${path}"`);
       const value = field(field(field(body, "data"), "data"), "value");
       if (typeof value !== "string") {
