@@ -5,13 +5,14 @@
  * its `outboundSockets` (the node-wide shim's are made in the pod's network namespace), over
  * `outbound-connector.ts`. `block_networks` and `[[client_tls]]` do not apply: Spin applies them to the
  * guests' connections only. With neither a lookup nor sockets, this is Node's global `fetch`, untouched.
- * One per client that needs it; its undici agent (and connection pool) is made on the first request and
- * released by `close`.
+ * One per owner: the SQLite capability's is shared by its libSQL databases, the shim's variable providers
+ * share one while the app is prepared. Its undici agent (and connection pool) is made on the first request
+ * and released by `close`.
  */
 import type { LookupFunction } from "node:net";
 import type { Agent } from "undici";
 import type { OutboundSockets } from "../../net/outbound-socket.ts";
-import { outboundConnector } from "./outbound-connector.ts";
+import { shapedAgent, throughAgent } from "./outbound-connector.ts";
 
 export interface HostFetch {
   readonly fetch: typeof fetch;
@@ -29,23 +30,22 @@ export interface HostFetchOptions {
 export function createHostFetch({ lookup, sockets }: HostFetchOptions): HostFetch {
   if (lookup === undefined && sockets === undefined) return { fetch, close: () => Promise.resolve() };
   let agent: Promise<Agent> | undefined;
+  let closed = false;
+  const agentOnce = (): Promise<Agent> => {
+    if (closed) return Promise.reject(new Error("fetch failed: the host's fetch is closed"));
+    // A failure to make it (undici not loading) is not kept: the next request tries again.
+    agent ??= shapedAgent(sockets, lookup, {}).catch((error: unknown) => {
+      agent = undefined;
+      throw error;
+    });
+    return agent;
+  };
   return {
-    fetch: async (input, init) => {
-      agent ??= shapedAgent(lookup, sockets);
-      // Node's fetch is undici's and takes an undici dispatcher; the DOM RequestInit type does not say so.
-      return fetch(input, { ...init, dispatcher: await agent } as RequestInit);
-    },
+    fetch: async (input, init) => fetch(input, throughAgent(init, await agentOnce())),
     close: async () => {
-      await (await agent)?.close();
+      closed = true;
+      const made = await agent?.catch(() => undefined);
+      await made?.close();
     },
   };
-}
-
-async function shapedAgent(lookup: LookupFunction | undefined, sockets: OutboundSockets | undefined) {
-  // Loaded on first use, as for the guests' agents: a host that shapes no request never loads undici.
-  const { Agent } = await import("undici");
-  const resolve = lookup === undefined ? {} : { lookup };
-  return new Agent({
-    connect: sockets === undefined ? resolve : await outboundConnector(sockets, lookup, {}),
-  });
 }

@@ -19,7 +19,7 @@ import type { ClientTlsConfig } from "../../app/runtime-config-tls.ts";
 import type { OutboundSockets } from "../../net/outbound-socket.ts";
 import type { FetchFunction } from "../outbound-http/network.ts";
 import { filteringLookup, refuseBlockedAddress, type BlockedNetworks } from "./blocked-networks.ts";
-import { outboundConnector } from "./outbound-connector.ts";
+import { shapedAgent, throughAgent } from "./outbound-connector.ts";
 
 export interface OutboundFetch {
   /** The network as component `component` sees it. */
@@ -48,13 +48,10 @@ export function createOutboundFetch(options: OutboundFetchOptions): OutboundFetc
   const agentFor = async (key: ClientTlsConfig | "default"): Promise<Agent> => {
     let agent = agents.get(key);
     if (agent === undefined) {
-      // Loaded on first use: a host whose runtime config shapes no request never loads undici's own copy.
-      const { Agent } = await import("undici");
-      const resolve = lookup === undefined ? {} : { lookup };
       const tls = key === "default" ? {} : { ca: trustedRoots(key), ...key.clientCert };
-      const connect =
-        sockets === undefined ? { ...tls, ...resolve } : await outboundConnector(sockets, lookup, tls);
-      agent = agents.get(key) ?? new Agent({ connect });
+      const made = await shapedAgent(sockets, lookup, tls);
+      agent = agents.get(key) ?? made;
+      if (agent !== made) await made.close();
       agents.set(key, agent);
     }
     return agent;
@@ -69,8 +66,7 @@ export function createOutboundFetch(options: OutboundFetchOptions): OutboundFetc
         const config =
           url.protocol === "https:" ? entries.find((entry) => entry.hosts.includes(url.hostname)) : undefined;
         if (config === undefined && !shaped) return base(input, init);
-        // Node's fetch is undici's and takes an undici dispatcher; the DOM RequestInit type does not say so.
-        return base(input, { ...init, dispatcher: await agentFor(config ?? "default") } as RequestInit);
+        return base(input, throughAgent(init, await agentFor(config ?? "default")));
       };
     },
     close: async () => {
