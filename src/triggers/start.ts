@@ -68,9 +68,15 @@ export async function startAppTriggers(
       await triggers.http?.reload(contexts);
     },
     close: async () => {
-      await triggers.http?.close();
-      await triggers.redis?.close();
-      closeOutputs();
+      try {
+        await triggers.http?.close();
+      } finally {
+        try {
+          await triggers.redis?.close();
+        } finally {
+          closeOutputs();
+        }
+      }
     },
   };
 }

@@ -61,9 +61,13 @@ export function createSqliteCapability(): Capability {
     close: async () => {
       const open = [...databases.values()];
       databases.clear();
-      for (const database of open) await database.close();
-      await hostFetch?.close();
+      const fetchToClose = hostFetch;
       hostFetch = undefined;
+      try {
+        for (const database of open) await database.close();
+      } finally {
+        await fetchToClose?.close();
+      }
     },
   };
 }
