@@ -80,6 +80,7 @@ export function computeStatus(inputs: StatusInputs): SpinAppStatus {
   } else {
     const observed = (deployment["status"] ?? {}) as DeploymentStatus;
     status["deploymentName"] = deployment.metadata.name;
+    delete status["selector"];
     Object.assign(status, selectorOf(deployment));
     for (const c of observed.conditions ?? []) {
       if (c.type !== "Available" && c.type !== "Progressing") continue;

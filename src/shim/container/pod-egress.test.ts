@@ -191,7 +191,10 @@ const CASES: readonly Case[] = [
       const imports = (await sqlite.configureApp(app, context)).prepare("c");
       try {
         const db = await open(imports, "fermyon:spin/sqlite", "remote");
-        await db["execute"]?.("SELECT 1", []);
+        const execute = db["execute"];
+        assert.ok(execute, "the connection has execute");
+        const result = (await execute.call(db, "SELECT 1", [])) as { rows: unknown[] };
+        assert.deepEqual(result.rows, [{ values: [{ tag: "integer", val: 1n }] }]);
       } finally {
         await sqlite.close();
       }
