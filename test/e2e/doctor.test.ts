@@ -5,8 +5,7 @@
 import { before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,6 +14,7 @@ import { makeApp } from "../support/apps.ts";
 import { runSpindle, startApp } from "../support/cli.ts";
 import { containerdUnavailable, startContainerd, type Containerd } from "../support/containerd.ts";
 import { startFakeKube } from "../support/fake-kube.ts";
+import { installerHost } from "../support/node-installer.ts";
 import { adminUrl } from "../support/prometheus.ts";
 import { suiteScope } from "../support/scope.ts";
 
@@ -167,25 +167,19 @@ describe("spindle doctor --node", { skip: containerdUnavailable() }, () => {
 
 // k0s's containerd reaches the runtime only through an import: the node installer's drop-in in containerd.d/.
 it("spindle doctor --node finds the node installer's k0s drop-in through k0s's containerd.toml imports", async (t) => {
-  const root = mkdtempSync(join(tmpdir(), "spindle-k0s-"));
-  t.after(() => rmSync(root, { recursive: true, force: true }));
-  const assets = join(root, "assets");
-  mkdirSync(join(assets, "bin"), { recursive: true });
-  writeFileSync(join(assets, "bin", "containerd-shim-spindle-v2.js"), "// shim\n");
-  const config = join(root, "etc/k0s/containerd.toml");
+  const { path, run } = installerHost(t, {});
+  const config = path("/etc/k0s/containerd.toml");
   mkdirSync(dirname(config), { recursive: true });
-  const dropins = join(root, "etc/k0s/containerd.d/*.toml");
+  const dropins = path("/etc/k0s/containerd.d/*.toml");
   writeFileSync(config, `# k0s_managed=true\nversion = 3\nimports = [${JSON.stringify(dropins)}]\n`);
-  execFileSync("bash", [INSTALLER, "install"], {
-    env: { ...process.env, HOST_ROOT: root, ASSETS: assets, RESTART: "never" },
-  });
+  run("install");
   const result = await runSpindle(
-    ["doctor", "--containerd-config", config, "--containerd-address", join(root, "no.sock")],
-    { env: { KUBECONFIG: join(root, "no-kubeconfig") } },
+    ["doctor", "--containerd-config", config, "--containerd-address", path("/no.sock")],
+    { env: { KUBECONFIG: path("/no-kubeconfig") } },
   );
   assert.ok(
     result.stdout.includes(
-      `[ok]   CRI runtime      ${join(root, "etc/k0s/containerd.d/spindle.toml")} (imported by ${config}) registers runtime "spindle" (/opt/spindle/containerd-shim-spindle-v2) in plugins."io.containerd.cri.v1.runtime"`,
+      `[ok]   CRI runtime      ${path("/etc/k0s/containerd.d/spindle.toml")} (imported by ${config}) registers runtime "spindle" (/opt/spindle/containerd-shim-spindle-v2) in plugins."io.containerd.cri.v1.runtime"`,
     ),
     result.stdout,
   );
