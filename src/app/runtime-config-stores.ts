@@ -4,7 +4,7 @@
  * directory, SQLite paths against the working directory, as in Spin). Pure.
  */
 import { resolve } from "node:path";
-import { WELL_KNOWN_PORTS } from "../manifest/allowed-hosts.ts";
+import { WELL_KNOWN_PORTS } from "../util/well-known-ports.ts";
 import { onlyKeys, RuntimeConfigError, stringField, table } from "./runtime-config-fields.ts";
 
 /** A key-value store backend: `spin` is SQLite at `path` (in memory without one), `redis` a server. */

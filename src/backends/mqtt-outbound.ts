@@ -14,7 +14,7 @@ import { randomUUID } from "node:crypto";
 import { connect as connectTcp, isIP, type LookupFunction } from "node:net";
 import { connect as connectTls } from "node:tls";
 import type { MqttClient } from "mqtt";
-import { WELL_KNOWN_PORTS } from "../manifest/allowed-hosts.ts";
+import { WELL_KNOWN_PORTS } from "../util/well-known-ports.ts";
 import { connectOutbound, type OutboundSockets } from "../net/outbound-socket.ts";
 import { unbracketed } from "../util/ip.ts";
 

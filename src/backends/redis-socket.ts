@@ -10,7 +10,7 @@
 import type { LookupFunction, Socket } from "node:net";
 import net from "node:net";
 import tls from "node:tls";
-import { WELL_KNOWN_PORTS } from "../manifest/allowed-hosts.ts";
+import { WELL_KNOWN_PORTS } from "../util/well-known-ports.ts";
 import { connectOutbound, type ConnectExtras, type OutboundSockets } from "../net/outbound-socket.ts";
 
 const SOCKETS = Symbol("spindle.outboundSockets");

@@ -5,7 +5,6 @@ import {
   AllowedHostError,
   isOptionalEndpoint,
   parseAllowedHost,
-  wellKnownPort,
   type AllowedHostEntry,
 } from "./allowed-hosts.ts";
 
@@ -138,14 +137,6 @@ void describe("parseAllowedHost rejects", () => {
       () => parseAllowedHost("*"),
       (error: AllowedHostError) => error.hint?.includes(formHint) === true,
     );
-  });
-});
-
-void describe("wellKnownPort", () => {
-  void it("knows Spin's default ports and nothing else", () => {
-    assert.equal(wellKnownPort("https"), 443);
-    assert.equal(wellKnownPort("tcp"), undefined);
-    assert.equal(wellKnownPort("constructor"), undefined);
   });
 });
 

@@ -6,6 +6,7 @@
 import { domainToASCII } from "node:url";
 import { SpindleError } from "../errors.ts";
 import { ipLiteral, parseCidr, type IpNetwork } from "../util/ip.ts";
+import { wellKnownPort } from "../util/well-known-ports.ts";
 
 export type AllowedScheme = { readonly kind: "any" } | { readonly kind: "exact"; readonly scheme: string };
 
@@ -43,23 +44,6 @@ export class AllowedHostError extends SpindleError {
 }
 
 const FORM_HINT = "write entries as <scheme>://<host>[:<port>], e.g. 'https://example.com' or 'redis://*:*'";
-
-/** The port each scheme uses when an entry, a request URL or a server address gives none, as in Spin. */
-export const WELL_KNOWN_PORTS = {
-  postgres: 5432,
-  mysql: 3306,
-  redis: 6379,
-  mqtt: 1883,
-  http: 80,
-  https: 443,
-} as const;
-
-const PORT_OF_SCHEME: ReadonlyMap<string, number> = new Map(Object.entries(WELL_KNOWN_PORTS));
-
-/** The port used for `scheme` when an entry or a request URL gives none. */
-export function wellKnownPort(scheme: string): number | undefined {
-  return PORT_OF_SCHEME.get(scheme);
-}
 
 /** A resolved template that means "no endpoint configured": Spin drops such entries instead of failing. */
 export function isOptionalEndpoint(resolved: string): boolean {

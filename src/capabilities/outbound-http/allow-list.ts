@@ -9,12 +9,12 @@ import {
   AllowedHostError,
   isOptionalEndpoint,
   parseAllowedHost,
-  wellKnownPort,
   type AllowedHost,
   type AllowedHostEntry,
   type AllowedPort,
 } from "../../manifest/allowed-hosts.ts";
 import { parseTemplate, renderTemplate } from "../../manifest/template.ts";
+import { wellKnownPort } from "../../util/well-known-ports.ts";
 import { SpindleError } from "../../errors.ts";
 import { ipLiteral } from "../../util/ip.ts";
 import { parseOutboundUrl, type OutboundTarget } from "./outbound-url.ts";

@@ -4,7 +4,7 @@
  * `https://` in front when it has no scheme or no host (`example.com/a`). Pure; shared by the allow-list
  * matcher and the policy that routes the request.
  */
-import { wellKnownPort } from "../../manifest/allowed-hosts.ts";
+import { wellKnownPort } from "../../util/well-known-ports.ts";
 
 /** Where a request goes, before the allow-list is consulted. */
 export type OutboundTarget =

@@ -12,7 +12,7 @@
 import type { LookupFunction } from "node:net";
 import type { LoadedApp } from "../../app/load.ts";
 import type { ResolvedVariables } from "../../app/variables.ts";
-import { wellKnownPort } from "../../manifest/allowed-hosts.ts";
+import { wellKnownPort } from "../../util/well-known-ports.ts";
 import type { Logger } from "../../observe/logger.ts";
 import { withoutCredentials } from "../../util/url-credentials.ts";
 import {

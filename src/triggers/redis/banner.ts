@@ -3,7 +3,7 @@
  * `Active Channels on <host:port>:`, then one `\t<host:port>/<channel>: [<component ids>]` line per
  * channel. Pure.
  */
-import { WELL_KNOWN_PORTS } from "../../manifest/allowed-hosts.ts";
+import { WELL_KNOWN_PORTS } from "../../util/well-known-ports.ts";
 import type { RedisServer } from "./config.ts";
 
 export function formatActiveChannels(servers: readonly RedisServer[]): string {
