@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { decode, encode } from "./codec.ts";
+import { decode, encode, type Schema } from "./codec.ts";
 import { CreateTaskRequest, StateResponse, TtrpcRequest } from "./messages.ts";
 
 const mountArb = fc.record({
@@ -53,6 +53,15 @@ test("integers and timestamps keep their exact values", () => {
         assert.equal(decoded.pid, pid);
       },
     ),
+  );
+});
+
+test("uint64 fields keep values past 2^63, which int64 would turn negative", () => {
+  const Entry = { limit: [1, "uint64"] } as const satisfies Schema;
+  fc.assert(
+    fc.property(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), (limit) => {
+      assert.equal(decode(Entry, encode(Entry, { limit })).limit, limit);
+    }),
   );
 });
 

@@ -8,7 +8,7 @@
  */
 import { BinaryReader, BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
 
-type ScalarKind = "string" | "uint32" | "int32" | "int64" | "bool" | "bytes" | "strings";
+type ScalarKind = "string" | "uint32" | "int32" | "int64" | "uint64" | "bool" | "bytes" | "strings";
 export type Kind = ScalarKind | { readonly message: Schema } | { readonly repeated: Schema };
 export type Schema = { readonly [name: string]: readonly [number, Kind] };
 
@@ -16,7 +16,7 @@ type ScalarValue<K> = K extends "string"
   ? string
   : K extends "uint32" | "int32"
     ? number
-    : K extends "int64"
+    : K extends "int64" | "uint64"
       ? bigint
       : K extends "bool"
         ? boolean
@@ -54,6 +54,7 @@ function zeroOf(kind: Kind): unknown {
     uint32: () => 0,
     int32: () => 0,
     int64: () => 0n,
+    uint64: () => 0n,
     bool: () => false,
     bytes: () => new Uint8Array(0),
     strings: () => [],
@@ -95,6 +96,7 @@ function readField(reader: BinaryReader, out: Record<string, unknown>, [name, ki
     uint32: () => reader.uint32(),
     int32: () => reader.int32(),
     int64: () => BigInt(reader.int64()),
+    uint64: () => BigInt(reader.uint64()),
     bool: () => reader.bool(),
     bytes: () => reader.bytes(),
     strings: () => [...(out[name] as string[]), reader.string()],
@@ -140,6 +142,7 @@ function writeScalar(writer: BinaryWriter, no: number, kind: Exclude<ScalarKind,
     uint32: () => writer.tag(no, WireType.Varint).uint32(value as number),
     int32: () => writer.tag(no, WireType.Varint).int32(value as number),
     int64: () => writer.tag(no, WireType.Varint).int64(value as bigint),
+    uint64: () => writer.tag(no, WireType.Varint).uint64(value as bigint),
     bool: () => writer.tag(no, WireType.Varint).bool(value as boolean),
     bytes: () => writer.tag(no, WireType.LengthDelimited).bytes(value as Uint8Array),
   };
