@@ -30,11 +30,11 @@ export async function serveShim(args: ShimArgs): Promise<void> {
     return (containerd = new ContainerdClient(args.address, args.namespace));
   };
   const images = args.address === "" ? undefined : containerdImageApps(connect);
-  const tasks = new TaskManager({ events, runner: containerRunner(images) });
+  const nodeWide = shimSharing(process.env) === "node";
+  const tasks = new TaskManager({ events, runner: containerRunner(images, !nodeWide) });
   const server = new TtrpcServer();
   let shutdown: () => void = () => undefined;
   const idle = new Promise<void>((resolve) => (shutdown = resolve));
-  const nodeWide = shimSharing(process.env) === "node";
   server.register(
     TASK_SERVICE,
     taskService(tasks, () => (nodeWide ? undefined : shutdown())),

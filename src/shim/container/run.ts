@@ -11,6 +11,7 @@ import { SpindleError } from "../../errors.ts";
 import type { ImageApps } from "./image-app.ts";
 import { startSandboxProcess } from "./sandbox-process.ts";
 import type { ContainerApp, ServingApp } from "./spin-app.ts";
+import { ownProcessUsage, type ContainerUsage } from "./usage.ts";
 
 export const LOAD_FAILED_STATUS = 137;
 
@@ -34,6 +35,8 @@ export interface PreparedContainer {
   /** The container's own process, when it has one; else containerd sees the shim's pid. */
   readonly pid: number | undefined;
   start(): ContainerRun;
+  /** What it uses now; undefined once its process is gone. */
+  usage(): ContainerUsage | undefined;
   /** Stops what Create started, for a container that is stopped or deleted before Start. */
   discard(): void;
 }
@@ -42,21 +45,43 @@ export type Runner = (container: Container) => PreparedContainer;
 
 /**
  * The real runner: sandboxes as processes, apps served in this process, found in image layers with
- * `images`; tests of the task service inject their own.
+ * `images`; tests of the task service inject their own. `onePod`: this process serves one pod only.
  */
 export const containerRunner =
-  (images?: ImageApps): Runner =>
+  (images: ImageApps | undefined, onePod: boolean): Runner =>
   (container) =>
-    container.sandbox
-      ? startSandboxProcess(container)
-      : { pid: undefined, start: () => runApp(container, images), discard: () => undefined };
+    container.sandbox ? startSandboxProcess(container) : preparedApp(container, images, onePod);
 
-function runApp(container: ContainerApp, images: ImageApps | undefined): ContainerRun {
+/**
+ * A shim that serves one pod is that pod's app, so the whole process is what the app uses; in the node's
+ * shim, only the memory the app's instances hold is its own, and CPU time is not told apart per app.
+ */
+function preparedApp(
+  container: ContainerApp,
+  images: ImageApps | undefined,
+  onePod: boolean,
+): PreparedContainer {
+  let app: ServingApp | undefined;
+  const instancesUsage = () => ({ cpu: undefined, memoryBytes: BigInt(app?.instanceMemoryBytes() ?? 0) });
+  return {
+    pid: undefined,
+    start: () => runApp(container, images, (serving) => (app = serving)),
+    discard: () => undefined,
+    usage: onePod ? ownProcessUsage : instancesUsage,
+  };
+}
+
+function runApp(
+  container: ContainerApp,
+  images: ImageApps | undefined,
+  onServing: (app: ServingApp) => void,
+): ContainerRun {
   let finish: (status: number) => void = () => undefined;
   const exited = new Promise<number>((resolve) => (finish = resolve));
   // The runtime loads with the first app, so the shim daemon answers containerd before it is loaded.
   const serving: Promise<ServingApp | undefined> = import("./spin-app.ts")
     .then(({ serveSpinApp }) => serveSpinApp(container, images))
+    .then((app) => (onServing(app), app))
     .catch((error: unknown) => {
       container.stderr.write(describe(error));
       finish(LOAD_FAILED_STATUS);

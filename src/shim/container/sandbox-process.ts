@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { ShimError } from "../ttrpc/status.ts";
 import { foreignNetworkNamespace, inNetworkNamespace } from "./network-namespace.ts";
 import type { Container, PreparedContainer } from "./run.ts";
+import { processUsage } from "./usage.ts";
 
 export function startSandboxProcess(container: Container): PreparedContainer {
   const [program, ...args] = container.args;
@@ -51,7 +52,13 @@ export function startSandboxProcess(container: Container): PreparedContainer {
     });
   });
   const run = { exited, kill: (signal: number) => void child.kill(signal) };
-  return { pid: child.pid, start: () => run, discard: () => void child.kill("SIGKILL") };
+  const pid = child.pid;
+  return {
+    pid,
+    start: () => run,
+    discard: () => void child.kill("SIGKILL"),
+    usage: () => processUsage(pid),
+  };
 }
 
 function signalNumber(signal: NodeJS.Signals | null): number {

@@ -59,6 +59,8 @@ export interface ContainerApp {
 
 /** A serving app; `close` drains in-flight requests. */
 export interface ServingApp {
+  /** The linear memory its HTTP components' instances hold now, ready and in flight. */
+  instanceMemoryBytes(): number;
   close(): Promise<void>;
 }
 
@@ -103,7 +105,14 @@ export async function serveSpinApp(container: ContainerApp, images?: ImageApps):
     { listen: listenAddress(container, namespace) },
   );
   container.stdout.write(triggersBanner(runtime.triggers));
-  return { close: () => runtime.close() };
+  return {
+    instanceMemoryBytes: () => {
+      let bytes = 0;
+      for (const stats of runtime.triggers.http?.instances().values() ?? []) bytes += stats.memoryBytes;
+      return bytes;
+    },
+    close: () => runtime.close(),
+  };
 }
 
 /**

@@ -5,6 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { EventPublisher } from "../events.ts";
 import type { ContainerRun, Runner } from "../container/run.ts";
+import type { ContainerUsage } from "../container/usage.ts";
+import { CGROUPS_V1_METRICS, CgroupsV1Metrics } from "../proto/cgroups.ts";
 import { decode, encode, type MessageInit, type Schema } from "../proto/codec.ts";
 import {
   CreateTaskRequest,
@@ -14,27 +16,38 @@ import {
   PidResponse,
   ShutdownRequest,
   StateResponse,
+  StatsResponse,
   TaskIdRequest,
   WaitResponse,
 } from "../proto/messages.ts";
 import { TtrpcClient, TtrpcStatusError } from "../ttrpc/client.ts";
 import { TtrpcServer } from "../ttrpc/server.ts";
+import { NO_MEMORY_LIMIT } from "./metrics.ts";
 import { TASK_SERVICE, taskService } from "./service.ts";
 import { TaskManager } from "./tasks.ts";
 
 /** Containers the fake runner discarded before they started. */
 const discarded: string[] = [];
 
+/** What the fake runner's containers use while they run: 3 ms user and 1 ms kernel CPU time, 12 MiB. */
+const fakeUsage: ContainerUsage = {
+  cpu: { userNanos: 3_000_000n, kernelNanos: 1_000_000n },
+  memoryBytes: 12n * 1024n * 1024n,
+};
+
 /**
  * A runner whose app "serves" until killed, then exits with what its signal calls for; a sandbox has a
- * process of its own, pid 7000.
+ * process of its own, pid 7000, which is gone once it has exited.
  */
 const fakeRunner: Runner = (container) => {
   let finish: (status: number) => void = () => undefined;
+  let gone = false;
   const exited = new Promise<number>((resolve) => (finish = resolve));
-  const run: ContainerRun = { exited, kill: (signal) => finish(signal === 15 ? 0 : 128 + signal) };
+  const kill = (signal: number) => ((gone = container.sandbox), finish(signal === 15 ? 0 : 128 + signal));
+  const run: ContainerRun = { exited, kill };
   const pid = container.sandbox ? 7000 : undefined;
-  return { pid, start: () => run, discard: () => void discarded.push(container.id) };
+  const usage = () => (gone ? undefined : fakeUsage);
+  return { pid, start: () => run, discard: () => void discarded.push(container.id), usage };
 };
 
 async function setup(t: { after(fn: () => unknown): void }) {
@@ -151,4 +164,26 @@ test("a pod's sandbox reports its own process's pid; app containers report the s
   const deleted = await call("Delete", TaskIdRequest, { id: "app" }, DeleteResponse);
   assert.equal(deleted.pid, 4242);
   assert.equal(discarded.at(-1), "app", "a container deleted before Start has what Create made stopped");
+});
+
+test("Stats answers a task's CPU time and memory as cgroups v1 Metrics, and after its exit only the CPU time it used", async (t) => {
+  const { sandbox, call, code } = await setup(t);
+  const stats = async (id: string) => {
+    const { stats } = await call("Stats", TaskIdRequest, { id }, StatsResponse);
+    assert.equal(stats?.typeUrl, CGROUPS_V1_METRICS);
+    return decode(CgroupsV1Metrics, stats.value);
+  };
+  await call("Create", CreateTaskRequest, { id: "pod", bundle: sandbox }, PidResponse);
+  await call("Start", TaskIdRequest, { id: "pod" }, PidResponse);
+  const running = await stats("pod");
+  assert.deepEqual({ ...running.cpu?.usage }, { total: 4_000_000n, user: 3_000_000n, kernel: 1_000_000n });
+  assert.deepEqual({ ...running.memory?.usage }, { usage: 12_582_912n, limit: NO_MEMORY_LIMIT });
+  assert.deepEqual([running.memory?.rss, running.memory?.totalInactiveFile], [12_582_912n, 0n]);
+
+  await call("Kill", KillRequest, { id: "pod", signal: 9 }, Empty);
+  await call("Wait", TaskIdRequest, { id: "pod" }, WaitResponse);
+  const exited = await stats("pod");
+  assert.equal(exited.cpu?.usage?.total, 4_000_000n, "CPU time never goes back");
+  assert.equal(exited.memory?.usage?.usage, 0n);
+  assert.equal(await code(call("Stats", TaskIdRequest, { id: "nope" }, StatsResponse)), 5, "NotFound");
 });

@@ -6,7 +6,6 @@
  */
 import { decode, encode, type MessageInit, type Schema } from "../proto/codec.ts";
 import {
-  Any,
   ConnectResponse,
   CreateTaskRequest,
   DeleteResponse,
@@ -22,6 +21,7 @@ import {
 } from "../proto/messages.ts";
 import type { Handler, Service } from "../ttrpc/server.ts";
 import { ShimError } from "../ttrpc/status.ts";
+import { cgroupsV1Metrics } from "./metrics.ts";
 import type { TaskManager } from "./tasks.ts";
 
 export const TASK_SERVICE = "containerd.task.v2.Task";
@@ -62,7 +62,7 @@ export function taskService(tasks: TaskManager, onShutdown: () => void): Service
         version: SHIM_VERSION,
       })),
     ],
-    ["Stats", rpc(IdRequest, StatsResponse, (req) => (exists(req.id), { stats: emptyMetrics() }))],
+    ["Stats", rpc(IdRequest, StatsResponse, (req) => ({ stats: cgroupsV1Metrics(tasks.usage(req.id)) }))],
     ["CloseIO", rpc(IdRequest, Empty, (req) => exists(req.id))],
     ["Update", rpc(IdRequest, Empty, (req) => exists(req.id))],
     ["ResizePty", rpc(IdRequest, Empty, (req) => exists(req.id))],
@@ -103,12 +103,4 @@ async function deleted(
   const pid = tasks.pidOf(id, execId);
   const exit = await tasks.delete(id, execId);
   return { pid, exitStatus: exit?.status, exitedAt: exit?.at };
-}
-
-/**
- * Stats for a task with no cgroup of its own: an empty cgroups v1 `Metrics`, which `ctr task metrics`
- * prints as zeros rather than failing on an unknown type.
- */
-function emptyMetrics() {
-  return { typeUrl: "io.containerd.cgroups.v1.Metrics", value: encode(Any, {}) };
 }

@@ -28,6 +28,7 @@ import {
   type Runner,
 } from "../container/run.ts";
 import { openOutput, type OutputStream } from "../container/stdio.ts";
+import type { ContainerUsage, CpuTime } from "../container/usage.ts";
 import { ShimError } from "../ttrpc/status.ts";
 
 export interface Exit {
@@ -46,6 +47,8 @@ interface Task {
   readonly recordExit: (status: number) => void;
   run: ContainerRun | undefined;
   exit: Exit | undefined;
+  /** The CPU time last measured, which an exited task goes on reporting. */
+  cpu: CpuTime | undefined;
 }
 
 export interface TaskManagerOptions {
@@ -132,6 +135,7 @@ export class TaskManager {
       recordExit,
       run: undefined,
       exit: undefined,
+      cpu: undefined,
     };
     this.#tasks.set(request.id, task);
     this.#options.events.publish("/tasks/create", "TaskCreate", TaskCreate, {
@@ -205,6 +209,18 @@ export class TaskManager {
       exitedAt: task.exit?.at,
     });
     return task.exit;
+  }
+
+  /**
+   * What the task uses now. Once it has exited, as runc's shim answers from the cgroup that outlives its
+   * process: the CPU time it had used (the last measured), and no memory.
+   */
+  usage(id: string): ContainerUsage {
+    const task = this.#get(id, "");
+    const usage = task.exit === undefined ? task.prepared.usage() : undefined;
+    if (usage === undefined) return { cpu: task.cpu, memoryBytes: 0n };
+    task.cpu = usage.cpu;
+    return usage;
   }
 
   has(id: string): boolean {
