@@ -91,6 +91,17 @@ test("the selector is the Deployment's matchLabels, sorted by key, for the scale
   );
 });
 
+test("drops the selector once there is no Deployment for it to select", () => {
+  const status = computeStatus({
+    previous: { activeScheduler: "containerd-shim-spin", readyReplicas: 1, conditions: [], selector: "a=b" },
+    executor: "containerd-shim-spin",
+    deployment: undefined,
+    service: undefined,
+    now: t0,
+  });
+  assert.equal(status.selector, undefined);
+});
+
 test("lastTransitionTime moves only when a condition's status changes", () => {
   const first = setCondition([], { type: "Accepted", status: "True", reason: "A", message: "" }, t0);
   const same = setCondition(first, { type: "Accepted", status: "True", reason: "B", message: "m" }, t1);

@@ -68,6 +68,8 @@ export function computeStatus(inputs: StatusInputs): SpinAppStatus {
   const { previous, deployment, now } = inputs;
   let conditions = [...(previous?.conditions ?? [])];
   const status: Record<string, unknown> = { ...previous, activeScheduler: inputs.executor };
+  // Only a Deployment there now has pods for the scale subresource to select.
+  delete status["selector"];
   if (deployment === undefined) {
     for (const type of ["Available", "Progressing"]) {
       conditions = setCondition(
@@ -80,7 +82,6 @@ export function computeStatus(inputs: StatusInputs): SpinAppStatus {
   } else {
     const observed = (deployment["status"] ?? {}) as DeploymentStatus;
     status["deploymentName"] = deployment.metadata.name;
-    delete status["selector"];
     Object.assign(status, selectorOf(deployment));
     for (const c of observed.conditions ?? []) {
       if (c.type !== "Available" && c.type !== "Progressing") continue;
