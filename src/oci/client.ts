@@ -67,18 +67,18 @@ export class RegistryClient {
   }
 
   /**
-   * Whether the repository holds the blob; `undefined` when the registry kept answering with a server
-   * error. distribution does that for a blob whose link a crash left empty, and pushing the blob again
-   * rewrites the link, so a pusher should upload rather than give up.
+   * Whether the repository holds the blob. A server error that outlasts the retries counts as no:
+   * distribution answers so for a blob whose link a crash left empty, and pushing the blob again rewrites
+   * the link, so a pusher uploads rather than gives up (as Docker's does).
    */
-  async blobExists(repository: string, digest: string): Promise<boolean | undefined> {
+  async blobExists(repository: string, digest: string): Promise<boolean> {
     const response = await this.#send(repository, "pull", {
       method: "HEAD",
       target: `/v2/${repository}/blobs/${digest}`,
     });
     if (response.status === 200) return true;
     if (response.status === 404) return false;
-    if (response.status >= 500) return undefined;
+    if (response.status >= 500) return false;
     throw await this.#failure(response, `blob ${digest} of ${this.#name(repository)}`);
   }
 

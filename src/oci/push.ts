@@ -55,7 +55,7 @@ async function ensureBlob(
   cache: RegistryCache,
 ): Promise<"present" | "mounted" | "uploaded"> {
   const { registry, repository } = reference;
-  if ((await client.blobExists(repository, blob.digest)) === true) return "present";
+  if (await client.blobExists(repository, blob.digest)) return "present";
   const from = cache.blobSources(registry, blob.digest).findLast((source) => source !== repository);
   const { mounted } = await client.pushBlob(repository, blob.bytes, from);
   return mounted ? "mounted" : "uploaded";
