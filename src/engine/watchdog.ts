@@ -60,8 +60,11 @@ export function startWatchdog(onFailure: (error: Error) => void): Watchdog {
       if (time === undefined) {
         clearInterval(heartbeat);
         heartbeat = undefined;
-      } else {
-        heartbeat ??= setInterval(() => Atomics.add(shared, 1, 1), HEARTBEAT_MS).unref();
+      } else if (heartbeat === undefined) {
+        // A beat now: the last one predates the idle time, and a task blocking the thread from here on
+        // must still be seen standing still for the whole stall time before it can be terminated.
+        Atomics.add(shared, 1, 1);
+        heartbeat = setInterval(() => Atomics.add(shared, 1, 1), HEARTBEAT_MS).unref();
       }
     },
     onTerminate(listener) {
