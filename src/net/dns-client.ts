@@ -5,8 +5,9 @@
  * do: over UDP from a new connected socket (so a new source port) with a random id, and over TCP when the
  * answer was truncated. An answer (addresses, NXDOMAIN, no data) ends the question; SERVFAIL, REFUSED,
  * silence or a socket error moves on to the next server. Failures carry c-ares's codes (`ENOTFOUND`,
- * `ENODATA`, `ESERVFAIL`, `ETIMEOUT`, …), so callers read them as a `dns.Resolver`'s. Nothing is cached; one
- * per app.
+ * `ENODATA`, `ESERVFAIL`, `ETIMEOUT`, …), so callers read them as a `dns.Resolver`'s; an error with no code
+ * (a socket the hook cannot make: a `SpindleError` with its hint) is no server's fault and rejects the
+ * question as it is. Nothing is cached; one per app.
  */
 import { randomInt } from "node:crypto";
 import { createSocket } from "node:dgram";
@@ -43,7 +44,7 @@ export function dnsClient(options: DnsClientOptions): DnsQueries {
     let failure = "ETIMEOUT";
     for (let attempt = 0; attempt < options.attempts; attempt++) {
       for (const server of options.nameservers) {
-        const reply = await exchange(options, server, query).catch(() => undefined);
+        const reply = await exchange(options, server, query).catch(unlessHostFault);
         if (reply !== undefined && SERVER_FAILURES[reply.rcode] === undefined) return answer(reply, name);
         if (reply !== undefined) failure = SERVER_FAILURES[reply.rcode] ?? failure;
       }
@@ -58,6 +59,17 @@ function answer(reply: DnsReply, name: string): string[] {
   if (reply.rcode !== 0) throw dnsError("EBADRESP", name);
   if (reply.addresses.length === 0) throw dnsError("ENODATA", name);
   return [...reply.addresses];
+}
+
+/** Whether `error` is a query's failure, which c-ares's and sockets' errors name by a `code`. */
+export function isQueryFailure(error: unknown): boolean {
+  return typeof (error as { code?: unknown } | undefined)?.code === "string";
+}
+
+/** No reply from a server that failed to answer; the host's own faults go on up. */
+function unlessHostFault(error: unknown): undefined {
+  if (isQueryFailure(error)) return undefined;
+  throw error;
 }
 
 async function exchange(options: DnsClientOptions, server: Nameserver, query: Buffer): Promise<DnsReply> {
@@ -78,7 +90,7 @@ function overUdp(options: DnsClientOptions, server: Nameserver, query: Buffer): 
       socket.close();
       outcome();
     };
-    const timer = setTimeout(() => settle(() => reject(new Error("no answer"))), options.timeoutMs);
+    const timer = setTimeout(() => settle(() => reject(failure("ETIMEOUT", "no answer"))), options.timeoutMs);
     socket.on("error", (error) => settle(() => reject(error)));
     socket.on("message", (message) => {
       const reply = decodeReply(message, query);
@@ -98,21 +110,26 @@ function overTcp(options: DnsClientOptions, server: Nameserver, query: Buffer): 
       socket.destroy();
       reject(error);
     };
-    socket.setTimeout(options.timeoutMs, () => fail(new Error("no answer")));
+    socket.setTimeout(options.timeoutMs, () => fail(failure("ETIMEOUT", "no answer")));
     socket.on("error", fail);
-    socket.on("end", () => fail(new Error("the server closed the connection before answering")));
+    socket.on("end", () => fail(failure("ECONNRESET", "the server closed the connection before answering")));
     socket.on("data", (chunk: Buffer) => {
       received = Buffer.concat([received, chunk]);
       if (received.length < 2 || received.length < 2 + received.readUInt16BE(0)) return;
       const reply = decodeReply(received.subarray(2, 2 + received.readUInt16BE(0)), query);
       socket.destroy();
-      if (reply === undefined) reject(new Error("a malformed answer"));
+      if (reply === undefined) reject(failure("EBADRESP", "a malformed answer"));
       else resolve(reply);
     });
     const length = Buffer.alloc(2);
     length.writeUInt16BE(query.length);
     socket.write(Buffer.concat([length, query]));
   });
+}
+
+/** One server's failure to answer, coded so the question moves on to the next. */
+function failure(code: string, message: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(message), { code });
 }
 
 /** An error as `dns.Resolver` rejects with: `queryA ENOTFOUND name`, its `code` c-ares's. */

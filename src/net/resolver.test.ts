@@ -10,6 +10,7 @@ import type { LookupFunction } from "node:net";
 import { freePort } from "../../test/support/ports.ts";
 import { startDnsServer, type DnsServer } from "../../test/support/dns-server.ts";
 import { suiteScope } from "../../test/support/scope.ts";
+import { SpindleError } from "../errors.ts";
 import { socketsInNetworkNamespace } from "../shim/container/network-namespace.ts";
 import type { OutboundSockets } from "./outbound-socket.ts";
 import { resolverLookup } from "./resolver.ts";
@@ -138,3 +139,19 @@ for (const transport of TRANSPORTS)
       assert.equal(unanswered.message, "getaddrinfo EAI_AGAIN web.svc.test");
     });
   });
+
+describe("pod resolver, outbound sockets that cannot be made", () => {
+  it("fails the lookup with the socket factory's own error, not EAI_AGAIN", async () => {
+    const cannot = new SpindleError("cannot make a socket: too many open files", {
+      hint: "raise LimitNOFILE",
+    });
+    const sockets: OutboundSockets = () => {
+      throw cannot;
+    };
+    const resolve = resolverLookup(
+      { resolvConf: "nameserver 127.0.0.1\nnameserver ::1\n", hosts: "" },
+      sockets,
+    );
+    assert.equal(await lookup(resolve, "redis"), cannot);
+  });
+});

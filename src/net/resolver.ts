@@ -7,7 +7,8 @@
  * answer. The queries go out through Node's resolver (c-ares), from the host's network, or from the
  * `sockets` given (`dns-client.ts`: the node-wide shim's are made in the pod's network namespace).
  * Failures are the errors Node's own lookup gives (`getaddrinfo ENOTFOUND <name>`, code
- * `ENOTFOUND`; `EAI_AGAIN` when a server failed or did not answer), so callers map them as before. Built
+ * `ENOTFOUND`; `EAI_AGAIN` when a server failed or did not answer), so callers map them as before; when
+ * no socket can be made to ask from, the lookup fails with that error and its hint instead. Built
  * once per app from the files as they are then; each lookup sends its own queries, nothing is cached.
  */
 import type { LookupAddress } from "node:dns";
@@ -15,7 +16,7 @@ import { Resolver } from "node:dns/promises";
 import { readFileSync } from "node:fs";
 import { isIP, type LookupFunction } from "node:net";
 import { SpindleError } from "../errors.ts";
-import { dnsClient, type DnsQueries } from "./dns-client.ts";
+import { dnsClient, isQueryFailure, type DnsQueries } from "./dns-client.ts";
 import type { OutboundSockets } from "./outbound-socket.ts";
 import {
   parseHosts,
@@ -152,9 +153,11 @@ async function query(resolver: DnsQueries, name: string, families: readonly Fami
       ? result.value.map((address) => ({ address, family: families[i] ?? 4 }))
       : [],
   );
-  const codes = results.flatMap((result) =>
-    result.status === "rejected" ? [String((result.reason as { code?: unknown }).code)] : [],
-  );
+  const reasons = results.flatMap((result) => (result.status === "rejected" ? [result.reason as Error] : []));
+  // Not a server's failure but the host's (no socket could be made): it is the lookup's error, hint and all.
+  const fault = reasons.find((reason) => !isQueryFailure(reason));
+  if (fault !== undefined) throw fault;
+  const codes = reasons.map((reason) => String((reason as NodeJS.ErrnoException).code));
   const failed = codes.filter((code) => !NOT_HERE.has(code));
   if (failed.length === 0) return { addresses, failure: undefined };
   return { addresses, failure: failed.every((code) => code === "ESERVFAIL") ? "server" : "stop" };
