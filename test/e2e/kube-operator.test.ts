@@ -486,6 +486,23 @@ describe("the operator", { skip: registryUnavailable() ?? false }, () => {
       unread["message"] ?? "",
       /requires authentication.*; ServiceAccount default\/ghost \(the pods' service account\) does not exist$/,
     );
+
+    // An operator whose RBAC predates reading ServiceAccounts still reads public images, and says why a
+    // private one may lack its login.
+    cluster.forbid("serviceaccounts");
+    await on.apply(APPS, spinApp("unreadable-public", images.http));
+    await eventually(
+      () => on.get(SERVICES, "default", "unreadable-public"),
+      "the Service of unreadable-public",
+    );
+    await on.apply(APPS, spinApp("unreadable-private", image));
+    const refused403 = await rejection(on, "unreadable-private");
+    assert.equal(refused403["reason"], "ImageUnreadable");
+    assert.match(
+      refused403["message"] ?? "",
+      /requires authentication.*; ServiceAccount default\/default \(the pods' service account\) may not be read by the operator: give it get on serviceaccounts/,
+    );
+    cluster.forbid(undefined);
   });
 
   it("makes no Service for an app without HTTP triggers", async () => {

@@ -62,6 +62,11 @@ export interface FakeKube {
   compact(): void;
   /** Ends every open watch, as an API server does now and then. */
   dropWatches(): void;
+  /**
+   * Answers every request for the resources `plural` (`serviceaccounts`) with 403 Forbidden from now on,
+   * as an API server answers a client whose RBAC lacks them; `undefined` lifts it. The fake has no RBAC.
+   */
+  forbid(plural: string | undefined): void;
 }
 
 export interface FakeKubeOptions {
@@ -79,6 +84,7 @@ export async function startFakeKube(t: Scope, options: FakeKubeOptions = {}): Pr
   const store = new FakeStore();
   const openStreams = new Set<ServerResponse>();
   const requests: RecordedRequest[] = [];
+  let forbidden: string | undefined;
 
   const listed = (route: Route, query: URLSearchParams) => {
     const collection = collectionOf(route);
@@ -171,6 +177,10 @@ export async function startFakeKube(t: Scope, options: FakeKubeOptions = {}): Pr
     if (route === undefined || unserved.has(route.base.replace(/\/[^/]+$/, ""))) {
       return send(res, 404, status(404, "NotFound", "the server could not find the requested resource"));
     }
+    if (route.plural === forbidden) {
+      const message = `${forbidden} is forbidden: the fake was told to refuse them`;
+      return send(res, 403, status(403, "Forbidden", message));
+    }
     const text = await readBody(req);
     const query = url.searchParams;
     if (method === "GET" && query.get("watch") === "true" && route.name === undefined) {
@@ -226,6 +236,9 @@ export async function startFakeKube(t: Scope, options: FakeKubeOptions = {}): Pr
     compact: () => store.compact(),
     dropWatches: () => {
       for (const stream of openStreams) stream.end();
+    },
+    forbid: (plural) => {
+      forbidden = plural;
     },
   };
 }

@@ -92,7 +92,7 @@ async function desiredObjects(
     const detail = cause instanceof Error ? cause.message : String(cause);
     throw new ReconcileFailure("ImageUnreadable", `cannot read the app from ${app.spec.image}: ${detail}`, {
       cause,
-      ...(login.missing.length === 0 ? {} : { hint: notFound(login.missing) }),
+      ...(login.gaps.length === 0 ? {} : { hint: login.gaps.join("; ") }),
     });
   });
   const missing = missingVariables(app, facts);
@@ -104,10 +104,6 @@ async function desiredObjects(
   }
   const referenced = executor.spec.createDeployment ? await readReferenced(deps.client, app) : {};
   return buildAppObjects(app, executor, { hasHttpTriggers: facts.hasHttpTriggers, referenced });
-}
-
-function notFound(missing: readonly string[]): string {
-  return `${missing.join(" and ")} ${missing.length === 1 ? "does" : "do"} not exist`;
 }
 
 /** The data of the Secrets and ConfigMaps the app's runtime-config options refer to. */
