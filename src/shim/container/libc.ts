@@ -4,7 +4,7 @@
  * for every shim, so it is left out — only that one.
  */
 import type { dlopen as Dlopen, getInt32 as GetInt32 } from "node:ffi";
-import { getSystemErrorName } from "node:util";
+import { getSystemErrorMessage, getSystemErrorName } from "node:util";
 
 type Ffi = { dlopen: typeof Dlopen; getInt32: typeof GetInt32 };
 
@@ -42,7 +42,7 @@ export function libc(): Libc {
 function bindLibc(): Libc {
   const ffi = loadFfi();
   const { functions: f } = ffi.dlopen(null, SIGNATURES);
-  const lastErrorCode = () => getSystemErrorName(-ffi.getInt32(f.__errno_location()));
+  const errno = () => ffi.getInt32(f.__errno_location());
   return {
     setns: (fd, nstype) => f.setns(fd, nstype),
     socket: (domain, type, protocol) => f.socket(domain, type, protocol),
@@ -54,24 +54,9 @@ function bindLibc(): Libc {
       return f.setsockopt(fd, level, name, buffer, buffer.length);
     },
     inet_pton: (family, source, destination) => f.inet_pton(family, source, destination),
-    lastErrorCode,
-    lastError: () => {
-      const code = lastErrorCode();
-      return `${describeErrno(code)} (${code})`;
-    },
+    lastErrorCode: () => getSystemErrorName(-errno()),
+    lastError: () => `${getSystemErrorMessage(-errno())} (${getSystemErrorName(-errno())})`,
   };
-}
-
-function describeErrno(code: string): string {
-  return (
-    {
-      EPERM: "operation not permitted",
-      EACCES: "permission denied",
-      EINVAL: "not a network namespace",
-      EBADF: "bad file descriptor",
-      ENOMEM: "out of memory",
-    }[code] ?? "system error"
-  );
 }
 
 function loadFfi(): Ffi {

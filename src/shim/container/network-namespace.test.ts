@@ -2,6 +2,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer, connect, type LookupFunction, type Socket } from "node:net";
 import { once } from "node:events";
+import { execFileSync } from "node:child_process";
+import { closeSync, openSync, readdirSync, readFileSync } from "node:fs";
 import { podNetwork } from "../../../test/support/pods.ts";
 import { connectOutbound, outboundStream } from "../../net/outbound-socket.ts";
 import { resolverLookup } from "../../net/resolver.ts";
@@ -87,3 +89,43 @@ test("outbound sockets made inside a namespace reach what listens only there", {
   const outside = connect(v4!, "127.0.0.1");
   await assert.rejects(once(outside, "data"), { code: "ECONNREFUSED" });
 });
+
+test("a path that is no network namespace is named as such", { skip }, () => {
+  assert.throws(() => inNetworkNamespace("/proc/self/ns/uts", () => "entered"), {
+    message: "cannot enter the network namespace /proc/self/ns/uts: not a network namespace (EINVAL)",
+    hint: /must name a network namespace/,
+  });
+});
+
+test(
+  "running out of file descriptors points at LimitNOFILE, opening the namespace or making the socket",
+  { skip },
+  () => {
+    const sockets = socketsInNetworkNamespace(OWN);
+    closeSync(sockets("stream").fd); // opens the shim's own namespace once, before descriptors run out
+    const limit = (soft: string) => execFileSync("prlimit", [`--pid=${process.pid}`, `--nofile=${soft}:`]);
+    const soft = /^Max open files\s+(\d+|unlimited)/m.exec(readFileSync("/proc/self/limits", "utf8"))?.[1];
+    const held: number[] = [];
+    // Room enough for spawning prlimit again once the descriptors are let go.
+    limit(String(readdirSync("/proc/self/fd").length + 64));
+    try {
+      for (;;) held.push(openSync("/dev/null", "r"));
+    } catch {
+      // Every descriptor the lowered limit allows is held.
+    }
+    try {
+      assert.throws(() => sockets("stream"), {
+        message: /^cannot open the container's network namespace \/proc\/self\/ns\/net: EMFILE/,
+        hint: /LimitNOFILE/,
+      });
+      closeSync(held.pop()!);
+      assert.throws(() => sockets("stream"), {
+        message: "cannot make a socket in a pod's network namespace: too many open files (EMFILE)",
+        hint: /LimitNOFILE/,
+      });
+    } finally {
+      for (const fd of held) closeSync(fd);
+      limit(soft ?? "unlimited");
+    }
+  },
+);

@@ -52,8 +52,11 @@ export function inNetworkNamespace<T>(path: string, action: () => T): T {
   const target = openNamespace(path);
   try {
     if (c.setns(target, CLONE_NEWNET) !== 0) {
-      throw new SpindleError(`cannot enter the network namespace ${path}: ${c.lastError()}`, {
-        hint: "the shim needs CAP_SYS_ADMIN (containerd runs it as root) and a namespace that still exists",
+      const code = c.lastErrorCode();
+      // setns's EINVAL: the file opened is a namespace of another kind, or no namespace at all.
+      const reason = code === "EINVAL" ? "not a network namespace (EINVAL)" : c.lastError();
+      throw new SpindleError(`cannot enter the network namespace ${path}: ${reason}`, {
+        hint: namespaceHint(code),
       });
     }
     try {
@@ -99,7 +102,7 @@ function unconnectedSocket(kind: "stream" | "datagram"): UnconnectedSocket {
   const fd4 = code === "EAFNOSUPPORT" ? c.socket(AF_INET, type, 0) : -1;
   if (fd4 < 0) {
     throw new SpindleError(`cannot make a socket in a pod's network namespace: ${c.lastError()}`, {
-      hint: "the shim may have run out of file descriptors (see its LimitNOFILE)",
+      hint: namespaceHint(c.lastErrorCode()),
     });
   }
   return { fd: fd4, family: 4 };
@@ -142,7 +145,7 @@ function namespaceStat(path: string) {
   try {
     return statSync(path);
   } catch (cause) {
-    throw missingNamespace(path, cause);
+    throw unreachableNamespace(path, cause as NodeJS.ErrnoException);
   }
 }
 
@@ -150,13 +153,32 @@ function openNamespace(path: string): number {
   try {
     return openSync(path, "r");
   } catch (cause) {
-    throw missingNamespace(path, cause);
+    throw unreachableNamespace(path, cause as NodeJS.ErrnoException);
   }
 }
 
-function missingNamespace(path: string, cause: unknown): SpindleError {
-  return new SpindleError(`the container's network namespace ${path} does not exist`, {
-    cause,
-    hint: "the pod's sandbox may have been removed; containerd recreates the container with its new sandbox",
-  });
+function unreachableNamespace(path: string, cause: NodeJS.ErrnoException): SpindleError {
+  const message =
+    cause.code === "ENOENT"
+      ? `the container's network namespace ${path} does not exist`
+      : `cannot open the container's network namespace ${path}: ${cause.message}`;
+  return new SpindleError(message, { cause, hint: namespaceHint(cause.code) });
+}
+
+/** What to do when entering a pod's namespace, or making a socket there, failed with `code`. */
+function namespaceHint(code: string | undefined): string {
+  switch (code) {
+    case "EMFILE":
+    case "ENFILE":
+      return "the shim has run out of file descriptors: raise its LimitNOFILE (or the node's fs.file-max)";
+    case "EPERM":
+    case "EACCES":
+      return "the shim needs CAP_SYS_ADMIN to enter a pod's network namespace: containerd runs shims as root";
+    case "ENOENT":
+      return "the pod's sandbox may have been removed; containerd recreates the container with its new sandbox";
+    case "EINVAL":
+      return "the container's spec must name a network namespace (linux.namespaces, type network) as its path";
+    default:
+      return "check the shim's log and that the pod's sandbox still exists";
+  }
 }
