@@ -3,7 +3,7 @@
  * the shutdown grace period and the instance memory cap. A flag wins over its environment variable; a value that does not parse
  * is an error naming where it came from. Pure apart from reading `env`.
  */
-import { INSTANCE_MEMORY_ENV, parseInstanceMemory } from "../app/instance-memory.ts";
+import { INSTANCE_MEMORY_ENV, parseInstanceMemory } from "../engine/instance-memory.ts";
 import { SpindleError } from "../errors.ts";
 import { DEFAULT_SERVER_LIMITS, type ServerLimits } from "../triggers/http/server.ts";
 import { stringOption, type ParsedOptions } from "./command.ts";

@@ -4,7 +4,7 @@
  * the components to retain. Pure.
  */
 import { SpindleError } from "../../errors.ts";
-import { ceilValue, parseQuantity } from "../model/quantity.ts";
+import { ceilValue, parseQuantity } from "../../util/quantity.ts";
 import type { KubeObject, OtelConfig, SpinApp, SpinAppExecutor } from "../model/types.ts";
 import { HTTP_PORT } from "./labels.ts";
 

@@ -3,7 +3,7 @@
  * webhooks' checks, with SpinKube's exact messages (`spec.replicas: Invalid value: 0: replicas must be
  * > 0`). The webhook server and the CLI both report these; neither adds rules of its own.
  */
-import { compareQuantities, parseQuantity, type Rational } from "./quantity.ts";
+import { compareQuantities, parseQuantity, type Rational } from "../../util/quantity.ts";
 import type { SpinApp, SpinAppExecutor, StringMap } from "./types.ts";
 
 /** The executor name SpinKube's defaulting picks: the byte-wise smallest of all executors, or "". */

@@ -23,7 +23,7 @@ import { runtimeConfigProviders } from "../../app/variable-providers.ts";
 import { createHostFetch } from "../../capabilities/outbound-networking/host-fetch.ts";
 import { envProvider, type VariableProvider } from "../../app/variables.ts";
 import { SpindleError } from "../../errors.ts";
-import { instanceMemoryFromEnv } from "../../app/instance-memory.ts";
+import { instanceMemoryFromEnv } from "../../engine/instance-memory.ts";
 import { loadManifest } from "../../manifest/load.ts";
 import { createLogger } from "../../observe/logger.ts";
 import type { OutboundSockets } from "../../net/outbound-socket.ts";

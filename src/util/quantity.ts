@@ -1,6 +1,7 @@
 /**
- * Kubernetes resource quantities (`128Mi`, `40M`, `0.5Gi`, `1e3`, `100m`) as exact rationals, for the
- * memory limits SpinKube checks and turns into `SPIN_MAX_INSTANCE_MEMORY`. Pure.
+ * Kubernetes resource quantities (`128Mi`, `40M`, `0.5Gi`, `1e3`, `100m`) as exact rationals: the memory
+ * limits the operator checks and turns into `SPIN_MAX_INSTANCE_MEMORY`, and that variable's value where the
+ * runtime reads it. Pure.
  */
 
 const QUANTITY = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E))?$/;

@@ -3,9 +3,9 @@
  * it from a SpinApp's memory limit) or `spindle up --max-instance-memory`, in bytes or as a Kubernetes
  * quantity (`64Mi`, `1Gi`). Pure.
  */
-import { WASM_PAGE_BYTES } from "../engine/memory-limit.ts";
+import { WASM_PAGE_BYTES } from "./memory-limit.ts";
 import { SpindleError } from "../errors.ts";
-import { ceilValue, parseQuantity } from "../kube/model/quantity.ts";
+import { ceilValue, parseQuantity } from "../util/quantity.ts";
 
 /** Spin's own name for the cap. */
 export const INSTANCE_MEMORY_ENV = "SPIN_MAX_INSTANCE_MEMORY";
