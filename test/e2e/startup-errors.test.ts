@@ -130,6 +130,17 @@ describe("start-up errors", { concurrency: 4 }, () => {
     assert.ok(result.stderr.includes("--listen"), result.stderr);
   });
 
+  it("says what went wrong when an address cannot be listened on for a reason it does not explain", async (t) => {
+    const dir = makeApp(t, { manifest: manifest('"app.wasm"'), guests: { "app.wasm": "echo-env" } });
+    // A link-local address needs a scope (an interface) to be bound: EINVAL.
+    const result = await runSpindle(["up", "-f", dir, "--listen", "[fe80::1]:3999"]);
+    assert.equal(result.code, 1);
+    assert.ok(
+      result.stderr.includes("cannot listen on [fe80::1]:3999: listen EINVAL: invalid argument"),
+      result.stderr,
+    );
+  });
+
   it("takes the listen address from SPIN_HTTP_LISTEN_ADDR", async (t) => {
     const dir = makeApp(t, { manifest: manifest('"app.wasm"'), guests: { "app.wasm": "echo-env" } });
     const result = await runSpindle(["up", "-f", dir], { env: { SPIN_HTTP_LISTEN_ADDR: "not-an-address" } });

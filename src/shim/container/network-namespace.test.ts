@@ -41,6 +41,9 @@ test("a socket made inside a namespace serves a node:net server", { skip }, asyn
     () => listenInNetworkNamespace(OWN, { host: "127.0.0.1", port }),
     /cannot listen on 127\.0\.0\.1:\d+: the address is already in use/,
   );
+  assert.throws(() => listenInNetworkNamespace(OWN, { host: "fe80::1", port: 0 }), {
+    message: "cannot listen on [fe80::1]:0: invalid argument (EINVAL)",
+  });
   assert.throws(
     () => listenInNetworkNamespace(OWN, { host: "pod.local", port: 80 }),
     /cannot listen on pod\.local:80 in a pod's network namespace/,

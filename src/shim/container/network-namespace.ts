@@ -113,13 +113,13 @@ function listeningSocket(address: ListenAddress): number {
   const family = address.host.includes(":") ? AF_INET6 : AF_INET;
   const sockaddr = socketAddress(family, address);
   const fd = c.socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) throw cannotListen(address, c.lastErrorCode());
+  if (fd < 0) throw cannotListen(address, { code: c.lastErrorCode(), detail: c.lastError() });
   try {
     c.setIntOption(fd, SOL_SOCKET, SO_REUSEADDR, 1);
     // Node's `::` listens on IPv4 too; so does this socket.
     if (family === AF_INET6) c.setIntOption(fd, IPPROTO_IPV6, IPV6_V6ONLY, 0);
     if (c.bind(fd, sockaddr, sockaddr.length) !== 0 || c.listen(fd, BACKLOG) !== 0) {
-      throw cannotListen(address, c.lastErrorCode());
+      throw cannotListen(address, { code: c.lastErrorCode(), detail: c.lastError() });
     }
     return fd;
   } catch (error) {

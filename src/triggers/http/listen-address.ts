@@ -34,12 +34,17 @@ export function formatHostPort(address: ListenAddress): string {
   return address.host.includes(":") ? `[${address.host}]:${address.port}` : `${address.host}:${address.port}`;
 }
 
-/** Why `address` cannot be listened on, from the `errno` name binding it failed with. */
-export function cannotListen(
-  address: ListenAddress,
-  code: string | undefined,
-  cause?: unknown,
-): SpindleError {
+/** How binding an address failed: the `errno` name, and the failure in words for a code not explained here. */
+export interface ListenFailure {
+  readonly code: string | undefined;
+  /** Node's error message, or libc's description of `errno`. */
+  readonly detail: string;
+  readonly cause?: unknown;
+}
+
+/** Why `address` cannot be listened on, from how binding it failed. */
+export function cannotListen(address: ListenAddress, failure: ListenFailure): SpindleError {
+  const { code, detail, cause } = failure;
   const reason =
     code === "EADDRINUSE"
       ? "the address is already in use"
@@ -47,7 +52,7 @@ export function cannotListen(
         ? "no network interface has that address"
         : code === "EACCES"
           ? "permission denied (ports below 1024 need privileges)"
-          : code;
+          : detail;
   return new SpindleError(`cannot listen on ${formatHostPort(address)}: ${reason}`, {
     cause,
     hint: "stop whatever uses it, or choose another address with --listen HOST:PORT (or SPIN_HTTP_LISTEN_ADDR)",

@@ -155,7 +155,7 @@ function drain(server: Server, graceMs: number): Promise<void> {
 function bind(server: Server, listen: ListenAddress): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) =>
-      reject(cannotListen(listen, error.code ?? error.message, error)),
+      reject(cannotListen(listen, { code: error.code, detail: error.message, cause: error })),
     );
     if (listen.socket === undefined) server.listen({ host: listen.host, port: listen.port }, () => resolve());
     else server.listen({ fd: listen.socket() }, () => resolve());
