@@ -85,7 +85,7 @@ async function nodeChecks(options: ParsedOptions): Promise<CheckResult[]> {
   return [
     config.result,
     await checkShim(config.runtime?.runtimeType, process.env["PATH"] ?? ""),
-    await checkPodNetworking(config.runtime?.runtimeType),
+    await checkPodNetworking(config.runtime?.runtimeType, process.env["PATH"] ?? ""),
     await checkContainerd(stringOption(options, "containerd-address") ?? defaults.address),
     await checkRuntimeClass(config.runtime?.name, existsSync(kubeconfig) ? kubeconfig : undefined),
   ];

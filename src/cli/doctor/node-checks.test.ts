@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import {
@@ -232,19 +232,29 @@ it("reports the shim's sharing from the launcher the runtime starts, and that se
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const launcher = join(dir, "containerd-shim-spindle-v2");
   writeFileSync(launcher, '#!/bin/sh\nSPINDLE_SHIM_SHARING=node exec node shim.js "$@"\n');
-  const node = await checkPodNetworking(launcher);
+  const node = await checkPodNetworking(launcher, "");
   assert.deepEqual(
     [node.status, node.detail],
     ["ok", "one shim for every pod of the node; setns reachable through node:ffi"],
   );
   writeFileSync(launcher, "#!/bin/sh\nSPINDLE_SHIM_SHARING=cluster exec node shim.js\n");
-  const bad = await checkPodNetworking(launcher);
+  const bad = await checkPodNetworking(launcher, "");
   assert.equal(bad.status, "fail");
   assert.match(bad.detail, /SPINDLE_SHIM_SHARING is "cluster": expected pod or node/);
-  for (const runtimeType of ["io.containerd.spindle.v2", join(dir, "missing")]) {
-    assert.equal(
-      (await checkPodNetworking(runtimeType)).detail,
-      "one shim per pod; setns reachable through node:ffi",
-    );
+  writeFileSync(launcher, '#!/bin/sh\nexec node shim.js "$@"\n');
+  assert.equal(
+    (await checkPodNetworking(launcher, "")).detail,
+    "one shim per pod; setns reachable through node:ffi",
+  );
+  // A runtime named by type: the launcher on PATH is the one read.
+  writeFileSync(launcher, '#!/bin/sh\nSPINDLE_SHIM_SHARING=node exec node shim.js "$@"\n');
+  chmodSync(launcher, 0o755);
+  const onPath = await checkPodNetworking("io.containerd.spindle.v2", `/nonexistent:${dir}`);
+  assert.match(onPath.detail, /^one shim for every pod of the node;/);
+  for (const [runtimeType, path] of [
+    ["io.containerd.spindle.v2", "/nonexistent"],
+    [join(dir, "missing"), dir],
+  ] as const) {
+    assert.equal((await checkPodNetworking(runtimeType, path)).status, "skip");
   }
 });

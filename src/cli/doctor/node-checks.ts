@@ -199,14 +199,7 @@ function describeRegistration(file: string, registration: Registration): ConfigC
  */
 export async function checkShim(runtimeType: string | undefined, path: string): Promise<CheckResult> {
   const name = "shim";
-  const binary =
-    runtimeType !== undefined && isAbsolute(runtimeType)
-      ? runtimeType
-      : path
-          .split(delimiter)
-          .filter((dir) => dir !== "")
-          .map((dir) => join(dir, SHIM_BINARY))
-          .find(isExecutable);
+  const binary = shimBinary(runtimeType, path);
   if (binary === undefined || !isExecutable(binary)) {
     const where = binary ?? `${SHIM_BINARY} on PATH`;
     return { name, status: "fail", detail: `${where} is missing or not executable`, hint: INSTALLER_HINT };
@@ -226,6 +219,16 @@ export async function checkShim(runtimeType: string | undefined, path: string): 
   }
 }
 
+/** What containerd starts for the runtime: its absolute `runtime_type`, else the shim binary on `path`. */
+function shimBinary(runtimeType: string | undefined, path: string): string | undefined {
+  if (runtimeType !== undefined && isAbsolute(runtimeType)) return runtimeType;
+  return path
+    .split(delimiter)
+    .filter((dir) => dir !== "")
+    .map((dir) => join(dir, SHIM_BINARY))
+    .find(isExecutable);
+}
+
 function isExecutable(file: string): boolean {
   try {
     accessSync(file, constants.X_OK);
@@ -236,16 +239,21 @@ function isExecutable(file: string): boolean {
 }
 
 /**
- * How the shim shares itself (`SPINDLE_SHIM_SHARING` as the node installer's launcher sets it; one shim per
- * pod when the runtime starts no launcher that sets it), and whether this Node.js reaches libc's `setns`
- * through `node:ffi`, without which the shim cannot listen or connect inside a pod's network namespace.
+ * How the shim shares itself (`SPINDLE_SHIM_SHARING` as the node installer's launcher sets it, in the file
+ * containerd starts for the runtime; one shim per pod when that file sets none), and whether this Node.js
+ * reaches libc's `setns` through `node:ffi`, without which the shim cannot listen or connect inside a pod's
+ * network namespace. Not checked without a shim, which the shim check reports.
  */
-export async function checkPodNetworking(runtimeType: string | undefined): Promise<CheckResult> {
+export async function checkPodNetworking(
+  runtimeType: string | undefined,
+  path: string,
+): Promise<CheckResult> {
   const name = "pod networking";
-  const launcher = runtimeType !== undefined && isAbsolute(runtimeType) ? runtimeType : undefined;
-  // A missing launcher is the shim check's failure; here it only means the default.
-  const text = launcher !== undefined && existsSync(launcher) ? readFileSync(launcher, "utf8") : "";
-  const value = /SPINDLE_SHIM_SHARING=(\S*)/.exec(text)?.[1];
+  const launcher = shimBinary(runtimeType, path);
+  if (launcher === undefined || !existsSync(launcher)) {
+    return { name, status: "skip", detail: "not checked: there is no shim to start (see the shim check)" };
+  }
+  const value = /SPINDLE_SHIM_SHARING=(\S*)/.exec(readFileSync(launcher, "utf8"))?.[1];
   let mode: string;
   try {
     const { shimSharing } = await import("../../shim/cli/sharing.ts");
@@ -253,7 +261,7 @@ export async function checkPodNetworking(runtimeType: string | undefined): Promi
     mode = sharing === "node" ? "one shim for every pod of the node" : "one shim per pod";
   } catch (error) {
     const { message, hint } = error as SpindleError;
-    return { name, status: "fail", detail: `${launcher ?? "the shim"}: ${message}`, hint };
+    return { name, status: "fail", detail: `${launcher}: ${message}`, hint };
   }
   try {
     const { libc } = await import("../../shim/container/libc.ts");
