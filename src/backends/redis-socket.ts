@@ -47,7 +47,7 @@ function installWrappers(): void {
   const createConnection = net.createConnection;
   const connectTls = tls.connect;
   const tcp = (options: TaggedOptions, sockets: OutboundSockets): Socket => {
-    // node-redis leaves the port out of its options when the URL gives none: Redis's well-known one.
+    // node-redis always passes both; net's option type has them optional, hence the defaults.
     const { host = "localhost", port = WELL_KNOWN_PORTS.redis, lookup, ...extras } = options;
     return connectOutbound(sockets, { host, port, lookup }, extras);
   };

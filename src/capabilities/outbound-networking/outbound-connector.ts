@@ -8,6 +8,7 @@
 import type { LookupFunction } from "node:net";
 import type { Agent, buildConnector } from "undici";
 import { connectOutbound, type OutboundSockets } from "../../net/outbound-socket.ts";
+import { WELL_KNOWN_PORTS } from "../../util/well-known-ports.ts";
 
 /** undici's own defaults: how long a TCP connection may take, and when keep-alive probes start. */
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -41,7 +42,7 @@ async function outboundConnector(
   const secure = buildConnector({ ...tls, timeout: CONNECT_TIMEOUT_MS });
   return (options, callback) => {
     const https = options.protocol === "https:";
-    const port = options.port === "" ? (https ? 443 : 80) : Number(options.port);
+    const port = options.port === "" ? WELL_KNOWN_PORTS[https ? "https" : "http"] : Number(options.port);
     const socket = connectOutbound(sockets, { host: options.hostname, port, lookup });
     socket.setNoDelay(true).setKeepAlive(true, KEEP_ALIVE_DELAY_MS);
     socket.setTimeout(CONNECT_TIMEOUT_MS, () =>

@@ -37,7 +37,7 @@ export interface BundleSpec {
 /** The annotation the CRI plugin sets on every container of a pod, naming the pod's sandbox. */
 export const SANDBOX_ID_ANNOTATION = "io.kubernetes.cri.sandbox-id";
 /** The CRI plugin's annotation telling the pod's sandbox (`sandbox`) from its containers (`container`). */
-export const CONTAINER_TYPE_ANNOTATION = "io.kubernetes.cri.container-type";
+const CONTAINER_TYPE_ANNOTATION = "io.kubernetes.cri.container-type";
 
 interface RawSpec {
   root?: { path?: unknown };

@@ -12,10 +12,10 @@ const schema = <S extends Schema>(s: S): S => s;
 export const CGROUPS_V1_METRICS = "io.containerd.cgroups.v1.Metrics";
 
 /** Nanoseconds. */
-export const CpuUsage = schema({ total: [1, "uint64"], kernel: [2, "uint64"], user: [3, "uint64"] });
-export const CpuStat = schema({ usage: [1, { message: CpuUsage }] });
-export const MemoryEntry = schema({ limit: [1, "uint64"], usage: [2, "uint64"] });
-export const MemoryStat = schema({
+const CpuUsage = schema({ total: [1, "uint64"], kernel: [2, "uint64"], user: [3, "uint64"] });
+const CpuStat = schema({ usage: [1, { message: CpuUsage }] });
+const MemoryEntry = schema({ limit: [1, "uint64"], usage: [2, "uint64"] });
+const MemoryStat = schema({
   rss: [2, "uint64"],
   totalRss: [19, "uint64"],
   totalInactiveFile: [30, "uint64"],
