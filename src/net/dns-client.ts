@@ -11,9 +11,8 @@
  */
 import { randomInt } from "node:crypto";
 import { createSocket } from "node:dgram";
-import { isIP } from "node:net";
 import { decodeReply, encodeQuery, TYPE_A, TYPE_AAAA, type DnsReply } from "./dns-message.ts";
-import { connectOutbound, type OutboundSockets } from "./outbound-socket.ts";
+import { addressForSocket, connectOutbound, type OutboundSockets } from "./outbound-socket.ts";
 import type { Nameserver } from "./resolv-conf.ts";
 
 /** The queries the pod resolver asks, as `dns.promises.Resolver` has them. */
@@ -80,7 +79,7 @@ async function exchange(options: DnsClientOptions, server: Nameserver, query: Bu
 function overUdp(options: DnsClientOptions, server: Nameserver, query: Buffer): Promise<DnsReply> {
   const made = options.sockets("datagram");
   const socket = createSocket(made.family === 6 ? "udp6" : "udp4");
-  const host = made.family === 6 && isIP(server.host) === 4 ? `::ffff:${server.host}` : server.host;
+  const host = addressForSocket(made.family, server.host);
   return new Promise((resolve, reject) => {
     let settled = false;
     const settle = (outcome: () => void) => {

@@ -107,11 +107,18 @@ class OutboundSocket extends Socket {
   }
 }
 
+/**
+ * `address` as a socket of `family` connects to it: an IPv4 one mapped into IPv6 (`::ffff:a.b.c.d`) for
+ * an IPv6 socket, anything else as is.
+ */
+export function addressForSocket(family: UnconnectedSocket["family"], address: string): string {
+  return family === 6 && isIP(address) === 4 ? `::ffff:${address}` : address;
+}
+
 /** `net.Socket#connect` options that reach `target` through a socket of `family`. */
 function connectOptions(family: 4 | 6, target: OutboundTarget) {
   const { host, port } = target;
-  const literal = isIP(host);
-  if (literal !== 0) return { port, host: family === 6 && literal === 4 ? `::ffff:${host}` : host };
+  if (isIP(host) !== 0) return { port, host: addressForSocket(family, host) };
   return { port, host, family, autoSelectFamily: false, lookup: familyLookup(family, target.lookup) };
 }
 
@@ -126,7 +133,7 @@ function familyLookup(family: 4 | 6, resolve: LookupFunction | undefined): Looku
         callback(error ?? notFound(hostname), "", 0);
         return;
       }
-      callback(null, family === 6 && first.family === 4 ? `::ffff:${first.address}` : first.address, family);
+      callback(null, addressForSocket(family, first.address), family);
     });
   };
 }
