@@ -21,6 +21,7 @@ import {
   type TcpNetConnectOpts,
   type TcpSocketConnectOpts,
 } from "node:net";
+import { lookupError } from "./lookup-error.ts";
 
 /** A TCP or UDP socket not connected yet, as a file descriptor, and the addresses it can reach. */
 export interface UnconnectedSocket {
@@ -130,18 +131,10 @@ function familyLookup(family: 4 | 6, resolve: LookupFunction | undefined): Looku
     (resolve ?? dnsLookup)(hostname, wanted, (error, found, foundFamily) => {
       const first = typeof found === "string" ? { address: found, family: foundFamily } : found[0];
       if (error !== null || first === undefined) {
-        callback(error ?? notFound(hostname), "", 0);
+        callback(error ?? lookupError("ENOTFOUND", hostname), "", 0);
         return;
       }
       callback(null, addressForSocket(family, first.address), family);
     });
   };
-}
-
-function notFound(hostname: string): NodeJS.ErrnoException {
-  return Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), {
-    code: "ENOTFOUND",
-    syscall: "getaddrinfo",
-    hostname,
-  });
 }

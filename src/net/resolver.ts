@@ -17,6 +17,7 @@ import { readFileSync } from "node:fs";
 import { isIP, type LookupFunction } from "node:net";
 import { SpindleError } from "../errors.ts";
 import { dnsClient, isQueryFailure, type DnsQueries } from "./dns-client.ts";
+import { lookupError } from "./lookup-error.ts";
 import type { OutboundSockets } from "./outbound-socket.ts";
 import {
   parseHosts,
@@ -172,14 +173,4 @@ function wantedFamilies(family: number | "IPv4" | "IPv6" | undefined): readonly 
 
 function wanted(address: LookupAddress, families: readonly Family[]): boolean {
   return families.includes(address.family as Family);
-}
-
-/** The error Node's `dns.lookup` fails with, so messages and error mapping read the same. */
-function lookupError(code: "ENOTFOUND" | "EAI_AGAIN", hostname: string): NodeJS.ErrnoException {
-  return Object.assign(new Error(`getaddrinfo ${code} ${hostname}`), {
-    code,
-    errno: code === "ENOTFOUND" ? -3008 : -3001,
-    syscall: "getaddrinfo",
-    hostname,
-  });
 }
