@@ -16,17 +16,11 @@ import { Resolver } from "node:dns/promises";
 import { readFileSync } from "node:fs";
 import { isIP, type LookupFunction } from "node:net";
 import { SpindleError } from "../errors.ts";
+import { hostPort } from "../util/ip.ts";
 import { dnsClient, isQueryFailure, type DnsQueries } from "./dns-client.ts";
 import { lookupError } from "./lookup-error.ts";
 import type { OutboundSockets } from "./outbound-socket.ts";
-import {
-  parseHosts,
-  parseResolvConf,
-  queryNames,
-  type HostsTable,
-  type Nameserver,
-  type ResolvConf,
-} from "./resolv-conf.ts";
+import { parseHosts, parseResolvConf, queryNames, type HostsTable, type ResolvConf } from "./resolv-conf.ts";
 
 /** Paths of the files a container resolves names with; an absent one is the host's own. */
 export interface ResolverFiles {
@@ -65,13 +59,8 @@ export function resolverLookup(
 /** Node's resolver (c-ares), asking the file's name servers from the host's network. */
 function cAres(conf: ResolvConf): DnsQueries {
   const resolver = new Resolver({ timeout: conf.timeoutMs, tries: conf.attempts });
-  resolver.setServers(conf.nameservers.map(serverAddress));
+  resolver.setServers(conf.nameservers.map(({ host, port }) => hostPort(host, port)));
   return resolver;
-}
-
-/** A name server as `Resolver#setServers` takes it: `1.2.3.4:53`, `[fd00::1]:53`. */
-function serverAddress({ host, port }: Nameserver): string {
-  return isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
 /**

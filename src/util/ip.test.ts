@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ipFamily, ipLiteral, parseCidr, unbracketed } from "./ip.ts";
+import { hostPort, ipFamily, ipLiteral, parseCidr, unbracketed } from "./ip.ts";
 
 void describe("ipFamily", () => {
   void it("tells IPv4 from IPv6 and both from names", () => {
@@ -8,6 +8,14 @@ void describe("ipFamily", () => {
     assert.equal(ipFamily("::ffff:10.1.2.3"), "ipv6");
     assert.equal(ipFamily("[::1]"), undefined);
     assert.equal(ipFamily("example.com"), undefined);
+  });
+});
+
+void describe("hostPort", () => {
+  void it("brackets an IPv6 host and leaves IPv4 addresses and names as they are", () => {
+    assert.equal(hostPort("fd00::1", 53), "[fd00::1]:53");
+    assert.equal(hostPort("10.0.0.10", 53), "10.0.0.10:53");
+    assert.equal(hostPort("localhost", 3000), "localhost:3000");
   });
 });
 

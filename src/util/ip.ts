@@ -1,7 +1,7 @@
 /**
  * IP addresses and networks as Spindle reads them in manifests, runtime config and URLs: which family an
- * address is, a host that is an IP literal (IPv6 possibly in brackets, as `URL.hostname` gives it), and
- * CIDR blocks. Pure; the families are named as `net.BlockList` takes them.
+ * address is, a host that is an IP literal (IPv6 possibly in brackets, as `URL.hostname` gives it), a host
+ * and port written together, and CIDR blocks. Pure; the families are named as `net.BlockList` takes them.
  */
 import { isIP } from "node:net";
 
@@ -33,6 +33,15 @@ export function ipFamily(address: string): IpFamily | undefined {
  */
 export function unbracketed(host: string): string {
   return host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
+}
+
+/**
+ * `host:port` as URLs and `Resolver#setServers` write it: an IPv6 host in brackets.
+ *
+ * @example hostPort("fd00::1", 53) // "[fd00::1]:53"
+ */
+export function hostPort(host: string, port: number): string {
+  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
 /**

@@ -3,6 +3,7 @@
  * `0.0.0.0:80`) into a host and port. Pure; used once at start-up.
  */
 import { SpindleError } from "../../errors.ts";
+import { hostPort } from "../../util/ip.ts";
 
 export interface ListenAddress {
   readonly host: string;
@@ -31,7 +32,7 @@ export function parseListenAddress(text: string): ListenAddress {
 
 /** `host:port` as it appears in URLs, with brackets around IPv6 hosts. */
 export function formatHostPort(address: ListenAddress): string {
-  return address.host.includes(":") ? `[${address.host}]:${address.port}` : `${address.host}:${address.port}`;
+  return hostPort(address.host, address.port);
 }
 
 /** How binding an address failed: the `errno` name, and the failure in words for a code not explained here. */
