@@ -129,16 +129,15 @@ export interface ConfigCheck {
 
 /**
  * Where the runtime is among a config's files, each read in its own version (containerd migrates an
- * import of a lower version): the first file that registers it, else the first that misplaces it.
+ * import of a lower version): the first file that registers it, else the first that misplaces it, else
+ * the root file, where it is absent.
  */
-function locateRuntime({
-  root,
-  imported,
-}: LoadedConfig): { path: string; registration: Registration } | undefined {
+function locateRuntime({ root, imported }: LoadedConfig): { path: string; registration: Registration } {
   const found = [root, ...imported].map(({ path, config }) => ({ path, registration: findInConfig(config) }));
   return (
     found.find(({ registration }) => registration.kind === "registered") ??
-    found.find(({ registration }) => registration.kind === "misplaced")
+    found.find(({ registration }) => registration.kind === "misplaced") ??
+    (found[0] as { path: string; registration: Registration })
   );
 }
 
@@ -157,9 +156,9 @@ export function checkContainerdConfig(file: string): ConfigCheck {
     return { result: { name, status: "fail", detail: error.message, ...hint } };
   }
   const found = locateRuntime(loaded);
-  if (found === undefined) {
+  if (found.registration.kind === "absent") {
     const where = loaded.imported.length === 0 ? file : `${file} (and the files it imports)`;
-    return describeRegistration(where, findInConfig(loaded.root.config));
+    return describeRegistration(where, found.registration);
   }
   const where = found.path === file ? file : `${found.path} (imported by ${file})`;
   return describeRegistration(where, found.registration);
