@@ -3,10 +3,13 @@
  * sslmode=disable`, also `postgresql://`, with libpq's list of hosts `postgres://a:5432,b:5433/db`) or
  * libpq's key/value form (`host=a,b port=5432,5433 user=app dbname=app password='a b'`). The result is the
  * node-postgres client config without a host, plus the hosts in order, each with its port, so the
- * capability can check each against `allowed_outbound_hosts` and try them in turn. An option Spindle does
- * not know is refused, as Spin's parser refuses it, rather than dropped. Pure.
+ * capability can check each against `allowed_outbound_hosts` and try them in turn. The options are those
+ * Spin's parser (tokio-postgres) knows, read with its defaults and its checks of each value; any other is
+ * refused, as there. An option Spindle cannot honour is refused naming what to change, rather than
+ * dropped. Pure, but for the order `load_balance_hosts=random` draws from `random`.
  */
 import type { ClientConfig } from "pg";
+import type { PostgresClientConfig } from "./postgres-outbound.ts";
 
 export interface PostgresHost {
   readonly host: string;
@@ -18,7 +21,7 @@ export interface PostgresAddress {
   /** In the order to try them; `localhost` when the address names none. */
   readonly hosts: readonly PostgresHost[];
   /** Everything but the host and port. */
-  readonly config: ClientConfig;
+  readonly config: PostgresClientConfig;
 }
 
 /** The address cannot be read; `message` says why, for the guest's `connection-failed`. */
@@ -29,10 +32,11 @@ export class PostgresAddressError extends Error {
   }
 }
 
-export function parsePostgresAddress(address: string): PostgresAddress {
+/** `random` orders the hosts of `load_balance_hosts=random`. */
+export function parsePostgresAddress(address: string, random: () => number = Math.random): PostgresAddress {
   const text = address.trim();
   const settings = /^postgres(ql)?:\/\//i.test(text) ? fromUrl(text) : fromKeyValues(text);
-  return toAddress(settings);
+  return toAddress(settings, random);
 }
 
 /**
@@ -105,40 +109,125 @@ const PASSED_ON = new Map<string, keyof ClientConfig>([
   ["options", "options"],
 ]);
 
-/** Every option an address may set; Spin's parser knows a few more, which Spindle cannot honour. */
-const SUPPORTED = ["host", "port", ...PASSED_ON.keys(), "sslmode", "connect_timeout", "target_session_attrs"];
+/** Every option Spin's parser (tokio-postgres) knows; any other is refused there, so here too. */
+const KNOWN = [
+  "host",
+  "hostaddr",
+  "port",
+  ...PASSED_ON.keys(),
+  "sslmode",
+  "sslnegotiation",
+  "channel_binding",
+  "connect_timeout",
+  "tcp_user_timeout",
+  "keepalives",
+  "keepalives_idle",
+  "keepalives_interval",
+  "keepalives_retries",
+  "target_session_attrs",
+  "load_balance_hosts",
+];
 
-function toAddress(settings: ReadonlyMap<string, string>): PostgresAddress {
+function toAddress(settings: ReadonlyMap<string, string>, random: () => number): PostgresAddress {
   const config: Record<string, unknown> = {};
   for (const [key, value] of settings) {
-    if (!SUPPORTED.includes(key)) {
+    if (!KNOWN.includes(key)) {
       throw new PostgresAddressError(
-        `unknown connection option ${JSON.stringify(key)}; the options Spindle supports are ${SUPPORTED.join(", ")}`,
+        `unknown connection option ${JSON.stringify(key)}; the accepted options are ${KNOWN.join(", ")}`,
       );
     }
     const option = PASSED_ON.get(key);
     if (option !== undefined) config[option] = value;
   }
-  return { hosts: hostsOf(settings), config: { ...config, ...connecting(settings) } };
+  if (settings.has("hostaddr")) {
+    throw new PostgresAddressError(
+      "hostaddr is not supported: Spindle checks and connects to the servers named in host; name them there",
+    );
+  }
+  return {
+    hosts: balanced(hostsOf(settings), settings, random),
+    config: { ...config, ...tls(settings), ...timing(settings), ...keepalives(settings) },
+  };
 }
 
-/** How to connect: TLS, how long to wait for each host, and which server will do. */
-function connecting(settings: ReadonlyMap<string, string>): ClientConfig {
-  const config: ClientConfig = {};
-  const sslmode = settings.get("sslmode") ?? "prefer";
-  // `require` and stricter modes use TLS. `prefer` (the default) connects in plain text: node-postgres
-  // cannot try TLS first and fall back.
-  if (sslmode !== "disable" && sslmode !== "prefer") config.ssl = true;
-  const timeout = settings.get("connect_timeout");
-  // libpq waits forever for 0 or less, as node-postgres does for 0.
-  if (timeout !== undefined) config.connectionTimeoutMillis = Math.max(seconds(timeout), 0) * 1000;
-  const attributes = settings.get("target_session_attrs") ?? "any";
+/** One of the values tokio-postgres takes for `key`, its default when absent. */
+function choice<const T extends string>(
+  settings: ReadonlyMap<string, string>,
+  key: string,
+  values: readonly T[],
+): T {
+  const value = settings.get(key) ?? values[0];
+  const known = values.find((v) => v === value);
+  if (known === undefined) {
+    throw new PostgresAddressError(
+      `invalid value ${JSON.stringify(value)} for option ${key}; it takes ${values.join(", ")}`,
+    );
+  }
+  return known;
+}
+
+/** TLS and channel binding, with tokio-postgres's defaults (`prefer` for both). */
+function tls(settings: ReadonlyMap<string, string>): PostgresClientConfig {
+  const sslmode = choice(settings, "sslmode", ["prefer", "disable", "require"]);
+  const negotiation = choice(settings, "sslnegotiation", ["postgres", "direct"]);
+  const binding = choice(settings, "channel_binding", ["prefer", "disable", "require"]);
+  // `prefer` connects in plain text: node-postgres cannot try TLS first and fall back.
+  const config: PostgresClientConfig = {
+    ...(sslmode === "require" && { ssl: true }),
+    enableChannelBinding: binding !== "disable",
+    ...(binding === "require" && { requireChannelBinding: true }),
+  };
+  if (negotiation === "direct" && sslmode === "prefer") {
+    throw new PostgresAddressError(
+      "sslnegotiation=direct cannot be used with sslmode=prefer; set sslmode=require, as Spin asks",
+    );
+  }
+  // Without TLS there is nothing to negotiate, as in Spin.
+  return negotiation === "direct" && sslmode === "require" ? { ...config, sslnegotiation: "direct" } : config;
+}
+
+/** How long to wait for each host, and which server will do. */
+function timing(settings: ReadonlyMap<string, string>): ClientConfig {
+  const timeout = integer(settings, "connect_timeout", true);
+  // Read but not applied: Node cannot set TCP_USER_TIMEOUT, so a server that stops answering is noticed
+  // later than in Spin, with the same error.
+  integer(settings, "tcp_user_timeout", true);
+  const attributes = choice(settings, "target_session_attrs", ["any", "read-write", "read-only"]);
   if (attributes !== "any") {
     throw new PostgresAddressError(
       `target_session_attrs=${attributes} is not supported: Spindle takes the first host that accepts (any)`,
     );
   }
-  return config;
+  // libpq waits forever for 0 or less, as node-postgres does for 0.
+  return timeout === undefined ? {} : { connectionTimeoutMillis: Math.max(timeout, 0) * 1000 };
+}
+
+/**
+ * TCP keepalives, on unless `keepalives=0` as in tokio-postgres. Node sets only the idle time; the probes'
+ * interval and count stay the system's, which changes only how soon a dead connection is noticed.
+ */
+function keepalives(settings: ReadonlyMap<string, string>): ClientConfig {
+  const enabled = integer(settings, "keepalives", false) !== 0;
+  const idle = integer(settings, "keepalives_idle", true) ?? 0;
+  integer(settings, "keepalives_interval", true);
+  integer(settings, "keepalives_retries", false);
+  if (!enabled) return { keepAlive: false };
+  // 0 leaves the system's idle time, two hours on Linux as tokio-postgres's default.
+  return { keepAlive: true, ...(idle > 0 && { keepAliveInitialDelayMillis: idle * 1000 }) };
+}
+
+/** `load_balance_hosts=random` shuffles the hosts, as tokio-postgres does for each connection. */
+function balanced(
+  hosts: PostgresHost[],
+  settings: ReadonlyMap<string, string>,
+  random: () => number,
+): PostgresHost[] {
+  if (choice(settings, "load_balance_hosts", ["disable", "random"]) === "disable") return hosts;
+  for (let i = hosts.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [hosts[i], hosts[j]] = [hosts[j] as PostgresHost, hosts[i] as PostgresHost];
+  }
+  return hosts;
 }
 
 /** libpq's rule: one port for every host, or one per host; an empty entry is the default port. */
@@ -163,9 +252,14 @@ function portOf(text: string | undefined): number | undefined {
   return port;
 }
 
-function seconds(text: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value))
-    throw new PostgresAddressError(`invalid connect_timeout ${JSON.stringify(text)}`);
-  return value;
+/** A whole number in seconds or a count, signed or not as tokio-postgres reads `key`; absent if unset. */
+function integer(settings: ReadonlyMap<string, string>, key: string, signed: boolean): number | undefined {
+  const text = settings.get(key);
+  if (text === undefined) return undefined;
+  if (!(signed ? /^[+-]?\d+$/ : /^\+?\d+$/).test(text)) {
+    throw new PostgresAddressError(
+      `invalid value ${JSON.stringify(text)} for option ${key}; it takes a whole number`,
+    );
+  }
+  return Number(text);
 }

@@ -10,7 +10,8 @@
  * or permissions.
  */
 import type { LookupFunction, Socket } from "node:net";
-import type { ClientConfig, Pool, PoolConfig } from "pg";
+import { TLSSocket } from "node:tls";
+import type { Client, ClientConfig, Pool, PoolConfig } from "pg";
 import { outboundStream, type OutboundSockets } from "../net/outbound-socket.ts";
 
 /** A statement parameter as node-postgres sends it. */
@@ -34,6 +35,11 @@ export interface PostgresConnection {
   execute(statement: string, parameters: readonly PostgresParameter[]): Promise<number>;
 }
 
+/** node-postgres's client config, and whether the login must bind the channel to TLS (`channel_binding=require`). */
+export interface PostgresClientConfig extends ClientConfig {
+  readonly requireChannelBinding?: boolean;
+}
+
 /** A failure to reach or log in to the server, as opposed to a failing statement. */
 export class PostgresConnectError extends Error {
   constructor(message: string, options?: ErrorOptions) {
@@ -47,7 +53,7 @@ export interface PostgresPools {
    * A connection to the one server `config` names, through the pool kept under `key`, its host resolved
    * through `lookup` when given; checked by connecting once; rejects with `PostgresConnectError`.
    */
-  connect(key: string, config: ClientConfig, lookup?: LookupFunction): Promise<PostgresConnection>;
+  connect(key: string, config: PostgresClientConfig, lookup?: LookupFunction): Promise<PostgresConnection>;
   close(): Promise<void>;
 }
 
@@ -59,7 +65,7 @@ const RAW_TEXT = { getTypeParser: () => (value: string) => value };
 
 export function createPostgresPools(sockets?: OutboundSockets): PostgresPools {
   const pools = new Map<string, Promise<Pool>>();
-  const pool = (key: string, config: ClientConfig, lookup: LookupFunction | undefined) => {
+  const pool = (key: string, config: PostgresClientConfig, lookup: LookupFunction | undefined) => {
     let opened = pools.get(key);
     if (opened === undefined) {
       const stream = streamFactory(sockets, lookup);
@@ -87,12 +93,40 @@ export function createPostgresPools(sockets?: OutboundSockets): PostgresPools {
   };
 }
 
-async function openPool(config: PoolConfig): Promise<Pool> {
+async function openPool({
+  requireChannelBinding,
+  ...config
+}: PoolConfig & PostgresClientConfig): Promise<Pool> {
   const { default: pg } = await import("pg");
-  const pool = new pg.Pool(config);
+  const pool = new pg.Pool({ ...config, ...(requireChannelBinding === true && channelBound(pg.Client)) });
   // An idle connection the server closed is dropped by the pool; this only keeps the error handled.
   pool.on("error", () => undefined);
   return pool;
+}
+
+/**
+ * Pool settings that turn away a connection whose login did not bind the channel to the TLS session, as
+ * libpq's `channel_binding=require` does: node-postgres binds when the server offers SCRAM-SHA-256-PLUS over
+ * TLS and otherwise logs in without, so each new connection is checked before its first use.
+ */
+function channelBound(base: typeof Client): Pick<PoolConfig, "Client" | "verify"> {
+  const bound = new WeakSet<object>();
+  class BindingClient extends base {
+    constructor(config?: string | ClientConfig) {
+      super(config);
+      const connection = this.connection;
+      connection.on("authenticationSASL", (message: { mechanisms: string[] }) => {
+        if (connection.stream instanceof TLSSocket && message.mechanisms.includes("SCRAM-SHA-256-PLUS")) {
+          bound.add(this);
+        }
+      });
+    }
+  }
+  return {
+    Client: BindingClient,
+    verify: (client, done) =>
+      done(bound.has(client) ? undefined : new Error("server did not use channel binding")),
+  };
 }
 
 /** node-postgres's socket factory: Node's own sockets unless `sockets` or `lookup` says otherwise. */

@@ -1,7 +1,7 @@
 // End to end: outbound PostgreSQL through `spindle up`, with a JavaScript component calling
 // fermyon:spin/postgres@2.0.0 and spin:postgres/postgres@3.0.0 against a real PostgreSQL server: every
 // parameter and value type each version defines, the affected-row count of execute, a URL and a key/value
-// address, libpq's lists of hosts tried in order, Spin's errors (connection-failed with Spin's "is not permitted" wording for an address the
+// address, the connection options Spin's parser knows, libpq's lists of hosts tried in order, Spin's errors (connection-failed with Spin's "is not permitted" wording for an address the
 // component may not reach, value-conversion-failed for unsigned integers, query-failed for bad SQL), and
 // the log line naming the manifest entry to add.
 import { describe, it, before } from "node:test";
@@ -209,14 +209,31 @@ describe("outbound postgres", { skip: postgresAvailable() ? false : POSTGRES_MIS
     ]);
   });
 
-  it("refuses an option it does not know, naming it", async () => {
+  it("refuses an option Spin's parser does not know, naming it", async () => {
     const address = `host=127.0.0.1 port=${pg.port} user=postgres sslcert=client.pem`;
     const [failed] = (await run([], { address })) as [Failure];
     assert.equal(failed.err.tag, "connection-failed");
     assert.match(
       failed.err.val,
-      /^unknown connection option "sslcert"; the options Spindle supports are host, port, /,
+      /^unknown connection option "sslcert"; the accepted options are host, hostaddr, /,
     );
+  });
+
+  it("connects with the options Spin's parser knows that Spindle honours", async () => {
+    const options =
+      "sslmode=disable&keepalives=1&keepalives_idle=60&keepalives_interval=5&channel_binding=disable";
+    const address = `postgres://postgres@127.0.0.1:${pg.port}/postgres?${options}&application_name=probe`;
+    const [rows] = (await run([["query", "SELECT current_setting('application_name') AS app"]], {
+      address,
+    })) as [Rows];
+    assert.deepEqual(rows.rows, [[{ tag: "str", val: "probe" }]]);
+  });
+
+  it("refuses a login without channel binding when the address requires it, as Spin does", async () => {
+    const address = `postgres://postgres@127.0.0.1:${pg.port}/postgres?sslmode=disable&channel_binding=require`;
+    assert.deepEqual(await run([], { address }), [
+      { err: { tag: "connection-failed", val: "server did not use channel binding" } },
+    ]);
   });
 
   it("answers connection-failed for an address not in allowed_outbound_hosts, and logs the entry to add", async () => {
