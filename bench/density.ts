@@ -24,6 +24,7 @@ import {
   type RunningPod,
 } from "../test/support/pods.ts";
 import { removeTasks, taskPids } from "./support/containerd.ts";
+import { firstOk } from "./support/http.ts";
 import { smapsRollup } from "./support/process.ts";
 
 const RESULTS = fileURLToPath(new URL("results/", import.meta.url));
@@ -126,16 +127,13 @@ async function measure(
 }
 
 /** Waits for the pod's app to answer inside its namespace, for up to 60 s. */
-async function answered(network: string, log: string): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    const status = await fetchIn(network, "http://127.0.0.1:80/?GREETING").then(
-      (res) => res.status,
-      () => 0,
-    );
-    if (status === 200) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`the app in ${network} did not answer within 60 s; its log:\n${readFileSync(log, "utf8")}`);
+function answered(network: string, log: string): Promise<void> {
+  const url = "http://127.0.0.1:80/?GREETING";
+  return firstOk(`${url} in ${network}`, {
+    intervalMs: 100,
+    log: () => readFileSync(log, "utf8"),
+    probe: () => fetchIn(network, url).then((response) => response.status),
+  });
 }
 
 function format(row: Row): string {
