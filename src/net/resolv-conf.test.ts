@@ -74,6 +74,7 @@ describe("hosts", () => {
         "10.244.0.7\tweb-0.web.default.svc.cluster.local\tWeb-0 # the pod itself",
         "10.1.2.3 db.example db",
         "not-an-address ignored",
+        "[fd00::9] bracketed",
         "10.1.2.4 db",
       ].join("\n"),
     );
@@ -87,6 +88,7 @@ describe("hosts", () => {
       { address: "10.1.2.4", family: 4 },
     ]);
     assert.equal(hosts.get("ignored"), undefined);
+    assert.equal(hosts.get("bracketed"), undefined, "glibc reads no brackets in a hosts file");
   });
 });
 

@@ -5,7 +5,7 @@
  * domains. Pure: the texts come from the caller; `resolver.ts` turns them into a lookup.
  */
 import type { LookupAddress } from "node:dns";
-import { ipFamily, ipLiteral } from "../util/ip.ts";
+import { ipFamily } from "../util/ip.ts";
 
 /** A name server of a `nameserver` line: its IP address (IPv6 without brackets) and port. */
 export interface Nameserver {
@@ -70,9 +70,9 @@ export function parseResolvConf(text: string): ResolvConf {
 export function parseHosts(text: string): HostsTable {
   const table = new Map<string, LookupAddress[]>();
   for (const [address = "", ...names] of lines(text)) {
-    const ip = ipLiteral(address);
-    if (ip === undefined || address.startsWith("[")) continue;
-    const entry = { address: ip.address, family: ip.family === "ipv4" ? 4 : 6 };
+    const family = ipFamily(address);
+    if (family === undefined) continue;
+    const entry = { address, family: family === "ipv4" ? 4 : 6 };
     for (const name of names) {
       const key = name.toLowerCase().replace(/\.$/, "");
       const known = table.get(key) ?? [];
