@@ -6,6 +6,7 @@
  */
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { procStatFields } from "./proc-stat.ts";
 
 const RECORD = "spindle-process";
 
@@ -39,10 +40,6 @@ export function killRecordedProcess(bundle: string): boolean {
 
 /** Field 22 of `/proc/<pid>/stat`: when the process started, in clock ticks since boot. */
 function startTime(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]);
-  } catch {
-    return undefined;
-  }
+  const started = procStatFields(pid)?.[19];
+  return started === undefined ? undefined : Number(started);
 }

@@ -5,6 +5,7 @@
  * few counters per Stats call.
  */
 import { readFileSync } from "node:fs";
+import { procStatFields } from "./proc-stat.ts";
 
 /** CPU time, in nanoseconds. */
 export interface CpuTime {
@@ -35,16 +36,15 @@ const NANOS_PER_TICK = 10_000_000n;
 
 /** Process `pid`'s CPU time and resident memory; undefined once it is gone. */
 export function processUsage(pid: number): ContainerUsage | undefined {
-  let stat: string;
+  const fields = procStatFields(pid);
+  if (fields === undefined) return undefined;
   let status: string;
   try {
-    stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     status = readFileSync(`/proc/${pid}/status`, "utf8");
   } catch {
     return undefined;
   }
-  // Fields 14 and 15, utime and stime, counted after the command name, which may hold spaces and ")".
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  // Fields 14 and 15: utime and stime.
   const ticks = (index: number) => BigInt(fields[index] ?? "0");
   const rssKib = /^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1] ?? "0";
   return {
