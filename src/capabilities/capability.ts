@@ -15,6 +15,7 @@ import type { LoadedApp } from "../app/load.ts";
 import type { RuntimeConfig } from "../app/runtime-config.ts";
 import type { ResolvedVariables } from "../app/variables.ts";
 import { silentLogger, type Logger } from "../observe/logger.ts";
+import { closeInOrder } from "../util/close-all.ts";
 import { KEY_VALUE_IMPORTS, createKeyValueCapability } from "./key-value/key-value.ts";
 import { MQTT_IMPORTS, createMqttCapability } from "./mqtt/mqtt.ts";
 import { POSTGRES_IMPORTS, createPostgresCapability } from "./postgres/postgres.ts";
@@ -124,8 +125,6 @@ export function createHostCapabilities(
           Object.assign({}, ...configured.map((c) => c.prepare(componentId))) as ImportObjects,
       };
     },
-    close: async () => {
-      for (const capability of capabilities) await capability.close();
-    },
+    close: () => closeInOrder(...capabilities.map((capability) => () => capability.close())),
   };
 }

@@ -17,6 +17,7 @@ import { startObservability } from "../observe/observability.ts";
 import { createProgress } from "../observe/progress.ts";
 import { DEFAULT_LISTEN, parseListenAddress, type ListenAddress } from "../triggers/http/listen-address.ts";
 import type { ServerLimits } from "../triggers/http/server.ts";
+import { closeInOrder } from "../util/close-all.ts";
 import { startAppRuntime, type AppSettings, type RunningAppRuntime } from "../triggers/app-runtime.ts";
 import { triggerTypes, triggersBanner, type AppTriggers } from "../triggers/start.ts";
 import { listOption, flagOption, stringOption, type ParsedOptions } from "./command.ts";
@@ -312,10 +313,11 @@ export async function startServing(
       await runtime.triggers.reload(next, variables);
       served = next;
     },
-    close: async () => {
-      await runtime.close();
-      await observability.close();
-    },
+    close: () =>
+      closeInOrder(
+        () => runtime.close(),
+        () => observability.close(),
+      ),
   };
 }
 

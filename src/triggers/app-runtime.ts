@@ -8,6 +8,7 @@ import type { RuntimeConfig } from "../app/runtime-config.ts";
 import { createHostCapabilities } from "../capabilities/capability.ts";
 import { blockedNetworks } from "../capabilities/outbound-networking/blocked-networks.ts";
 import { createOutboundFetch } from "../capabilities/outbound-networking/outbound-fetch.ts";
+import { closeInOrder } from "../util/close-all.ts";
 import type { ComponentSettings } from "./component-context.ts";
 import { startAppTriggers, type HttpSettings, type RunningAppTriggers } from "./start.ts";
 
@@ -36,10 +37,11 @@ export async function startAppRuntime(
     lookup: runtimeConfig.lookup,
     sockets: runtimeConfig.outboundSockets,
   });
-  const closeHost = async () => {
-    await capabilities.close();
-    await outboundFetch.close();
-  };
+  const closeHost = () =>
+    closeInOrder(
+      () => capabilities.close(),
+      () => outboundFetch.close(),
+    );
   try {
     const triggers = await startAppTriggers(
       runnable,
@@ -54,10 +56,7 @@ export async function startAppRuntime(
     );
     return {
       triggers,
-      close: async () => {
-        await triggers.close();
-        await closeHost();
-      },
+      close: () => closeInOrder(() => triggers.close(), closeHost),
     };
   } catch (error) {
     await closeHost();

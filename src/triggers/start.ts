@@ -11,6 +11,7 @@ import type { LoadedApp } from "../app/load.ts";
 import type { ResolvedVariables } from "../app/variables.ts";
 import type { InstanceReuse } from "../engine/instance-reuse.ts";
 import type { ClosableGuestOutput } from "../observe/guest-output.ts";
+import { closeInOrder } from "../util/close-all.ts";
 import { componentContexts, type AppContexts, type ComponentSettings } from "./component-context.ts";
 import type { ListenAddress } from "./http/listen-address.ts";
 import { formatStartup } from "./http/route-table.ts";
@@ -67,17 +68,12 @@ export async function startAppTriggers(
       await triggers.redis?.reload(contexts);
       await triggers.http?.reload(contexts);
     },
-    close: async () => {
-      try {
-        await triggers.http?.close();
-      } finally {
-        try {
-          await triggers.redis?.close();
-        } finally {
-          closeOutputs();
-        }
-      }
-    },
+    close: () =>
+      closeInOrder(
+        () => triggers.http?.close(),
+        () => triggers.redis?.close(),
+        closeOutputs,
+      ),
   };
 }
 

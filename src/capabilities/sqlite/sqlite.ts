@@ -10,6 +10,7 @@ import type { LoadedApp } from "../../app/load.ts";
 import type { RuntimeConfig } from "../../app/runtime-config.ts";
 import type { SqlDatabase } from "../../backends/sqlite-database.ts";
 import { SpindleError } from "../../errors.ts";
+import { closeInOrder } from "../../util/close-all.ts";
 import type { Capability, CapabilityImports } from "../capability.ts";
 import { createHostFetch, type HostFetch } from "../outbound-networking/host-fetch.ts";
 import { sqliteImports } from "./host.ts";
@@ -63,11 +64,7 @@ export function createSqliteCapability(): Capability {
       databases.clear();
       const fetchToClose = hostFetch;
       hostFetch = undefined;
-      try {
-        for (const database of open) await database.close();
-      } finally {
-        await fetchToClose?.close();
-      }
+      await closeInOrder(...open.map((database) => () => database.close()), () => fetchToClose?.close());
     },
   };
 }
