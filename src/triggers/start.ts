@@ -2,9 +2,10 @@
  * Starts every trigger an app has, the way `spindle up` and the containerd shim both run apps: the Redis
  * trigger when the app has Redis triggers, then the HTTP trigger unless the app has only Redis triggers
  * (an app with no triggers at all still serves HTTP: Spin's default). Redis goes first, so an unreachable
- * Redis fails the start before anything listens. The components' contexts are built here, once per loaded
- * app, and shared by both triggers; their output sinks live as long as the triggers (across reloads) and
- * are closed once both have stopped. Also Spin's start-up banner for what runs.
+ * Redis fails the start before anything listens. A reload switches every trigger or none (see
+ * prepared-reload.ts). The components' contexts are built here, once per loaded app, and shared by both
+ * triggers; their output sinks live as long as the triggers (across reloads) and are closed once both
+ * have stopped. Also Spin's start-up banner for what runs.
  */
 import type { RunnableApp } from "../app/local-app.ts";
 import type { LoadedApp } from "../app/load.ts";
@@ -17,6 +18,7 @@ import type { ListenAddress } from "./http/listen-address.ts";
 import { formatStartup } from "./http/route-table.ts";
 import type { ServerLimits } from "./http/server.ts";
 import { startHttpTrigger, type RunningHttpTrigger } from "./http/trigger.ts";
+import type { PreparedReload } from "./prepared-reload.ts";
 import { hasRedisTriggers, startRedisTrigger, type RunningRedisTrigger } from "./redis/trigger.ts";
 
 export interface AppTriggers {
@@ -27,8 +29,10 @@ export interface AppTriggers {
 
 export interface RunningAppTriggers extends AppTriggers {
   /**
-   * Runs `app` from now on in every running trigger, on contexts built once for it: Redis first, since it
-   * can fail to connect, and then HTTP has not switched to the new app either. Throws if it cannot.
+   * Runs `app` from now on in every running trigger, on contexts built once for it. Every trigger prepares
+   * it first — HTTP (building and compiling, which fails most often and opens nothing), then Redis
+   * (connecting and subscribing) — and only then do all switch. If any cannot prepare, the error is thrown,
+   * what the others prepared is discarded, and every trigger keeps running the previous app.
    */
   reload(app: LoadedApp, variables: ResolvedVariables): Promise<void>;
   /** Stops HTTP (it drains its requests), then Redis (it waits for its messages), then the output sinks. */
@@ -64,9 +68,8 @@ export async function startAppTriggers(
   return {
     ...triggers,
     reload: async (app, variables) => {
-      const contexts = await contextsOf(app, variables);
-      await triggers.redis?.reload(contexts);
-      await triggers.http?.reload(contexts);
+      const prepared = await prepareAll(triggers, await contextsOf(app, variables));
+      await Promise.all(prepared.map((reload) => reload.commit()));
     },
     close: () =>
       closeInOrder(
@@ -75,6 +78,19 @@ export async function startAppTriggers(
         closeOutputs,
       ),
   };
+}
+
+/** Each running trigger's reload to `contexts`, HTTP's first; if one fails, those before it are discarded. */
+async function prepareAll(triggers: AppTriggers, contexts: AppContexts): Promise<PreparedReload[]> {
+  const prepared: PreparedReload[] = [];
+  try {
+    for (const trigger of [triggers.http, triggers.redis])
+      if (trigger !== undefined) prepared.push(await trigger.prepare(contexts));
+  } catch (error) {
+    await Promise.all(prepared.map((reload) => reload.discard()));
+    throw error;
+  }
+  return prepared;
 }
 
 async function startTriggers(

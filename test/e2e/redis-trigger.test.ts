@@ -2,12 +2,12 @@
 // fermyon:spin/inbound-redis against a real redis-server. A message published on a channel reaches the
 // component bound to it (which records it in Redis through its outbound Redis permission), each channel
 // its own component, a guest's error is logged without stopping the trigger, and delivery resumes after
-// the server restarts. An app with only Redis triggers listens for no HTTP; one with both runs both, and a
-// component bound to both is set up once for the two. An unreachable server and manifest mistakes stop
-// `spindle up` with a clear message.
+// the server restarts. An app with only Redis triggers listens for no HTTP; one with both runs both, a
+// component bound to both is set up once for the two, and `spindle watch` reloads both or neither. An
+// unreachable server and manifest mistakes stop `spindle up` with a clear message.
 import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
-import { copyFileSync, readdirSync, readFileSync, readlinkSync, realpathSync } from "node:fs";
+import { copyFileSync, readdirSync, readFileSync, readlinkSync, realpathSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { makeApp } from "../support/apps.ts";
 import { runSpindle, startApp, type RunningApp } from "../support/cli.ts";
@@ -179,6 +179,64 @@ describe("an app with HTTP and Redis triggers", { skip: redisAvailable() ? false
     assert.equal(holding.length, 1, "the HTTP and the Redis trigger write through one sink");
   });
 });
+
+describe(
+  "spindle watch with HTTP and Redis triggers",
+  { skip: redisAvailable() ? false : REDIS_MISSING },
+  () => {
+    it("switches both triggers to a reloaded app, or neither when its HTTP component does not compile", async (t) => {
+      const redis = await startRedisOrThrow(t);
+      const http = (source: string, executor: string) =>
+        `[[trigger.http]]\nroute = "/..."\ncomponent = "web"\n${executor}\n[component.web]\nsource = "${source}"\n`;
+      const dir = makeApp(t, {
+        manifest: redisApp(redis.port, http("web.wasm", "")),
+        files: { "component.wasm": Uint8Array.of(0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00) },
+      });
+      copyFileSync(probeWasm(), join(dir, "probe.wasm"));
+      copyFileSync(componentWasm("http-probe"), join(dir, "web.wasm"));
+      const app = await startApp(t, ["-f", dir], {
+        ...START,
+        command: "watch",
+        ready: /^Serving (http:\/\/\S+)$/m,
+      });
+      const servesTheFirstApp = async (when: string) => {
+        assert.equal((await request(app.url, "/counter")).status, 200);
+        const key = `seen:${when}`;
+        assert.equal(await publish(redis, "alpha", { text: when, address: redis.url, key }), 1);
+        assert.deepEqual(await waitForList(redis, key, 1), [when]);
+      };
+      await servesTheFirstApp("before");
+
+      const broken = http("component.wasm", 'executor = { type = "wagi" }');
+      writeFileSync(
+        join(dir, "spin.toml"),
+        redisApp(redis.port, broken).replace('channel = "alpha"', 'channel = "gamma"'),
+      );
+      // Loading the new app compiles its components again, which takes seconds.
+      await app.stderrLine("Still serving the last app that loaded", 60_000);
+
+      await servesTheFirstApp("after");
+      assert.equal(await publish(redis, "gamma", { text: "new" }), 0, "the new app subscribed nothing");
+
+      writeFileSync(
+        join(dir, "spin.toml"),
+        redisApp(redis.port, http("web.wasm", "")).replace('channel = "alpha"', 'channel = "gamma"'),
+      );
+      for (let waited = 0; !app.output().stdout.includes("Reloaded redis-trigger"); waited += 50) {
+        assert.ok(waited < 60_000, `never reloaded:\n${app.output().stdout}${app.output().stderr}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      assert.equal((await request(app.url, "/counter")).status, 200);
+      assert.equal(
+        await publish(redis, "alpha", { text: "old" }),
+        0,
+        "the first app's subscriptions are closed",
+      );
+      assert.equal(await publish(redis, "gamma", { text: "new", address: redis.url, key: "seen:new" }), 1);
+      assert.deepEqual(await waitForList(redis, "seen:new", 1), ["new"]);
+    });
+  },
+);
 
 describe("redis trigger start-up errors", () => {
   const up = async (t: Scope, manifest: string) => {

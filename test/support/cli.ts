@@ -45,8 +45,8 @@ export interface RunningApp {
   readonly process: ChildProcess;
   /** Output so far. */
   output(): { stdout: string; stderr: string };
-  /** Resolves with the first stderr line containing `text`, waiting for it up to 5 s (output is a pipe). */
-  stderrLine(text: string): Promise<string>;
+  /** Resolves with the first stderr line containing `text`, waiting for it up to `timeoutMs`, 5 s by default (output is a pipe). */
+  stderrLine(text: string, timeoutMs?: number): Promise<string>;
   /** Sends SIGTERM and waits for the exit. */
   stop(): Promise<Finished>;
 }
@@ -87,8 +87,8 @@ export async function startApp(
       reject(new Error(`spindle up exited with ${f.code}:\n${f.stdout}\n${f.stderr}`));
     });
   });
-  const stderrLine = async (text: string) => {
-    for (let waited = 0; waited < 5_000; waited += 20) {
+  const stderrLine = async (text: string, timeoutMs = 5_000) => {
+    for (let waited = 0; waited < timeoutMs; waited += 20) {
       const line = out()
         .stderr.split("\n")
         .find((l) => l.includes(text));

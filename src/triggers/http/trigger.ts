@@ -10,6 +10,7 @@ import type { HttpHandler, InstanceStats } from "../../executors/http.ts";
 import type { Observer } from "../../observe/observer.ts";
 import { unbracketed } from "../../util/ip.ts";
 import type { AppContexts } from "../component-context.ts";
+import type { PreparedReload } from "../prepared-reload.ts";
 import { readHttpTrigger } from "./config.ts";
 import { createHandlers, type HandlerDeps, type HandlerSettings } from "./handlers.ts";
 import type { InternalRoutes } from "./internal-dispatch.ts";
@@ -36,13 +37,14 @@ export interface HttpTriggerOptions extends HandlerSettings {
 export interface RunningHttpTrigger {
   /** `http://host:port`, with the real port. */
   readonly baseUrl: string;
-  /** The routes being served (they change on `reload`). */
+  /** The routes being served (they change when a reload commits). */
   readonly routes: readonly PrintedRoute[];
   /**
-   * Serves the app of `contexts` from now on, on the same socket: requests already in flight finish on the
-   * app they started on. If it cannot be loaded the error is thrown and the previous app keeps serving.
+   * Builds the app of `contexts` (router, handlers, compiled components) to serve on the same socket once
+   * committed; requests already in flight then finish on the app they started on. If it cannot be loaded
+   * the error is thrown and the previous app keeps serving. Preparing opens nothing.
    */
-  reload(contexts: AppContexts): Promise<void>;
+  prepare(contexts: AppContexts): Promise<PreparedReload>;
   /** What each component's instances hold now (summed over its triggers), for metrics and the dashboard. */
   instances(): ReadonlyMap<string, InstanceStats>;
   close(): Promise<void>;
@@ -85,8 +87,15 @@ export async function startHttpTrigger(
     get routes() {
       return serving.routes;
     },
-    reload: async (next) => {
-      serving = await load(next);
+    prepare: async (next) => {
+      const prepared = await load(next);
+      return {
+        commit: () => {
+          serving = prepared;
+          return Promise.resolve();
+        },
+        discard: () => Promise.resolve(),
+      };
     },
     instances: () => sumInstances(serving.handlers),
     close: () => server.close(),

@@ -15,6 +15,7 @@ import { createMessageExecutor } from "../../executors/select.ts";
 import { noopObserver } from "../../observe/observer.ts";
 import { withoutCredentials } from "../../util/url-credentials.ts";
 import type { AppContexts, ComponentSettings } from "../component-context.ts";
+import type { PreparedReload } from "../prepared-reload.ts";
 import { formatActiveChannels } from "./banner.ts";
 import { readRedisServers, type RedisServer } from "./config.ts";
 import { subscribe, type Subscriber } from "./subscriber.ts";
@@ -31,11 +32,14 @@ export interface RunningRedisTrigger {
   /** Spin's `Active Channels on …` lines for what is subscribed now. */
   readonly banner: string;
   /**
-   * Runs the app of `contexts` from now on: its subscriptions are made before the previous app's are
-   * closed, and messages already being handled finish on the app they started on. If it cannot be started
-   * the error is thrown and the previous app keeps running.
+   * Builds the handlers of the app of `contexts` and makes its subscriptions, which hand nothing to its
+   * components until the reload commits; the previous app handles every message until then. Committing
+   * lets the new subscriptions deliver and then closes the previous app's, so a message published while
+   * they close may be handled by both apps, but none is missed; messages already being handled finish on
+   * the app they started on. If the app cannot be started the error is thrown, whatever it opened is
+   * closed, and the previous app keeps running.
    */
-  reload(contexts: AppContexts): Promise<void>;
+  prepare(contexts: AppContexts): Promise<PreparedReload>;
   /** Stops subscribing and waits for the messages being handled. */
   close(): Promise<void>;
 }
@@ -48,6 +52,12 @@ export function hasRedisTriggers(app: LoadedApp): boolean {
 interface Active {
   readonly servers: readonly RedisServer[];
   readonly subscribers: readonly Subscriber[];
+  readonly gate: Gate;
+}
+
+/** Whether an app's subscriptions hand messages to its components: from the start or reload commit on. */
+interface Gate {
+  live: boolean;
 }
 
 export async function startRedisTrigger(
@@ -55,16 +65,24 @@ export async function startRedisTrigger(
   options: RedisTriggerOptions,
 ): Promise<RunningRedisTrigger> {
   const inFlight = new Set<Promise<void>>();
-  const start = (next: AppContexts) => startApp(next, { app: next.app.name, options, inFlight });
-  let active = await start(contexts);
+  const start = (next: AppContexts, live: boolean) =>
+    startApp(next, { app: next.app.name, options, inFlight, gate: { live } });
+  let active = await start(contexts, true);
   return {
     get banner() {
       return formatActiveChannels(active.servers);
     },
-    reload: async (next) => {
-      const previous = active;
-      active = await start(next);
-      await closeAll(previous.subscribers);
+    prepare: async (next) => {
+      const prepared = await start(next, false);
+      return {
+        commit: async () => {
+          const previous = active;
+          prepared.gate.live = true;
+          active = prepared;
+          await closeAll(previous.subscribers);
+        },
+        discard: () => closeAll(prepared.subscribers),
+      };
     },
     close: async () => {
       await closeAll(active.subscribers);
@@ -78,6 +96,7 @@ interface StartDeps {
   readonly app: string;
   readonly options: RedisTriggerOptions;
   readonly inFlight: Set<Promise<void>>;
+  readonly gate: Gate;
 }
 
 async function startApp(contexts: AppContexts, deps: StartDeps): Promise<Active> {
@@ -104,7 +123,7 @@ async function startApp(contexts: AppContexts, deps: StartDeps): Promise<Active>
     await closeAll(subscribers);
     throw error;
   }
-  return { servers, subscribers };
+  return { servers, subscribers, gate: deps.gate };
 }
 
 /** As in Spin, only the HTTP trigger serves a component's requests to its own app. */
@@ -139,6 +158,7 @@ function dispatcher(
   const logger = deps.options.logger.child({ redis: withoutCredentials(server.address) });
   const observer = deps.options.observer ?? noopObserver;
   return (channel, payload) => {
+    if (!deps.gate.live) return;
     for (const binding of server.channels.get(channel) ?? []) {
       const handler = handlers.get(binding.triggerId) as MessageHandler;
       const { component } = binding;
@@ -163,6 +183,7 @@ function dispatcher(
   };
 }
 
+/** Closes the subscribers concurrently; never rejects, so a reload's commit and discard cannot fail. */
 async function closeAll(subscribers: readonly Subscriber[]): Promise<void> {
   await Promise.allSettled(subscribers.map((s) => s.close()));
 }
