@@ -8,9 +8,9 @@ import type { RuntimeConfig } from "../app/runtime-config.ts";
 import { createHostCapabilities } from "../capabilities/capability.ts";
 import { blockedNetworks } from "../capabilities/outbound-networking/blocked-networks.ts";
 import { createOutboundFetch } from "../capabilities/outbound-networking/outbound-fetch.ts";
-import { closeInOrder } from "../util/close-all.ts";
+import { closeAfterFailure, closeInOrder } from "../util/close-all.ts";
 import type { ComponentSettings } from "./component-context.ts";
-import { startAppTriggers, type HttpSettings, type RunningAppTriggers } from "./start.ts";
+import { reportCloseFailure, startAppTriggers, type HttpSettings, type RunningAppTriggers } from "./start.ts";
 
 /** The component settings the runtime config does not decide. */
 export type AppSettings = Omit<
@@ -59,7 +59,6 @@ export async function startAppRuntime(
       close: () => closeInOrder(() => triggers.close(), closeHost),
     };
   } catch (error) {
-    await closeHost();
-    throw error;
+    return closeAfterFailure(error, reportCloseFailure(settings.logger), closeHost);
   }
 }

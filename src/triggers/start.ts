@@ -12,7 +12,8 @@ import type { LoadedApp } from "../app/load.ts";
 import type { ResolvedVariables } from "../app/variables.ts";
 import type { InstanceReuse } from "../engine/instance-reuse.ts";
 import type { ClosableGuestOutput } from "../observe/guest-output.ts";
-import { closeInOrder } from "../util/close-all.ts";
+import type { Logger } from "../observe/logger.ts";
+import { closeAfterFailure, closeInOrder } from "../util/close-all.ts";
 import { componentContexts, type AppContexts, type ComponentSettings } from "./component-context.ts";
 import type { ListenAddress } from "./http/listen-address.ts";
 import { formatStartup } from "./http/route-table.ts";
@@ -103,9 +104,16 @@ async function startTriggers(
   try {
     return { http: await startHttpTrigger(contexts, settings), redis };
   } catch (error) {
-    await redis?.close();
-    throw error;
+    return closeAfterFailure(error, reportCloseFailure(settings.logger), () => redis?.close());
   }
+}
+
+/** Logs what failed to close after a failed start, whose own error is the one the caller gets. */
+export function reportCloseFailure(logger: Logger): (error: unknown) => void {
+  return (error) =>
+    logger.warn("could not close what the failed start had opened", {
+      error: error instanceof Error ? error.message : String(error),
+    });
 }
 
 /** Which triggers run for `app`: Redis when it has Redis triggers, HTTP unless it has only Redis ones. */

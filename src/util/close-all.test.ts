@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { closeInOrder } from "./close-all.ts";
+import { closeAfterFailure, closeInOrder } from "./close-all.ts";
 
 void describe("closeInOrder", () => {
   void it("runs every closer in order, each after the previous one settled", async () => {
@@ -63,5 +63,29 @@ void describe("closeInOrder", () => {
 
   void it("does nothing without closers", async () => {
     await closeInOrder();
+  });
+});
+
+void describe("closeAfterFailure", () => {
+  void it("closes everything, reports a closer's failure, and throws the start's own error", async () => {
+    const started = new Error("cannot listen");
+    const reported: unknown[] = [];
+    const closed: string[] = [];
+    const leak = new Error("close failed");
+    await assert.rejects(
+      closeAfterFailure(
+        started,
+        (error) => reported.push(error),
+        () => {
+          throw leak;
+        },
+        () => {
+          closed.push("second");
+        },
+      ),
+      (error) => error === started,
+    );
+    assert.deepEqual(closed, ["second"]);
+    assert.deepEqual(reported, [leak]);
   });
 });

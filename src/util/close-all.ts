@@ -32,3 +32,16 @@ function closingFailed(errors: readonly unknown[]): string {
   const messages = errors.map((error) => (error instanceof Error ? error.message : String(error)));
   return `${errors.length} resources failed to close: ${messages.join("; ")}`;
 }
+
+/**
+ * Closes what a failed start had opened, then throws the start's own `error`: a closer that fails too is
+ * handed to `report` instead, so it never hides why the start failed.
+ */
+export async function closeAfterFailure(
+  error: unknown,
+  report: (closeError: unknown) => void,
+  ...closers: readonly Closer[]
+): Promise<never> {
+  await closeInOrder(...closers).catch(report);
+  throw error;
+}
