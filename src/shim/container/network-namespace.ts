@@ -83,8 +83,8 @@ export function listenInNetworkNamespace(path: string, address: ListenAddress): 
 
 /**
  * Outbound sockets made inside the network namespace at `path`, so an app's connections (and its DNS
- * queries) leave from the pod's address. Each is an IPv6 socket that reaches IPv4 addresses too, or an IPv4 one when the kernel
- * has no IPv6 (`EAFNOSUPPORT`).
+ * queries) leave from the pod's address. Each is an IPv6 socket that reaches IPv4 addresses too, or an
+ * IPv4 one when the kernel has no IPv6 (`EAFNOSUPPORT`).
  */
 export function socketsInNetworkNamespace(path: string): OutboundSockets {
   return (kind) => inNetworkNamespace(path, () => unconnectedSocket(kind));
