@@ -1,8 +1,9 @@
 /**
  * Child processes for the benchmarks: pinning to a CPU (servers on CPU 0, load generators on CPU 1, where
  * `taskset` exists), starting a server and waiting for its ready line, stopping it with every process it
- * forked, and reading its resident memory (and, from `smaps_rollup`, its proportional share). Each child runs in its own process group, so `stop` also ends
- * the process `jco serve` forks; `stopAll` ends whatever is still running when the benchmark is cut short.
+ * forked, and reading its resident memory (and, from `smaps_rollup`, its proportional share). Each child runs
+ * in its own process group, so `stop` also ends the process `jco serve` forks; `stopAll` ends whatever is
+ * still running when the benchmark is cut short.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";

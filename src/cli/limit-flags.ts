@@ -1,7 +1,7 @@
 /**
- * The serving limits from the command line and the environment: the request deadline, admission limits,
- * the shutdown grace period and the instance memory cap. A flag wins over its environment variable; a value that does not parse
- * is an error naming where it came from. Pure apart from reading `env`.
+ * The serving limits from the command line and the environment: the request deadline, admission limits, the
+ * shutdown grace period and the instance memory cap. A flag wins over its environment variable; a value that
+ * does not parse is an error naming where it came from. Pure apart from reading `env`.
  */
 import { INSTANCE_MEMORY_ENV, parseInstanceMemory } from "../engine/instance-memory.ts";
 import { SpindleError } from "../errors.ts";

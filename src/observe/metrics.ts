@@ -1,9 +1,9 @@
 /**
  * Prometheus metrics: an `Observer` that counts requests, times them and their instantiations, tracks
- * instances in flight, rejections, outbound requests, host capability calls and pub/sub messages, and reads ready instances
- * and instance memory from the executors when scraped, in a registry of its own
- * (never prom-client's global one, so two hosts in one process never mix their numbers). Served as text by
- * the admin listener's `/metrics`. One per process; every update is a map lookup and an addition.
+ * instances in flight, rejections, outbound requests, host capability calls and pub/sub messages, and reads
+ * ready instances and instance memory from the executors when scraped, in a registry of its own (never
+ * prom-client's global one, so two hosts in one process never mix their numbers). Served as text by the admin
+ * listener's `/metrics`. One per process; every update is a map lookup and an addition.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { ComponentInstances } from "./dashboard/routes.ts";

@@ -1,9 +1,10 @@
 // End to end: outbound PostgreSQL through `spindle up`, with a JavaScript component calling
 // fermyon:spin/postgres@2.0.0 and spin:postgres/postgres@3.0.0 against a real PostgreSQL server: every
 // parameter and value type each version defines, the affected-row count of execute, a URL and a key/value
-// address, the connection options Spin's parser knows, libpq's lists of hosts tried in order, Spin's errors (connection-failed with Spin's "is not permitted" wording for an address the
-// component may not reach, value-conversion-failed for unsigned integers, query-failed for bad SQL), and
-// the log line naming the manifest entry to add.
+// address, the connection options Spin's parser knows, libpq's lists of hosts tried in order, Spin's errors
+// (connection-failed with Spin's "is not permitted" wording for an address the component may not reach,
+// value-conversion-failed for unsigned integers, query-failed for bad SQL), and the log line naming the
+// manifest entry to add.
 import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
 import { copyFileSync } from "node:fs";

@@ -1,8 +1,9 @@
 /**
- * The key-value capability (`fermyon:spin/key-value@2.0.0`, and `spin:key-value@3.0.0` of the Spin 3
- * SDKs, the same functions): at load time every label a component lists in `key_value_stores` must name a store of the runtime config (`default` always does), else the app does
- * not start; the stores are opened then and shared by label across components, requests and reloads,
- * until the process closes them. `--key-value` values are written to `default` once, before serving.
+ * The key-value capability (`fermyon:spin/key-value@2.0.0`, and `spin:key-value@3.0.0` of the Spin 3 SDKs,
+ * the same functions): at load time every label a component lists in `key_value_stores` must name a store of
+ * the runtime config (`default` always does), else the app does not start; the stores are opened then and
+ * shared by label across components, requests and reloads, until the process closes them. `--key-value`
+ * values are written to `default` once, before serving.
  */
 import type { LoadedApp } from "../../app/load.ts";
 import type { KeyValueStoreConfig, RuntimeConfig } from "../../app/runtime-config.ts";

@@ -1,7 +1,7 @@
 /**
  * How a component's guest that trapped or exited is reported: one `GuestFault` saying which of the two
- * happened and when, the error's message, and the memory-cap note (memory-limit.ts `memoryCapNote`).
- * Shared by the HTTP and the message executors; pure.
+ * happened and when, the error's message, and the memory-cap note (memory-limit.ts `memoryCapNote`). Shared
+ * by the HTTP and the message executors; pure.
  */
 import { GuestExit } from "../../capabilities/wasi/p2/cli.ts";
 import { GuestFault } from "../http.ts";

@@ -1,17 +1,17 @@
 /**
  * What this operator process knows of the autoscaler each SpinApp owns, so that a reconcile reads an
- * autoscaler kind (to delete the app's stale one) only when the app may own one of that kind. An app
- * that never autoscales then costs no autoscaler request after its first reconcile.
+ * autoscaler kind (to delete the app's stale one) only when the app may own one of that kind. An app that
+ * never autoscales then costs no autoscaler request after its first reconcile.
  *
  * Why a record in memory: only the operator makes autoscalers that a SpinApp owns (the app's uid in the
- * ownerReference), so what it has applied and deleted stays true until it stops. An app it has not
- * reconciled since it started (or since it became leader) is unknown, and that first reconcile reads
- * every kind it does not apply. So does the reconcile after a failed write, which may have landed. Other places for the
- * record cost more. The SpinKube CRD has no status field for it, so the API server would prune one.
- * An annotation on the SpinApp would be a write to the user's object on every change. A watch on both
- * kinds would keep every autoscaler of the cluster in memory, and it fails on clusters without KEDA.
- * What the record misses: an autoscaler that a previous leader applies after this one has read the
- * app, in the moments before that leader stops.
+ * ownerReference), so what it has applied and deleted stays true until it stops. An app it has not reconciled
+ * since it started (or since it became leader) is unknown, and that first reconcile reads every kind it does
+ * not apply. So does the reconcile after a failed write, which may have landed. Other places for the record
+ * cost more. The SpinKube CRD has no status field for it, so the API server would prune one. An annotation on
+ * the SpinApp would be a write to the user's object on every change. A watch on both kinds would keep every
+ * autoscaler of the cluster in memory, and it fails on clusters without KEDA. What the record misses: an
+ * autoscaler that a previous leader applies after this one has read the app, in the moments before that
+ * leader stops.
  *
  * One per operator run; one small entry per app it has reconciled, dropped once the app is gone.
  */

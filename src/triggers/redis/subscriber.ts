@@ -1,11 +1,11 @@
 /**
  * One subscribing connection to one Redis server, on node-redis: SUBSCRIBE to every channel, each message
- * handed to `onMessage` with its payload as bytes. The first connection must succeed — an unreachable
- * server at start-up is an error naming the address, as in Spin. After that a lost connection is retried
- * forever with capped, jittered exponential backoff, and node-redis subscribes to the channels again
- * once it is back; the loss and the recovery are each logged once, not every failed attempt. The host
- * name resolves through the `lookup` given, on every connection, made from the `sockets` given if any. One per distinct address, for as long as
- * the trigger runs.
+ * handed to `onMessage` with its payload as bytes. The first connection must succeed — an unreachable server
+ * at start-up is an error naming the address, as in Spin. After that a lost connection is retried forever
+ * with capped, jittered exponential backoff, and node-redis subscribes to the channels again once it is back;
+ * the loss and the recovery are each logged once, not every failed attempt. The host name resolves through
+ * the `lookup` given, on every connection, made from the `sockets` given if any. One per distinct address,
+ * for as long as the trigger runs.
  */
 import type { LookupFunction } from "node:net";
 import type { RedisClientType } from "redis";
